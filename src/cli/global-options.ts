@@ -1,0 +1,121 @@
+import { readFileSync } from 'node:fs';
+import { parse as parseYaml } from 'yaml';
+import type { Argv } from 'yargs';
+import { ConfigError } from '../errors.js';
+import type { ConnectionOptions } from '../io/connection-options.js';
+import type { EngineChoice } from '../io/engine.js';
+import { LOG_LEVELS, type LogLevel } from '../logger.js';
+
+/** The SPEC's global options; yargs also reads each from `IOCHUNT_<NAME>`. */
+export interface GlobalArgs {
+  url: string;
+  apiKey?: string;
+  user?: string;
+  password?: string;
+  ca?: string;
+  insecure: boolean;
+  engine: EngineChoice;
+  prefix: string;
+  config?: string;
+  json: boolean;
+  logLevel: LogLevel;
+}
+
+/** A `--config` file (JSON or YAML): its keys are defaults for the options of the same name. */
+export function loadConfigFile(path: string): Record<string, unknown> {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    throw new ConfigError(`--config: cannot read ${path}: ${(error as NodeJS.ErrnoException).code ?? 'error'}`);
+  }
+  let parsed: unknown;
+  try {
+    parsed = /\.json$/i.test(path) ? JSON.parse(text) : parseYaml(text);
+  } catch (error) {
+    throw new ConfigError(`--config: ${path} is not valid ${/\.json$/i.test(path) ? 'JSON' : 'YAML'}: ${(error as Error).message.split('\n')[0]}`);
+  }
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
+    throw new ConfigError(`--config: ${path} must hold an object of settings`);
+  }
+  return parsed as Record<string, unknown>;
+}
+
+/** Options a user may also set as `IOCHUNT_<NAME>`, and their built-in defaults. */
+const ENV_OPTIONS: Record<string, { env: string; fallback?: unknown }> = {
+  url: { env: 'IOCHUNT_URL', fallback: 'http://localhost:9200' },
+  apiKey: { env: 'IOCHUNT_API_KEY' },
+  user: { env: 'IOCHUNT_USER' },
+  password: { env: 'IOCHUNT_PASSWORD' },
+  ca: { env: 'IOCHUNT_CA' },
+  insecure: { env: 'IOCHUNT_INSECURE', fallback: false },
+  engine: { env: 'IOCHUNT_ENGINE', fallback: 'auto' },
+  prefix: { env: 'IOCHUNT_PREFIX', fallback: 'iochunt' },
+  config: { env: 'IOCHUNT_CONFIG' },
+  logLevel: { env: 'IOCHUNT_LOG_LEVEL', fallback: 'warn' },
+};
+
+const camel = (key: string): string => key.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
+
+/**
+ * Fills every global option the command line left out: first from `IOCHUNT_<NAME>`, then from
+ * the `--config` file (keys in camelCase or kebab-case), then the built-in default. Only the
+ * known variables are read, so other `IOCHUNT_*` variables never trip strict parsing.
+ */
+export function resolveGlobalOptions(
+  argv: Record<string, unknown>,
+  env: NodeJS.ProcessEnv,
+  readConfig: (path: string) => Record<string, unknown> = loadConfigFile,
+): void {
+  const configPath = (argv.config as string | undefined) ?? env.IOCHUNT_CONFIG;
+  const fromFile = configPath ? readConfig(configPath) : {};
+  const config = Object.fromEntries(Object.entries(fromFile).map(([key, value]) => [camel(key), value]));
+  for (const [key, { env: name, fallback }] of Object.entries(ENV_OPTIONS)) {
+    if (argv[key] !== undefined) continue;
+    const raw = env[name];
+    const value = raw !== undefined && raw !== '' ? (typeof fallback === 'boolean' ? /^(1|true|yes)$/i.test(raw) : raw) : (config[key] ?? fallback);
+    if (value === undefined) continue;
+    argv[key] = value;
+    const kebab = key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+    if (kebab !== key) argv[kebab] = value;
+  }
+}
+
+const envNote = (name: string): string => ` (env ${name})`;
+
+export function withGlobalOptions<T>(yargs: Argv<T>): Argv<T & GlobalArgs> {
+  return yargs
+    .parserConfiguration({ 'duplicate-arguments-array': false })
+    .option('url', { type: 'string', describe: `Cluster URL(s), comma separated${envNote('IOCHUNT_URL')}`, defaultDescription: 'http://localhost:9200', global: true })
+    .option('api-key', { type: 'string', describe: `API key, base64 id:key${envNote('IOCHUNT_API_KEY')}`, global: true })
+    .option('user', { type: 'string', describe: `Basic auth user${envNote('IOCHUNT_USER')}`, global: true })
+    .option('password', { type: 'string', describe: `Basic auth password${envNote('IOCHUNT_PASSWORD')}`, global: true })
+    .option('ca', { type: 'string', describe: `PEM file of the CA that signed the cluster certificate${envNote('IOCHUNT_CA')}`, global: true })
+    .option('insecure', { type: 'boolean', describe: 'Skip TLS certificate verification', defaultDescription: 'false', global: true })
+    .option('engine', {
+      choices: ['auto', 'elasticsearch', 'opensearch'] as const,
+      describe: `Cluster flavour; auto detects it${envNote('IOCHUNT_ENGINE')}`,
+      defaultDescription: 'auto',
+      global: true,
+    })
+    .option('prefix', { type: 'string', describe: `Prefix of every index/pipeline name${envNote('IOCHUNT_PREFIX')}`, defaultDescription: 'iochunt', global: true })
+    .option('config', { type: 'string', describe: `JSON or YAML file of option defaults${envNote('IOCHUNT_CONFIG')}`, global: true })
+    .option('json', { type: 'boolean', default: false, describe: 'Print one JSON document on stdout', global: true })
+    .option('log-level', { choices: LOG_LEVELS, describe: `Logs go to stderr${envNote('IOCHUNT_LOG_LEVEL')}`, defaultDescription: 'warn', global: true })
+    .middleware((argv) => resolveGlobalOptions(argv as Record<string, unknown>, process.env), true)
+    .group(['url', 'api-key', 'user', 'password', 'ca', 'insecure', 'engine', 'prefix', 'config', 'json', 'log-level'], 'Global options:') as unknown as Argv<
+    T & GlobalArgs
+  >;
+}
+
+export function connectionOptionsFrom(args: GlobalArgs): ConnectionOptions {
+  return {
+    url: args.url,
+    engine: args.engine,
+    insecure: args.insecure,
+    ...(args.apiKey ? { apiKey: args.apiKey } : {}),
+    ...(args.user ? { user: args.user } : {}),
+    ...(args.password !== undefined ? { password: args.password } : {}),
+    ...(args.ca ? { ca: args.ca } : {}),
+  };
+}

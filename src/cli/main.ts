@@ -1,0 +1,8 @@
+#!/usr/bin/env node
+import { runCli } from './run-cli.js';
+
+const result = await runCli(process.argv.slice(2), { out: (text) => process.stdout.write(`${text}\n`) });
+if (result.error) process.stderr.write(`iochunt: ${result.error.split('\n')[0]}\n`);
+process.exitCode = result.exitCode;
+// Let pending writes drain, then exit even if a client left a socket open.
+setImmediate(() => process.exit(result.exitCode));

@@ -1,0 +1,42 @@
+import yargs from 'yargs';
+import { ExitCode, IochuntError, UsageError } from '../errors.js';
+import { packageInfo } from '../io/package-info.js';
+import type { CliContext } from './cli-context.js';
+import { withGlobalOptions } from './global-options.js';
+import { statusCommand } from './status-command.js';
+
+export interface CliResult {
+  exitCode: number;
+  /** The one line printed on stderr for a failure. */
+  error?: string;
+}
+
+/**
+ * Parses `argv` (without node and script), runs the command, and returns the exit code; it
+ * never calls `process.exit` (only `main.ts` does). Errors become one line: `iochunt: <message>`.
+ */
+export async function runCli(argv: readonly string[], context: CliContext): Promise<CliResult> {
+  const parser = withGlobalOptions(yargs([...argv]))
+    .scriptName('iochunt')
+    .usage('$0 <command> [options]\n\nLoad CERT bulletin IOCs into Elasticsearch/OpenSearch, tag new events, retro-hunt history.')
+    .command(statusCommand(context))
+    .demandCommand(1, 'name a command: iochunt --help lists them')
+    .recommendCommands()
+    .strict()
+    .version(packageInfo().version)
+    .help()
+    .alias('h', 'help')
+    .wrap(Math.min(110, process.stdout.columns ?? 100))
+    .exitProcess(false)
+    .fail((message, error) => {
+      throw error ?? new UsageError(message);
+    });
+  try {
+    await parser.parseAsync();
+    return { exitCode: ExitCode.ok };
+  } catch (error) {
+    if (error instanceof IochuntError) return { exitCode: error.exitCode, error: error.message };
+    const message = error instanceof Error ? error.message : String(error);
+    return { exitCode: ExitCode.runtime, error: `internal error: ${message.split('\n')[0]}` };
+  }
+}

@@ -1,0 +1,130 @@
+/**
+ * Every error iochunt throws. Each has a stable `code` (for `--json` output and for callers
+ * of the library) and an `exitCode` the CLI uses; messages are one line and say how to fix
+ * the problem. Credentials never reach a message: build messages with {@link redactUrl}.
+ */
+
+/** Exit codes of the CLI (SPEC "Exit codes"). */
+export const ExitCode = {
+  ok: 0,
+  runtime: 1,
+  usage: 2,
+  findings: 3,
+  interrupted: 130,
+} as const;
+export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
+
+export abstract class IochuntError extends Error {
+  abstract readonly code: string;
+  abstract readonly exitCode: ExitCode;
+
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = new.target.name;
+  }
+}
+
+/** Wrong flags or arguments: exit 2. */
+export class UsageError extends IochuntError {
+  readonly code = 'usage';
+  readonly exitCode = ExitCode.usage;
+}
+
+export interface InputLocation {
+  /** File path, URL or `-` for stdin. */
+  file?: string;
+  /** 1-based line number, for line-oriented formats. */
+  line?: number;
+  /** JSON path (e.g. `$.Event.Attribute[3].value`), for JSON formats. */
+  path?: string;
+  /** The value as it appeared in the input. */
+  value?: string;
+}
+
+/** Input that cannot be accepted (a malformed file, an invalid value): exit 2. */
+export class InputError extends IochuntError {
+  readonly code = 'input';
+  readonly exitCode = ExitCode.usage;
+
+  constructor(
+    readonly reason: string,
+    readonly location: InputLocation = {},
+    options?: { cause?: unknown },
+  ) {
+    super(formatInputMessage(reason, location), options);
+  }
+}
+
+function formatInputMessage(reason: string, at: InputLocation): string {
+  const where = [at.file, at.line === undefined ? undefined : `line ${at.line}`, at.path].filter(Boolean).join(':');
+  const value = at.value === undefined ? '' : ` (${JSON.stringify(at.value)})`;
+  return where ? `${where}: ${reason}${value}` : `${reason}${value}`;
+}
+
+/** A configuration file or option combination that cannot work: exit 2. */
+export class ConfigError extends IochuntError {
+  readonly code = 'config';
+  readonly exitCode = ExitCode.usage;
+}
+
+export type ClusterErrorKind =
+  | 'unreachable'
+  | 'auth'
+  | 'forbidden'
+  | 'tls'
+  | 'timeout'
+  | 'unsupported'
+  | 'server';
+
+/**
+ * The cluster could not do what was asked (unreachable, bad credentials, TLS, a server
+ * error after retries): exit 1. Keeps the client's error as `cause`, whose own message may
+ * hold request details; only `message` is ever printed.
+ */
+export class ClusterError extends IochuntError {
+  readonly code: string;
+  readonly exitCode = ExitCode.runtime;
+
+  constructor(
+    readonly kind: ClusterErrorKind,
+    message: string,
+    readonly details: { statusCode?: number; type?: string } = {},
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.code = `cluster_${kind}`;
+  }
+}
+
+/** A hunt or sync stopped by SIGINT/SIGTERM after checkpointing: exit 130. */
+export class InterruptedError extends IochuntError {
+  readonly code = 'interrupted';
+  readonly exitCode = ExitCode.interrupted;
+}
+
+/** A bug: an invariant that should hold did not. Exit 1. */
+export class InternalError extends IochuntError {
+  readonly code = 'internal';
+  readonly exitCode = ExitCode.runtime;
+}
+
+/** `http://user:secret@host:9200/` -> `http://host:9200`: never print credentials. */
+export function redactUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    parsed.username = '';
+    parsed.password = '';
+    return parsed.toString().replace(/\/$/, '');
+  } catch {
+    return url.replace(/\/\/[^/@]*@/, '//');
+  }
+}
+
+/** Removes every occurrence of the given secrets from a text (best effort for foreign messages). */
+export function redactSecrets(text: string, secrets: readonly (string | undefined)[]): string {
+  let out = text;
+  for (const secret of secrets) {
+    if (secret && secret.length >= 3) out = out.split(secret).join('***');
+  }
+  return out;
+}

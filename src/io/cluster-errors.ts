@@ -1,0 +1,129 @@
+import { ClusterError, IochuntError, redactSecrets, redactUrl } from '../errors.js';
+
+/** What both clients' errors look like, as far as we read them. */
+interface ClientErrorShape {
+  name?: string;
+  message?: string;
+  meta?: { statusCode?: number | null; body?: unknown; headers?: Record<string, unknown> };
+  body?: unknown;
+}
+
+/** The HTTP status of a client error, or undefined for connection-level failures. */
+export function statusOf(error: unknown): number | undefined {
+  const status = (error as ClientErrorShape | undefined)?.meta?.statusCode;
+  return typeof status === 'number' && status > 0 ? status : undefined;
+}
+
+/** A translated error for an HTTP 404 (missing index, pipeline, document). */
+export function isNotFound(error: unknown): boolean {
+  return error instanceof ClusterError && error.details.statusCode === 404;
+}
+
+/** `error.type` of an Elasticsearch/OpenSearch error body (e.g. `too_many_clauses`). */
+export function errorTypeOf(error: unknown): string | undefined {
+  const shape = error as ClientErrorShape | undefined;
+  const body = (shape?.meta?.body ?? shape?.body) as { error?: { type?: string } | string } | undefined;
+  return typeof body?.error === 'object' ? body.error.type : undefined;
+}
+
+/** The first `caused_by`/`root_cause` reason, for messages. */
+function reasonOf(error: unknown): string | undefined {
+  const shape = error as ClientErrorShape | undefined;
+  const body = (shape?.meta?.body ?? shape?.body) as { error?: { reason?: string } | string } | undefined;
+  if (typeof body?.error === 'string') return body.error;
+  return body?.error?.reason;
+}
+
+/**
+ * The system error code inside a client ConnectionError. Neither client keeps Node's
+ * `error.code`, only its message ("connect ECONNREFUSED 127.0.0.1:1"), so we read the
+ * errno token from it.
+ */
+function connectionCodeOf(error: unknown): string | undefined {
+  const shape = error as ClientErrorShape | undefined;
+  if (shape?.name !== 'ConnectionError' && shape?.name !== 'TimeoutError') return undefined;
+  if (shape.name === 'TimeoutError') return 'ETIMEDOUT';
+  return /\b(E[A-Z]{3,}|UND_ERR_[A-Z_]+)\b/.exec(shape.message ?? '')?.[1] ?? 'ECONNECTION';
+}
+
+const TLS_PATTERN = /certificate|\bSSL\b|\bTLS\b|EPROTO|self[- ]signed|CERT_|DEPTH_ZERO/i;
+
+/**
+ * Whether a failed request may succeed if sent again: 429 (rejected, queue full), 502/503/504
+ * (node restarting, overloaded) and connections reset mid-request. Refused connections are not
+ * retried: an engine that is down stays down long enough that the user wants to know now.
+ */
+export function isRetryable(error: unknown): boolean {
+  const status = statusOf(error);
+  if (status !== undefined) return status === 429 || status === 502 || status === 503 || status === 504;
+  const code = connectionCodeOf(error);
+  return code === 'ECONNRESET' || code === 'EPIPE' || code === 'UND_ERR_SOCKET' || code === 'ETIMEDOUT';
+}
+
+export interface TranslateContext {
+  /** The cluster URL, printed without credentials. */
+  url: string;
+  /** What we were doing, for the message: "reading cluster health". */
+  action: string;
+  /** Values that must never be printed (password, API key). */
+  secrets: readonly (string | undefined)[];
+  /** The user name, to say whose credentials were refused. */
+  user?: string;
+}
+
+/**
+ * Turns any client error into one {@link ClusterError} whose message is a single line that
+ * says what went wrong and how to fix it, without credentials.
+ */
+export function translateClusterError(error: unknown, context: TranslateContext): IochuntError {
+  if (error instanceof IochuntError) return error;
+  const url = redactUrl(context.url);
+  const status = statusOf(error);
+  const type = errorTypeOf(error);
+  const clean = (text: string): string => redactSecrets(text, context.secrets).replace(/\s+/g, ' ').trim();
+  const details = { ...(status === undefined ? {} : { statusCode: status }), ...(type === undefined ? {} : { type }) };
+
+  if (status === undefined) {
+    const code = connectionCodeOf(error);
+    const message = (error as ClientErrorShape | undefined)?.message ?? String(error);
+    if (code === undefined) {
+      return new ClusterError('server', clean(`${context.action} at ${url} failed: ${message}`), details, { cause: error });
+    }
+    if (TLS_PATTERN.test(message)) {
+      return new ClusterError(
+        'tls',
+        clean(`TLS handshake with ${url} failed (${message.split('\n')[0]}): check the scheme, or trust the cluster's CA with --ca FILE (or --insecure)`),
+        details,
+        { cause: error },
+      );
+    }
+    if (code === 'ETIMEDOUT') {
+      return new ClusterError('timeout', `timed out ${context.action} at ${url}: the cluster is overloaded or unreachable`, details, { cause: error });
+    }
+    return new ClusterError('unreachable', `cannot reach ${url} (${code}): set --url or IOCHUNT_URL to a running cluster`, details, {
+      cause: error,
+    });
+  }
+  if (status === 401) {
+    const who = context.user ? `user "${context.user}"` : 'the request';
+    return new ClusterError(
+      'auth',
+      `authentication failed at ${url} for ${who}: check --user/--password (IOCHUNT_USER/IOCHUNT_PASSWORD) or --api-key`,
+      details,
+      { cause: error },
+    );
+  }
+  if (status === 403) {
+    const reason = reasonOf(error);
+    return new ClusterError('forbidden', clean(`permission denied ${context.action} at ${url}${reason ? `: ${reason}` : ''}`), details, {
+      cause: error,
+    });
+  }
+  const reason = reasonOf(error) ?? (error as ClientErrorShape | undefined)?.message ?? 'unknown error';
+  return new ClusterError(
+    'server',
+    clean(`${context.action} at ${url} failed with HTTP ${status}${type ? ` ${type}` : ''}: ${reason}`),
+    details,
+    { cause: error },
+  );
+}

@@ -1,0 +1,37 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+
+export interface RetryOptions {
+  /** Attempts in all, the first included. */
+  attempts: number;
+  /** Delay before the second attempt; doubles each time, with full jitter. */
+  baseDelayMs: number;
+  maxDelayMs: number;
+  signal?: AbortSignal;
+  /** Called before each wait, e.g. to log "429 from cluster, retrying in 1.2s". */
+  onRetry?: (error: unknown, attempt: number, delayMs: number) => void;
+}
+
+export const DEFAULT_RETRY: RetryOptions = { attempts: 6, baseDelayMs: 250, maxDelayMs: 15_000 };
+
+/**
+ * Runs `fn` until it succeeds, `isRetryable` says no, or the attempts are used up. Delays
+ * grow exponentially with full jitter, so parallel writers that all got a 429 do not come
+ * back in lockstep. An abort stops the waiting at once.
+ */
+export async function withRetry<T>(
+  fn: () => Promise<T>,
+  isRetryable: (error: unknown) => boolean,
+  options: RetryOptions = DEFAULT_RETRY,
+): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await fn();
+    } catch (error) {
+      if (attempt >= options.attempts || !isRetryable(error) || options.signal?.aborted) throw error;
+      const ceiling = Math.min(options.maxDelayMs, options.baseDelayMs * 2 ** (attempt - 1));
+      const delay = Math.round(Math.random() * ceiling);
+      options.onRetry?.(error, attempt, delay);
+      await sleep(delay, undefined, options.signal ? { signal: options.signal } : undefined);
+    }
+  }
+}
