@@ -46,6 +46,12 @@ function connectionCodeOf(error: unknown): string | undefined {
   return /\b(E[A-Z]{3,}|UND_ERR_[A-Z_]+)\b/.exec(shape.message ?? '')?.[1] ?? 'ECONNECTION';
 }
 
+/** "write EPROTO 80CC...:error:0A00010B:SSL routines:ssl3_get_record:wrong version number:../deps/..." -> "wrong version number". */
+function tlsReason(message: string): string {
+  const openssl = /SSL routines:[^:]*:([^:]+)/.exec(message)?.[1];
+  return (openssl ?? message.split('\n')[0] ?? message).trim();
+}
+
 const TLS_PATTERN = /certificate|\bSSL\b|\bTLS\b|EPROTO|self[- ]signed|CERT_|DEPTH_ZERO/i;
 
 /**
@@ -92,7 +98,7 @@ export function translateClusterError(error: unknown, context: TranslateContext)
     if (TLS_PATTERN.test(message)) {
       return new ClusterError(
         'tls',
-        clean(`TLS handshake with ${url} failed (${message.split('\n')[0]}): check the scheme, or trust the cluster's CA with --ca FILE (or --insecure)`),
+        clean(`TLS handshake with ${url} failed (${tlsReason(message)}): check the scheme, or trust the cluster's CA with --ca FILE (or --insecure)`),
         details,
         { cause: error },
       );

@@ -1,0 +1,26 @@
+import { describe, expect, it } from 'vitest';
+import { renderStatus } from '../../src/cli/render-status.js';
+import type { StatusReport } from '../../src/io/fetch-status.js';
+
+describe('renderStatus', () => {
+  it('prints one labelled row per fact', () => {
+    const report: StatusReport = {
+      engine: { flavor: 'opensearch', version: '2.19.1', major: 2, clusterName: 'soc', url: 'http://127.0.0.1:9201' },
+      health: { status: 'yellow', numberOfNodes: 1, activeShards: 3 },
+      indices: [
+        { name: 'iochunt-iocs', exists: true, docs: 161 },
+        { name: 'iochunt-alerts', exists: false },
+      ],
+      pipelines: [{ name: 'iochunt-tag', exists: true, version: 4 }],
+      ingest: { script: true, enrich: false },
+    };
+    expect(renderStatus(report).split('\n')).toEqual([
+      'engine        opensearch 2.19.1 at http://127.0.0.1:9201',
+      'cluster       soc: yellow, 1 node(s), 3 active shard(s)',
+      'indices       iochunt-iocs                 161 docs',
+      '              iochunt-alerts               missing',
+      'pipelines     iochunt-tag                  installed (version 4)',
+      'live tagging  script processor available (Painless strategy)',
+    ]);
+  });
+});
