@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -43,5 +43,6 @@ describe('global options', () => {
     expect(() => loadConfigFile(join(dir, 'bad.json'))).toThrow(/bad\.json is not valid JSON/);
     expect(() => loadConfigFile(join(dir, 'list.yaml'))).toThrow(/must hold an object/);
     expect(() => loadConfigFile(join(dir, 'missing.yaml'))).toThrow(/cannot read .*missing\.yaml: ENOENT/);
+    rmSync(dir, { recursive: true });
   });
 });
