@@ -19,6 +19,11 @@ export function isNotFound(error: unknown): boolean {
   return error instanceof ClusterError && error.details.statusCode === 404;
 }
 
+/** The server's `error.type` of a translated error (e.g. `resource_already_exists_exception`). */
+export function errorTypeOfTranslated(error: unknown): string | undefined {
+  return error instanceof ClusterError ? error.details.type : undefined;
+}
+
 /** `error.type` of an Elasticsearch/OpenSearch error body (e.g. `too_many_clauses`). */
 export function errorTypeOf(error: unknown): string | undefined {
   const shape = error as ClientErrorShape | undefined;

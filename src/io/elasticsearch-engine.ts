@@ -1,8 +1,13 @@
 import { Client, type estypes } from '@elastic/elasticsearch';
 import { commonProcessors } from '../core/common-processors.js';
-import { isNotFound } from './cluster-errors.js';
+import { errorTypeOfTranslated, isNotFound } from './cluster-errors.js';
 import type { ClusterCall } from './cluster-call.js';
+import { flattenBulkItems } from './bulk-items.js';
 import type {
+  BulkItemResult,
+  ScanHit,
+  ScanOptions,
+  StoredDocument,
   ClusterHealth,
   Engine,
   EngineInfo,
@@ -104,6 +109,82 @@ export class ElasticsearchEngine implements Engine {
     } catch (error) {
       if (isNotFound(error)) return undefined;
       throw error;
+    }
+  }
+
+  async ensureIndex(name: string, body: Record<string, unknown>): Promise<boolean> {
+    if (await this.call(`checking index ${name}`, () => this.client.indices.exists({ index: name }))) return false;
+    try {
+      await this.createIndex(name, body);
+      return true;
+    } catch (error) {
+      if (errorTypeOfTranslated(error) === 'resource_already_exists_exception') return false; // created meanwhile
+      throw error;
+    }
+  }
+
+  async refresh(index: string): Promise<void> {
+    await this.call(`refreshing ${index}`, () => this.client.indices.refresh({ index, ignore_unavailable: true }));
+  }
+
+  async fetchDocuments(index: string, ids: readonly string[], source?: string[]): Promise<Map<string, StoredDocument>> {
+    const found = new Map<string, StoredDocument>();
+    if (ids.length === 0) return found;
+    const response = await this.call(`reading ${ids.length} documents of ${index}`, () =>
+      this.client.mget<Record<string, unknown>>({ index, ids: [...ids], ...(source ? { _source_includes: source } : {}) }),
+    );
+    for (const doc of response.docs) {
+      if ('found' in doc && doc.found && doc._source !== undefined && doc._seq_no !== undefined && doc._primary_term !== undefined) {
+        found.set(doc._id, { id: doc._id, source: doc._source, seqNo: doc._seq_no, primaryTerm: doc._primary_term });
+      }
+    }
+    return found;
+  }
+
+  async bulk(ndjson: string, options: { refresh?: boolean } = {}): Promise<BulkItemResult[]> {
+    const response = await this.call('writing a bulk request', () =>
+      this.client.bulk({ body: ndjson, ...(options.refresh ? { refresh: 'wait_for' as const } : {}) } as estypes.BulkRequest),
+    );
+    return flattenBulkItems(response.items as never);
+  }
+
+  async countDocuments(index: string, query?: Record<string, unknown>): Promise<number> {
+    const response = await this.call(`counting ${index}`, () =>
+      this.client.count({ index, ignore_unavailable: true, allow_no_indices: true, ...(query ? { query } : {}) }),
+    );
+    return response.count;
+  }
+
+  async *scanDocuments(options: ScanOptions): AsyncIterable<ScanHit[]> {
+    const pit = await this.call(`opening a point in time on ${options.index}`, () =>
+      this.client.openPointInTime({ index: options.index, keep_alive: '2m', ignore_unavailable: true }),
+    );
+    let pitId = pit.id;
+    try {
+      let after: estypes.SortResults | undefined;
+      for (;;) {
+        options.signal?.throwIfAborted();
+        const page = await this.call(`scanning ${options.index}`, () =>
+          this.client.search<Record<string, unknown>>({
+            pit: { id: pitId, keep_alive: '2m' },
+            size: options.pageSize ?? 1000,
+            // `_shard_doc` is unique within a PIT, so it is a complete tiebreaker on its own.
+            sort: [{ _shard_doc: 'asc' }],
+            track_total_hits: false,
+            ...(options.query ? { query: options.query } : {}),
+            ...(options.source === undefined ? {} : { _source: options.source }),
+            ...(after ? { search_after: after } : {}),
+          }),
+        );
+        pitId = page.pit_id ?? pitId;
+        const hits = page.hits.hits;
+        if (hits.length === 0) return;
+        yield hits.map((hit) => ({ index: hit._index, id: hit._id ?? '', source: hit._source ?? {} }));
+        after = hits.at(-1)?.sort;
+      }
+    } finally {
+      // Best effort: an expired PIT is already gone; it must not hide the scan's own error.
+      await this.client.closePointInTime({ id: pitId }).catch(() => undefined);
     }
   }
 

@@ -53,6 +53,42 @@ export interface IngestPipeline {
   _meta?: Record<string, unknown>;
 }
 
+/** A stored document with the sequence numbers needed for optimistic concurrency. */
+export interface StoredDocument {
+  id: string;
+  source: Record<string, unknown>;
+  seqNo: number;
+  primaryTerm: number;
+}
+
+/** One item of a `_bulk` response, flattened. */
+export interface BulkItemResult {
+  /** HTTP-like status of this item: 200/201 written, 409 conflict, 429 rejected, ... */
+  status: number;
+  /** `created`, `updated`, `noop`, `deleted`, `not_found`; absent on errors. */
+  result?: string;
+  id: string;
+  /** The error type (e.g. `version_conflict_engine_exception`, `mapper_parsing_exception`). */
+  errorType?: string;
+  errorReason?: string;
+}
+
+export interface ScanOptions {
+  /** Index names or patterns. */
+  index: string;
+  query?: Record<string, unknown>;
+  /** Fields of `_source` to fetch; `false` fetches none. */
+  source?: string[] | false;
+  pageSize?: number;
+  signal?: AbortSignal;
+}
+
+export interface ScanHit {
+  index: string;
+  id: string;
+  source: Record<string, unknown>;
+}
+
 export interface Engine {
   readonly info: EngineInfo;
 
@@ -73,6 +109,26 @@ export interface Engine {
   indexDocument(options: IndexDocumentOptions): Promise<{ id: string }>;
   /** The `_source` of one document, or undefined if absent. */
   fetchDocument(index: string, id: string): Promise<Record<string, unknown> | undefined>;
+
+  /** Creates the index with this body unless it exists; true when it was created now. */
+  ensureIndex(name: string, body: Record<string, unknown>): Promise<boolean>;
+  /** Makes recent writes visible to search. */
+  refresh(index: string): Promise<void>;
+  /** Documents by id (`_mget`); missing ids are absent from the map. */
+  fetchDocuments(index: string, ids: readonly string[], source?: string[]): Promise<Map<string, StoredDocument>>;
+  /**
+   * Sends one `_bulk` request (NDJSON, ending with a newline) and returns its items in order.
+   * Whole-request failures are retried per the call policy; item failures are the caller's.
+   */
+  bulk(ndjson: string, options?: { refresh?: boolean }): Promise<BulkItemResult[]>;
+  /** Number of documents matching `query` in `index`. */
+  countDocuments(index: string, query?: Record<string, unknown>): Promise<number>;
+  /**
+   * Every matching document, page by page, from one consistent view of the index. Elasticsearch
+   * pages a point in time with `search_after` on `_shard_doc`; OpenSearch has no `_shard_doc`
+   * tiebreaker, so it pages a scroll sorted by `_doc`. The view is closed in `finally`.
+   */
+  scanDocuments(options: ScanOptions): AsyncIterable<ScanHit[]>;
 
   /** Closes the client's sockets. */
   close(): Promise<void>;

@@ -1,8 +1,13 @@
 import type { Client } from '@opensearch-project/opensearch';
 import { commonProcessors } from '../core/common-processors.js';
 import type { ClusterCall } from './cluster-call.js';
-import { isNotFound } from './cluster-errors.js';
+import { errorTypeOfTranslated, isNotFound } from './cluster-errors.js';
+import { flattenBulkItems } from './bulk-items.js';
 import type {
+  BulkItemResult,
+  ScanHit,
+  ScanOptions,
+  StoredDocument,
   ClusterHealth,
   Engine,
   EngineInfo,
@@ -98,6 +103,85 @@ export class OpenSearchEngine implements Engine {
     } catch (error) {
       if (isNotFound(error)) return undefined;
       throw error;
+    }
+  }
+
+  async ensureIndex(name: string, body: Record<string, unknown>): Promise<boolean> {
+    const { body: exists } = await this.call(`checking index ${name}`, () => this.client.indices.exists({ index: name }));
+    if (exists) return false;
+    try {
+      await this.createIndex(name, body);
+      return true;
+    } catch (error) {
+      if (errorTypeOfTranslated(error) === 'resource_already_exists_exception') return false; // created meanwhile
+      throw error;
+    }
+  }
+
+  async refresh(index: string): Promise<void> {
+    await this.call(`refreshing ${index}`, () => this.client.indices.refresh({ index, ignore_unavailable: true }));
+  }
+
+  async fetchDocuments(index: string, ids: readonly string[], source?: string[]): Promise<Map<string, StoredDocument>> {
+    const found = new Map<string, StoredDocument>();
+    if (ids.length === 0) return found;
+    const { body } = await this.call(`reading ${ids.length} documents of ${index}`, () =>
+      this.client.mget({ index, body: { ids: [...ids] }, ...(source ? { _source_includes: source } : {}) }),
+    );
+    for (const doc of body.docs as { _id: string; found?: boolean; _source?: Record<string, unknown>; _seq_no?: number; _primary_term?: number }[]) {
+      if (doc.found && doc._source !== undefined && doc._seq_no !== undefined && doc._primary_term !== undefined) {
+        found.set(doc._id, { id: doc._id, source: doc._source, seqNo: doc._seq_no, primaryTerm: doc._primary_term });
+      }
+    }
+    return found;
+  }
+
+  async bulk(ndjson: string, options: { refresh?: boolean } = {}): Promise<BulkItemResult[]> {
+    const { body } = await this.call('writing a bulk request', () =>
+      this.client.bulk({ body: ndjson as never, ...(options.refresh ? { refresh: 'wait_for' as const } : {}) }),
+    );
+    return flattenBulkItems(body.items as never);
+  }
+
+  async countDocuments(index: string, query?: Record<string, unknown>): Promise<number> {
+    const { body } = await this.call(`counting ${index}`, () =>
+      this.client.count({ index, ignore_unavailable: true, allow_no_indices: true, ...(query ? { body: { query } as never } : {}) }),
+    );
+    return body.count;
+  }
+
+  async *scanDocuments(options: ScanOptions): AsyncIterable<ScanHit[]> {
+    // OpenSearch has no `_shard_doc`: `search_after` on `_doc` under a PIT would skip or repeat
+    // hits across shards. A scroll sorted by `_doc` is consistent and as cheap.
+    let scrollId: string | undefined;
+    try {
+      let { body } = await this.call(`scanning ${options.index}`, () =>
+        this.client.search({
+          index: options.index,
+          scroll: '2m',
+          size: options.pageSize ?? 1000,
+          ignore_unavailable: true,
+          allow_no_indices: true,
+          body: {
+            sort: ['_doc'],
+            ...(options.query ? { query: options.query } : {}),
+            ...(options.source === undefined ? {} : { _source: options.source }),
+          } as never,
+        }),
+      );
+      for (;;) {
+        scrollId = body._scroll_id ?? scrollId;
+        const hits = body.hits.hits;
+        if (hits.length === 0) return;
+        yield hits.map((hit) => ({ index: hit._index ?? '', id: hit._id ?? '', source: (hit._source ?? {}) as Record<string, unknown> }));
+        options.signal?.throwIfAborted();
+        const id = scrollId;
+        if (!id) return;
+        ({ body } = await this.call(`scanning ${options.index}`, () => this.client.scroll({ scroll_id: id, scroll: '2m' })));
+      }
+    } finally {
+      const id = scrollId;
+      if (id) await this.client.clearScroll({ scroll_id: id }).catch(() => undefined);
     }
   }
 
