@@ -96,6 +96,12 @@ export class ClusterError extends IochuntError {
   }
 }
 
+/** A source (URL, file, directory) could not be read: exit 1. Nothing was written. */
+export class SourceError extends IochuntError {
+  readonly code = 'source';
+  readonly exitCode = ExitCode.runtime;
+}
+
 /** A hunt or sync stopped by SIGINT/SIGTERM after checkpointing: exit 130. */
 export class InterruptedError extends IochuntError {
   readonly code = 'interrupted';

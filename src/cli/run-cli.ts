@@ -4,6 +4,7 @@ import { packageInfo } from '../io/package-info.js';
 import type { CliContext } from './cli-context.js';
 import { withGlobalOptions } from './global-options.js';
 import { statusCommand } from './status-command.js';
+import { syncCommand } from './sync-command.js';
 
 export interface CliResult {
   exitCode: number;
@@ -19,6 +20,7 @@ export async function runCli(argv: readonly string[], context: CliContext): Prom
   const parser = withGlobalOptions(yargs([...argv]))
     .scriptName('iochunt')
     .usage('$0 <command> [options]\n\nLoad CERT bulletin IOCs into Elasticsearch/OpenSearch, tag new events, retro-hunt history.')
+    .command(syncCommand(context))
     .command(statusCommand(context))
     .demandCommand(1, 'name a command: iochunt --help lists them')
     .recommendCommands()

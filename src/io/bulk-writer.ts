@@ -84,12 +84,17 @@ export class BulkWriter {
     if (this.bufferBytes >= this.flushBytes) await this.dispatch();
   }
 
-  /** Sends what is buffered and waits for every request in flight. */
-  async close(): Promise<BulkTotals> {
+  /** Sends what is buffered and waits for every request in flight; the writer stays usable. */
+  async flush(): Promise<BulkTotals> {
     await this.dispatch();
     await Promise.all(this.inFlight);
     this.throwIfFailed();
     return this.totals;
+  }
+
+  /** Same as {@link BulkWriter.flush}: call it once the last document is added. */
+  async close(): Promise<BulkTotals> {
+    return this.flush();
   }
 
   private throwIfFailed(): void {

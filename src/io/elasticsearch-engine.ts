@@ -96,7 +96,7 @@ export class ElasticsearchEngine implements Engine {
         ...(options.id === undefined ? {} : { id: options.id }),
         document: options.document,
         ...(options.pipeline === undefined ? {} : { pipeline: options.pipeline }),
-        ...(options.refresh ? { refresh: 'wait_for' as const } : {}),
+        ...(options.refresh ? { refresh: true } : {}),
       }),
     );
     return { id: response._id };
@@ -143,7 +143,7 @@ export class ElasticsearchEngine implements Engine {
 
   async bulk(ndjson: string, options: { refresh?: boolean } = {}): Promise<BulkItemResult[]> {
     const response = await this.call('writing a bulk request', () =>
-      this.client.bulk({ body: ndjson, ...(options.refresh ? { refresh: 'wait_for' as const } : {}) } as estypes.BulkRequest),
+      this.client.bulk({ body: ndjson, ...(options.refresh ? { refresh: true } : {}) } as estypes.BulkRequest),
     );
     return flattenBulkItems(response.items as never);
   }

@@ -40,7 +40,7 @@ export interface IndexDocumentOptions {
   id?: string;
   document: Record<string, unknown>;
   pipeline?: string;
-  /** Wait until the document is visible to search. */
+  /** Refresh the shard now, so the document is visible to search (small, rare writes only). */
   refresh?: boolean;
 }
 

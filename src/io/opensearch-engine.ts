@@ -90,7 +90,7 @@ export class OpenSearchEngine implements Engine {
         ...(options.id === undefined ? {} : { id: options.id }),
         body: options.document,
         ...(options.pipeline === undefined ? {} : { pipeline: options.pipeline }),
-        ...(options.refresh ? { refresh: 'wait_for' as const } : {}),
+        ...(options.refresh ? { refresh: true } : {}),
       }),
     );
     return { id: body._id };
@@ -138,7 +138,7 @@ export class OpenSearchEngine implements Engine {
 
   async bulk(ndjson: string, options: { refresh?: boolean } = {}): Promise<BulkItemResult[]> {
     const { body } = await this.call('writing a bulk request', () =>
-      this.client.bulk({ body: ndjson as never, ...(options.refresh ? { refresh: 'wait_for' as const } : {}) }),
+      this.client.bulk({ body: ndjson as never, ...(options.refresh ? { refresh: true } : {}) }),
     );
     return flattenBulkItems(body.items as never);
   }

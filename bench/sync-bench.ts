@@ -1,0 +1,109 @@
+/**
+ * Sync benchmark: generates N mixed IOCs (IPv4, IPv6, CIDR, domains, URLs, hashes, emails) as a
+ * CSV with a type column, syncs them into the local OpenSearch, and prints IOCs/s and peak RSS,
+ * then a reload (all unchanged) and, in the same run, a naive baseline: one index request per
+ * IOC, timed on a sample and extrapolated.
+ *
+ *   npm run bench:sync -- [N]        (default 1,000,000; needs a local OpenSearch: npm run engine -- start opensearch)
+ */
+import { createHash } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { buildResourceNames } from '../src/core/resource-names.js';
+import { connect } from '../src/io/connect.js';
+import { readLocalEngine } from '../src/io/local-engine.js';
+import { syncIocs } from '../src/io/sync-iocs.js';
+
+const total = Number(process.argv[2] ?? 1_000_000);
+const naiveSample = Math.min(5_000, total);
+
+function hex(i: number, length: number): string {
+  let out = '';
+  for (let k = 0; out.length < length; k++) out += createHash('sha256').update(`${i}:${k}`).digest('hex');
+  return out.slice(0, length);
+}
+
+/** Public-looking, valid, distinct values: IPv4 in 11.0.0.0/8.., IPv6 in 2a00::/12, etc. */
+function indicator(i: number): [string, string] {
+  switch (i % 10) {
+    case 0:
+    case 1:
+    case 2:
+      return ['ip-dst', `${11 + ((i >>> 24) & 7)}.${(i >>> 16) & 255}.${(i >>> 8) & 255}.${i & 255}`];
+    case 3:
+      return ['ip-dst', `2a00:${(i >>> 16).toString(16)}:${(i & 0xffff).toString(16)}::1`];
+    case 4: {
+      const k = Math.floor(i / 10);
+      return ['ip-dst', `${20 + ((k >>> 16) & 7)}.${(k >>> 8) & 255}.${k & 255}.0/24`];
+    }
+    case 5:
+    case 6:
+      return ['domain', `h${i.toString(36)}.bad-${i % 97}.example.net`];
+    case 7:
+      return ['url', `http://c2-${i.toString(36)}.example.org/gate.php?id=${i}`];
+    case 8:
+      return ['sha256', hex(i, 64)];
+    default:
+      return ['email', `phish${i}@mail-${i % 89}.example.com`];
+  }
+}
+
+function rssMb(): number {
+  return process.memoryUsage().rss / 1024 / 1024;
+}
+
+async function main(): Promise<void> {
+  const local = await readLocalEngine('opensearch');
+  const url = process.env.IOCHUNT_TEST_OPENSEARCH_URL ?? local?.url;
+  if (!url) throw new Error('no OpenSearch: npm run engine -- start opensearch (or set IOCHUNT_TEST_OPENSEARCH_URL)');
+  const dir = mkdtempSync(join(tmpdir(), 'iochunt-bench-'));
+  const file = join(dir, 'iocs.csv');
+  const lines = ['type,value'];
+  for (let i = 0; i < total; i++) lines.push(indicator(i).join(','));
+  writeFileSync(file, `${lines.join('\n')}\n`);
+  lines.length = 0;
+
+  let peak = rssMb();
+  const sampler = setInterval(() => (peak = Math.max(peak, rssMb())), 50);
+  const engine = await connect({ url });
+  const prefix = `bench-sync-${Date.now()}`;
+  const names = buildResourceNames(prefix);
+  try {
+    const t0 = performance.now();
+    const first = await syncIocs(engine, { sources: [file], prefix, feed: 'bench', concurrency: 3 });
+    const firstSeconds = (performance.now() - t0) / 1000;
+    const firstPeak = peak;
+
+    const t1 = performance.now();
+    const reload = await syncIocs(engine, { sources: [file], prefix, feed: 'bench', concurrency: 3 });
+    const reloadSeconds = (performance.now() - t1) / 1000;
+
+    // Naive baseline: one index request per IOC, as a script looping over the file would do.
+    const naiveIndex = `${prefix}-naive`;
+    const t2 = performance.now();
+    for (let i = 0; i < naiveSample; i++) {
+      const [type, value] = indicator(i);
+      await engine.indexDocument({ index: naiveIndex, document: { type, value } });
+    }
+    const naiveRate = naiveSample / ((performance.now() - t2) / 1000);
+
+    const firstRate = first.totals.accepted / firstSeconds;
+    console.log(`sync benchmark: ${total.toLocaleString('en')} mixed IOCs into OpenSearch ${engine.info.version} at ${url}`);
+    console.log(`  first load : ${first.totals.added.toLocaleString('en')} added, ${first.totals.rejected} rejected in ${firstSeconds.toFixed(1)} s = ${Math.round(firstRate).toLocaleString('en')} IOCs/s, peak RSS ${Math.round(firstPeak)} MB`);
+    console.log(`  reload     : ${reload.totals.unchanged.toLocaleString('en')} unchanged in ${reloadSeconds.toFixed(1)} s = ${Math.round(reload.totals.accepted / reloadSeconds).toLocaleString('en')} IOCs/s, peak RSS ${Math.round(peak)} MB`);
+    console.log(`  naive      : one index request per IOC: ${Math.round(naiveRate).toLocaleString('en')} IOCs/s (sample of ${naiveSample.toLocaleString('en')}) -> iochunt is ${(firstRate / naiveRate).toFixed(1)}x faster`);
+    console.log(`  target     : >= 20,000 IOCs/s end to end, peak RSS < 1,024 MB -> ${firstRate >= 20_000 && firstPeak < 1024 ? 'met' : 'NOT met'}`);
+    await engine.deleteIndices([naiveIndex]);
+  } finally {
+    clearInterval(sampler);
+    await engine.deleteIndices([names.iocs, names.state]);
+    await engine.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : String(error));
+  process.exit(1);
+});

@@ -1,0 +1,70 @@
+import type { CommandModule } from 'yargs';
+import { IOC_FORMATS } from '../core/ioc/types.js';
+import { connect } from '../io/connect.js';
+import { applySync, prepareSync, reportDryRun, type SyncOptions } from '../io/sync-iocs.js';
+import type { CliContext } from './cli-context.js';
+import { connectionOptionsFrom, type GlobalArgs } from './global-options.js';
+import { renderSync } from './render-sync.js';
+
+interface SyncArgs extends GlobalArgs {
+  source: string[];
+  format: SyncOptions['format'];
+  feed?: string;
+  huntFrom?: string;
+  tlp?: string;
+  confidence?: number;
+  replace: boolean;
+  dryRun: boolean;
+  strict: boolean;
+  allowPrivate: boolean;
+}
+
+export function syncCommand(context: CliContext): CommandModule<GlobalArgs, SyncArgs> {
+  return {
+    command: 'sync <source...>',
+    describe: 'Load IOCs from files, MISP feed directories, URLs or - (stdin)',
+    builder: (yargs) =>
+      yargs
+        .positional('source', { type: 'string', array: true, demandOption: true, describe: 'File, MISP feed directory, http(s) URL or -' })
+        .option('format', { choices: ['auto', ...IOC_FORMATS] as const, default: 'auto' as const, describe: 'Source format; auto sniffs it' })
+        .option('feed', { type: 'string', describe: 'Feed name (default: from the source: bulletin id, MISP event info, STIX report, file name)' })
+        .option('hunt-from', { type: 'string', describe: 'Retro-hunts of this feed start here', defaultDescription: '2021-01-01' })
+        .option('tlp', { type: 'string', describe: 'TLP for entries that carry none (clear, green, amber, amber+strict, red)' })
+        .option('confidence', { type: 'number', describe: 'Confidence 0-100 for entries that carry none' })
+        .option('replace', { type: 'boolean', default: false, describe: 'IOCs of the feed absent from this load become inactive (never deleted)' })
+        .option('dry-run', { type: 'boolean', default: false, describe: 'Parse, validate and report; write nothing (no cluster needed)' })
+        .option('strict', { type: 'boolean', default: false, describe: 'Any rejected entry aborts before anything is written (exit 2)' })
+        .option('allow-private', { type: 'boolean', default: false, describe: 'Accept private, loopback and reserved addresses' })
+        .example('$0 sync CERTFR-2021-IOC-003-IOC.csv', 'load the ANSSI bulletin (feed CERTFR-2021-IOC-003)')
+        .example('$0 sync ./misp-feed --replace', 'load a MISP feed directory; IOCs it dropped become inactive') as never,
+    handler: async (args) => {
+      const options: SyncOptions = {
+        sources: args.source,
+        prefix: args.prefix,
+        format: args.format,
+        replace: args.replace,
+        dryRun: args.dryRun,
+        strict: args.strict,
+        allowPrivate: args.allowPrivate,
+        ...(args.feed ? { feed: args.feed } : {}),
+        ...(args.huntFrom ? { huntFrom: args.huntFrom } : {}),
+        ...(args.tlp ? { tlp: args.tlp } : {}),
+        ...(args.confidence === undefined ? {} : { confidence: args.confidence }),
+      };
+      // Sources are read and validated before connecting: bad input fails without a cluster.
+      const prepared = await prepareSync(options);
+      if (args.dryRun) {
+        const report = reportDryRun(prepared, options);
+        context.out(args.json ? JSON.stringify(report, null, 2) : renderSync(report));
+        return;
+      }
+      const engine = await connect(connectionOptionsFrom(args));
+      try {
+        const report = await applySync(engine, prepared, options);
+        context.out(args.json ? JSON.stringify(report, null, 2) : renderSync(report));
+      } finally {
+        await engine.close();
+      }
+    },
+  };
+}

@@ -1,0 +1,90 @@
+import { normalizeIndicator } from './normalize-indicator.js';
+import type {
+  DuplicateEntry,
+  IocFormat,
+  IocProvenance,
+  NormalizeOptions,
+  ParsedIoc,
+  ParseResult,
+  RejectedEntry,
+  SkippedCount,
+  SourceLocation,
+} from './types.js';
+
+/** One value read from a source, with what the source says about it. */
+export interface CollectorEntry {
+  /** The value as written. */
+  value: string;
+  /** An IocType or MISP attribute type; absent or blank means "infer". */
+  hint?: string;
+  provenance: IocProvenance;
+  location: SourceLocation;
+}
+
+/** What every parser does with the entries it reads; see {@link createIocCollector}. */
+export interface IocCollector {
+  /** Normalises the value (with its optional type hint) and keeps it, or records the rejection. */
+  add(entry: CollectorEntry): void;
+  /** Records an entry rejected before normalisation (malformed row, bad field, bad pattern). */
+  reject(location: SourceLocation, value: string, reason: string): void;
+  /** Counts an entry left out on purpose (`to_ids false`, `deleted`, `revoked`). */
+  skip(reason: string): void;
+  /** The accumulated result. */
+  finish(feedName: string | undefined): ParseResult;
+}
+
+/**
+ * Shared bookkeeping of the parsers: normalisation, rejection list, skip counts and
+ * de-duplication within one source.
+ *
+ * De-duplication: the first occurrence of a `(type, value)` wins whole (location, source id,
+ * dates, TLP, tags); each later one is dropped and listed in `duplicates` with where the kept
+ * one is. Keeping the first rather than merging fields keeps every field of an IOC traceable
+ * to one entry of the source (merged tags could say `tlp:green` next to a WHITE level).
+ */
+export function createIocCollector(format: IocFormat, options: NormalizeOptions): IocCollector {
+  const iocs: ParsedIoc[] = [];
+  const byKey = new Map<string, ParsedIoc>();
+  const rejected: RejectedEntry[] = [];
+  const skipped = new Map<string, number>();
+  const duplicates: DuplicateEntry[] = [];
+
+  return {
+    add({ value, hint, provenance, location }) {
+      const result = normalizeIndicator(value, hint, options);
+      if (!result.ok) {
+        rejected.push({ location: { ...location }, value: value.trim(), reason: result.reason });
+        return;
+      }
+      const ioc = withoutUndefined({ ...result.ioc, ...copyProvenance(provenance), location: { ...location } });
+      const key = `${ioc.type}|${ioc.value}`;
+      const kept = byKey.get(key);
+      if (!kept) {
+        byKey.set(key, ioc);
+        iocs.push(ioc);
+        return;
+      }
+      duplicates.push({ type: ioc.type, value: ioc.value, location: { ...location }, keptAt: { ...kept.location } });
+    },
+    reject(location, value, reason) {
+      rejected.push({ location: { ...location }, value, reason });
+    },
+    skip(reason) {
+      skipped.set(reason, (skipped.get(reason) ?? 0) + 1);
+    },
+    finish(feedName) {
+      const skippedCounts: SkippedCount[] = [...skipped].map(([reason, count]) => ({ reason, count }));
+      return withoutUndefined({ format, feedName, iocs, rejected, skipped: skippedCounts, duplicates });
+    },
+  };
+}
+
+function copyProvenance(provenance: IocProvenance): IocProvenance {
+  const tags = provenance.tags && provenance.tags.length > 0 ? [...new Set(provenance.tags)] : undefined;
+  return { ...provenance, tags };
+}
+
+/** Drops keys whose value is `undefined`, so results compare and serialise cleanly. */
+function withoutUndefined<T extends object>(value: T): T {
+  return Object.fromEntries(Object.entries(value).filter(([, field]) => field !== undefined)) as T;
+}

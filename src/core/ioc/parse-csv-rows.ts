@@ -1,0 +1,56 @@
+import { parse } from 'csv-parse/sync';
+import { InputError } from '../../errors.js';
+import { sniffCsvDelimiter } from './sniff-csv-delimiter.js';
+
+/** One data row of a CSV. */
+export interface CsvRow {
+  /** 1-based physical line where the row starts (the header is line 1 in a plain file). */
+  line: number;
+  cells: string[];
+}
+
+/** A CSV split into its header and data rows. */
+export interface CsvTable {
+  /** Header names as written, trimmed. */
+  header: string[];
+  rows: CsvRow[];
+}
+
+/**
+ * Splits CSV text into a header and rows with their physical line numbers, for parsers
+ * that must report "file:line" for each rejected entry.
+ *
+ * Pitfalls handled: a UTF-8 BOM; CRLF and lone CR line ends (csv-parse picks one record
+ * delimiter, so mixed line ends would leave `\r` in cells); quoted cells spanning lines
+ * (csv-parse's `info.lines` is the line where a record ends, so the start is computed back
+ * from the newlines inside its cells); blank lines. Rows may have fewer or more cells than
+ * the header. The delimiter (`,`, `;`, tab) is sniffed from the header line.
+ *
+ * @throws InputError when the text is empty or not parseable CSV (an unclosed quote...).
+ */
+export function parseCsvRows(text: string, file?: string): CsvTable {
+  const normalized = text.replace(/^\uFEFF/, '').replace(/\r\n?/g, '\n');
+  const headerLine = normalized.split('\n').find((line) => line.trim() !== '');
+  if (headerLine === undefined) throw new InputError('empty CSV: a header row is required', { file });
+  const records = parseRecords(normalized, sniffCsvDelimiter(headerLine), file);
+  const [header, ...rows] = records.map(({ record, info }) => ({
+    cells: record,
+    line: info.lines - record.reduce((sum, cell) => sum + (cell.split('\n').length - 1), 0),
+  }));
+  return { header: (header?.cells ?? []).map((name) => name.trim()), rows };
+}
+
+interface InfoRecord {
+  record: string[];
+  info: { lines: number };
+}
+
+function parseRecords(text: string, delimiter: string, file: string | undefined): InfoRecord[] {
+  try {
+    return parse(text, { delimiter, info: true, skip_empty_lines: true, relax_column_count: true }) as unknown as InfoRecord[];
+  } catch (error) {
+    const line = (error as { lines?: unknown }).lines;
+    const reason = `malformed CSV: ${error instanceof Error ? error.message : String(error)}`;
+    throw new InputError(reason, { file, line: typeof line === 'number' ? line : undefined }, { cause: error });
+  }
+}

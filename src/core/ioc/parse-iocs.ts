@@ -1,0 +1,35 @@
+import { detectFormat } from './detect-format.js';
+import { parseAnssiCsv } from './parse-anssi-csv.js';
+import { parseGenericCsv } from './parse-generic-csv.js';
+import { parseMisp } from './parse-misp.js';
+import { parseStix } from './parse-stix.js';
+import { parseTxt } from './parse-txt.js';
+import type { IocFormat, ParseOptions, ParseResult } from './types.js';
+
+/** Options of {@link parseIocs}: the parse options plus the format. */
+export interface ParseIocsOptions extends ParseOptions {
+  /** `auto` (default) sniffs the content with `detectFormat`. */
+  format?: IocFormat | 'auto';
+}
+
+const PARSERS: Readonly<Record<IocFormat, (text: string, options: ParseOptions) => ParseResult>> = {
+  'anssi-csv': parseAnssiCsv,
+  csv: parseGenericCsv,
+  txt: parseTxt,
+  misp: parseMisp,
+  stix: parseStix,
+};
+
+/**
+ * Parses one IOC source of any supported format: the entry point of `iochunt sync` for a
+ * file, a URL body or stdin. Pure: the caller reads the source. A MISP feed directory is
+ * one call per event file (see `parseMispManifest`).
+ *
+ * @throws InputError when the whole source is unreadable (bad JSON, no CSV header, a CSV
+ * without a value column); individual bad entries are in `rejected` instead.
+ */
+export function parseIocs(text: string, options: ParseIocsOptions = {}): ParseResult {
+  const { format = 'auto', ...parseOptions } = options;
+  const resolved = format === 'auto' ? detectFormat(text, options.file) : format;
+  return PARSERS[resolved](text, parseOptions);
+}

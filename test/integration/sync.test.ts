@@ -1,0 +1,153 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import type { IocDocument } from '../../src/core/build-ioc-document.js';
+import { buildIocId } from '../../src/core/ioc/ioc-id.js';
+import { buildResourceNames } from '../../src/core/resource-names.js';
+import { syncIocs } from '../../src/io/sync-iocs.js';
+import { useEngine } from '../helpers/engine-fixture.js';
+import { uniqueName } from '../helpers/engines.js';
+import { runIochunt, stderrLines } from '../helpers/run-cli.js';
+
+const ANSSI = new URL('../fixtures/iocs/CERTFR-2021-IOC-003-IOC.csv', import.meta.url).pathname;
+const dir = mkdtempSync(join(tmpdir(), 'iochunt-sync-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+function file(name: string, text: string): string {
+  const path = join(dir, name);
+  writeFileSync(path, text);
+  return path;
+}
+
+describe.each(['opensearch', 'elasticsearch'] as const)('iochunt sync on %s', (flavor) => {
+  const fx = useEngine(flavor);
+  let prefix = '';
+  const fresh = (): string => (prefix = uniqueName('sync'));
+  afterEach(async () => {
+    const names = buildResourceNames(prefix);
+    await fx.engine.deleteIndices([names.iocs, names.state]);
+  });
+
+  it('loads the ANSSI bulletin, and loading it twice changes nothing', async () => {
+    fresh();
+    const first = await syncIocs(fx.engine, { sources: [ANSSI], prefix });
+    expect(first.feeds.map((f) => [f.name, f.accepted])).toEqual([['CERTFR-2021-IOC-003', 161]]);
+    expect(first.totals).toMatchObject({ added: 161, updated: 0, unchanged: 0, rejected: 0 });
+    expect(first.setVersion).toBe(1);
+    const { iocs } = buildResourceNames(prefix);
+    expect(await fx.engine.countDocuments(iocs)).toBe(161);
+
+    const ids = (await scanIds(iocs)).sort();
+    const before = await fx.engine.fetchDocuments(iocs, ids);
+    const second = await syncIocs(fx.engine, { sources: [ANSSI], prefix });
+    expect(second.totals).toMatchObject({ added: 0, updated: 0, unchanged: 161 });
+    expect(second.setVersion).toBe(1);
+    const after = await fx.engine.fetchDocuments(iocs, ids);
+    expect([...after.values()].map((d) => [d.id, d.seqNo, d.source])).toEqual([...before.values()].map((d) => [d.id, d.seqNo, d.source]));
+
+    const doc = after.get(ids[0]!)!.source as unknown as IocDocument;
+    expect(doc.threat.indicator.type).toBe('ipv4-addr');
+    expect(doc.iochunt).toMatchObject({ active: true, active_feeds: ['CERTFR-2021-IOC-003'], hunt_from: '2021-01-01T00:00:00.000Z', set_version: 1 });
+    expect(doc.threat.feed.name).toEqual(['CERTFR-2021-IOC-003']);
+  });
+
+  it('keeps one document listing both feeds when two feeds share an IOC', async () => {
+    fresh();
+    const a = file(`a-${flavor}.txt`, '198.51.100.77\nevil-a.example\n');
+    const b = file(`b-${flavor}.txt`, '# feed b\n198[.]51.100.77\nevil-b.example\n');
+    await syncIocs(fx.engine, { sources: [a], prefix, feed: 'feed-a', allowPrivate: true });
+    const report = await syncIocs(fx.engine, { sources: [b], prefix, feed: 'feed-b', huntFrom: '2020-06-01', allowPrivate: true });
+    expect(report.totals).toMatchObject({ added: 1, updated: 1 });
+    const { iocs } = buildResourceNames(prefix);
+    expect(await fx.engine.countDocuments(iocs)).toBe(3);
+    const shared = (await fx.engine.fetchDocument(iocs, buildIocId('ipv4-addr', '198.51.100.77'))) as unknown as IocDocument;
+    expect(shared.threat.feed.name).toEqual(['feed-a', 'feed-b']);
+    expect(shared.iochunt.active_feeds).toEqual(['feed-a', 'feed-b']);
+    expect(shared.iochunt.hunt_from).toBe('2020-06-01T00:00:00.000Z');
+    expect(shared.iochunt.feeds.map((f) => [f.name, f.original])).toEqual([
+      ['feed-a', '198.51.100.77'],
+      ['feed-b', '198[.]51.100.77'],
+    ]);
+  });
+
+  it('--replace deactivates what the feed dropped, never deletes it, and a reload reactivates it', async () => {
+    fresh();
+    const full = file(`full-${flavor}.txt`, '203.0.113.10\n203.0.113.11\n203.0.113.12\n');
+    const less = file(`less-${flavor}.txt`, '203.0.113.10\n');
+    await syncIocs(fx.engine, { sources: [full], prefix, feed: 'f', allowPrivate: true });
+    const replaced = await syncIocs(fx.engine, { sources: [less], prefix, feed: 'f', replace: true, allowPrivate: true });
+    expect(replaced.totals).toMatchObject({ unchanged: 1, deactivated: 2 });
+    expect(replaced.setVersion).toBe(2);
+    const { iocs } = buildResourceNames(prefix);
+    expect(await fx.engine.countDocuments(iocs)).toBe(3);
+    expect(await fx.engine.countDocuments(iocs, { term: { 'iochunt.active': false } })).toBe(2);
+
+    const again = await syncIocs(fx.engine, { sources: [less], prefix, feed: 'f', replace: true, allowPrivate: true });
+    expect(again.totals).toMatchObject({ unchanged: 1, deactivated: 0 });
+
+    const reload = await syncIocs(fx.engine, { sources: [full], prefix, feed: 'f', allowPrivate: true });
+    expect(reload.totals).toMatchObject({ reactivated: 2, unchanged: 1 });
+    expect(await fx.engine.countDocuments(iocs, { term: { 'iochunt.active': true } })).toBe(3);
+  });
+
+  it('records a failed run, with what was written, when the cluster refuses the writes', async () => {
+    fresh();
+    const names = buildResourceNames(prefix);
+    await syncIocs(fx.engine, { sources: [file(`seed-${flavor}.txt`, '192.0.2.200\n')], prefix, feed: 'seed', allowPrivate: true });
+    await setWriteBlock(names.iocs, true);
+    try {
+      await expect(syncIocs(fx.engine, { sources: [file(`blocked-${flavor}.txt`, '198.51.100.1\n198.51.100.2\n')], prefix, feed: 'x', allowPrivate: true })).rejects.toThrow(
+        /2 IOC document\(s\) could not be written/,
+      );
+    } finally {
+      await setWriteBlock(names.iocs, false);
+    }
+    const runs: Record<string, unknown>[] = [];
+    for await (const page of fx.engine.scanDocuments({ index: names.state, query: { term: { kind: 'sync-run' } } })) runs.push(...page.map((h) => h.source));
+    expect(runs.map((r) => r.status).sort()).toEqual(['completed', 'failed']);
+    expect(runs.find((r) => r.status === 'failed')).toMatchObject({ feed: ['x'], error: expect.stringContaining('could not be written') });
+  });
+
+  async function scanIds(index: string): Promise<string[]> {
+    const ids: string[] = [];
+    for await (const page of fx.engine.scanDocuments({ index, source: false })) ids.push(...page.map((h) => h.id));
+    return ids;
+  }
+
+  async function setWriteBlock(index: string, on: boolean): Promise<void> {
+    const client = (fx.engine as unknown as { client: { indices: { putSettings: (p: unknown) => Promise<unknown> } } }).client;
+    await client.indices.putSettings(
+      flavor === 'opensearch' ? { index, body: { 'index.blocks.write': on } } : { index, settings: { 'index.blocks.write': on } },
+    );
+  }
+});
+
+describe('iochunt sync (the built CLI)', () => {
+  it('--dry-run --json on the ANSSI bulletin reports 161 ipv4-addr, none rejected, hunting from 2021-01-01', async () => {
+    const run = await runIochunt(['sync', '--dry-run', '--json', ANSSI]);
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    const report = JSON.parse(run.stdout);
+    expect(report.status).toBe('dry-run');
+    expect(report.feeds).toEqual([
+      expect.objectContaining({ name: 'CERTFR-2021-IOC-003', formats: ['anssi-csv'], huntFrom: '2021-01-01T00:00:00.000Z', accepted: 161 }),
+    ]);
+    expect(report.feeds[0].byType).toEqual({ 'ipv4-addr': expect.objectContaining({ added: 161 }) });
+    expect(report.totals).toMatchObject({ accepted: 161, rejected: 0 });
+    expect(report.rejected).toEqual([]);
+  });
+
+  it('--strict with one bad row writes nothing and exits 2 with the row', async () => {
+    const bad = file('strict.txt', '198.51.100.5\nnot an indicator at all\n198.51.100.6\n');
+    const run = await runIochunt(['sync', '--strict', '--allow-private', '--url', 'http://127.0.0.1:1', bad]);
+    expect(run.code).toBe(2);
+    expect(stderrLines(run)).toEqual([expect.stringMatching(new RegExp(`^iochunt: ${bad}:line 2: --strict: rejected .*nothing was written`))]);
+  });
+
+  it('a missing source fails with one line before touching the cluster', async () => {
+    const run = await runIochunt(['sync', '--url', 'http://127.0.0.1:1', join(dir, 'nope.csv')]);
+    expect(run.code).toBe(1);
+    expect(stderrLines(run)).toEqual([`iochunt: ${join(dir, 'nope.csv')}: no such file or directory`]);
+  });
+});

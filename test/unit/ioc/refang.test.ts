@@ -1,0 +1,40 @@
+import { describe, expect, it } from 'vitest';
+import { refang } from '../../../src/core/ioc/refang.js';
+
+describe('refang', () => {
+  it.each([
+    ['hxxp://evil[.]example/a', 'http://evil.example/a'],
+    ['hxxps://evil[.]example', 'https://evil.example'],
+    ['hXXps://evil.example', 'https://evil.example'],
+    ['HXXP[:]//evil.example', 'http://evil.example'],
+    ['hxxps[://]evil.example', 'https://evil.example'],
+    ['evil(.)example', 'evil.example'],
+    ['evil{.}example', 'evil.example'],
+    ['evil[dot]example', 'evil.example'],
+    ['evil[DOT]example', 'evil.example'],
+    ['45[.]153[.]160[.]2', '45.153.160.2'],
+    ['2a0e[:]1c80::1', '2a0e:1c80::1'],
+    ['phish[@]evil.example', 'phish@evil.example'],
+    ['phish[at]evil[dot]example', 'phish@evil.example'],
+  ])('turns %s into %s', (defanged, refanged) => {
+    expect(refang(defanged)).toBe(refanged);
+  });
+
+  it('leaves bracketed IPv6 hosts and ordinary words alone', () => {
+    expect(refang('http://[2001:db8::1]:8080/dot/at')).toBe('http://[2001:db8::1]:8080/dot/at');
+    expect(refang('[::]')).toBe('[::]');
+  });
+
+  it('only rewrites hxxp at the start of the value', () => {
+    expect(refang('http://evil.example/hxxp://x')).toBe('http://evil.example/hxxp://x');
+  });
+
+  it('refangs nested markers in one call', () => {
+    expect(refang('http://a[.]example#([.])')).toBe('http://a.example#.');
+  });
+
+  it('is idempotent', () => {
+    const once = refang('hxxps[:]//evil[.]example/a(.)b');
+    expect(refang(once)).toBe(once);
+  });
+});
