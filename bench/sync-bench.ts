@@ -10,10 +10,37 @@ import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { buildResourceNames } from '../src/core/resource-names.js';
 import { connect } from '../src/io/connect.js';
 import { readLocalEngine } from '../src/io/local-engine.js';
-import { syncIocs } from '../src/io/sync-iocs.js';
+import type { SyncReport } from '../src/io/sync-iocs.js';
+
+const CLI = fileURLToPath(new URL('../dist/src/cli/main.js', import.meta.url));
+
+/** Runs the built CLI as a user would and samples its peak RSS (VmHWM) from /proc. */
+async function runSync(args: string[]): Promise<{ report: SyncReport; seconds: number; peakMb: number }> {
+  const started = performance.now();
+  const child = spawn(process.execPath, [CLI, 'sync', '--json', ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+  let stdout = '';
+  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  let peakKb = 0;
+  const sample = (): void => {
+    try {
+      const hwm = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'));
+      if (hwm?.[1]) peakKb = Math.max(peakKb, Number(hwm[1]));
+    } catch {
+      // the process has exited
+    }
+  };
+  const sampler = setInterval(sample, 100);
+  const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+  clearInterval(sampler);
+  if (code !== 0) throw new Error(`iochunt sync exited with ${code}`);
+  return { report: JSON.parse(stdout) as SyncReport, seconds: (performance.now() - started) / 1000, peakMb: peakKb / 1024 };
+}
 
 const total = Number(process.argv[2] ?? 1_000_000);
 const naiveSample = Math.min(5_000, total);
@@ -49,10 +76,6 @@ function indicator(i: number): [string, string] {
   }
 }
 
-function rssMb(): number {
-  return process.memoryUsage().rss / 1024 / 1024;
-}
-
 async function main(): Promise<void> {
   const local = await readLocalEngine('opensearch');
   const url = process.env.IOCHUNT_TEST_OPENSEARCH_URL ?? local?.url;
@@ -64,20 +87,13 @@ async function main(): Promise<void> {
   writeFileSync(file, `${lines.join('\n')}\n`);
   lines.length = 0;
 
-  let peak = rssMb();
-  const sampler = setInterval(() => (peak = Math.max(peak, rssMb())), 50);
   const engine = await connect({ url });
   const prefix = `bench-sync-${Date.now()}`;
   const names = buildResourceNames(prefix);
   try {
-    const t0 = performance.now();
-    const first = await syncIocs(engine, { sources: [file], prefix, feed: 'bench', concurrency: 3 });
-    const firstSeconds = (performance.now() - t0) / 1000;
-    const firstPeak = peak;
-
-    const t1 = performance.now();
-    const reload = await syncIocs(engine, { sources: [file], prefix, feed: 'bench', concurrency: 3 });
-    const reloadSeconds = (performance.now() - t1) / 1000;
+    const common = ['--url', url, '--prefix', prefix, '--feed', 'bench', file];
+    const { report: first, seconds: firstSeconds, peakMb: firstPeak } = await runSync(common);
+    const { report: reload, seconds: reloadSeconds, peakMb: reloadPeak } = await runSync(common);
 
     // Naive baseline: one index request per IOC, as a script looping over the file would do.
     const naiveIndex = `${prefix}-naive`;
@@ -89,14 +105,13 @@ async function main(): Promise<void> {
     const naiveRate = naiveSample / ((performance.now() - t2) / 1000);
 
     const firstRate = first.totals.accepted / firstSeconds;
-    console.log(`sync benchmark: ${total.toLocaleString('en')} mixed IOCs into OpenSearch ${engine.info.version} at ${url}`);
+    console.log(`sync benchmark: \`iochunt sync\` (the built CLI, end to end) of ${total.toLocaleString('en')} mixed IOCs (CSV) into OpenSearch ${engine.info.version} at ${url}`);
     console.log(`  first load : ${first.totals.added.toLocaleString('en')} added, ${first.totals.rejected} rejected in ${firstSeconds.toFixed(1)} s = ${Math.round(firstRate).toLocaleString('en')} IOCs/s, peak RSS ${Math.round(firstPeak)} MB`);
-    console.log(`  reload     : ${reload.totals.unchanged.toLocaleString('en')} unchanged in ${reloadSeconds.toFixed(1)} s = ${Math.round(reload.totals.accepted / reloadSeconds).toLocaleString('en')} IOCs/s, peak RSS ${Math.round(peak)} MB`);
+    console.log(`  reload     : ${reload.totals.unchanged.toLocaleString('en')} unchanged in ${reloadSeconds.toFixed(1)} s = ${Math.round(reload.totals.accepted / reloadSeconds).toLocaleString('en')} IOCs/s, peak RSS ${Math.round(reloadPeak)} MB`);
     console.log(`  naive      : one index request per IOC: ${Math.round(naiveRate).toLocaleString('en')} IOCs/s (sample of ${naiveSample.toLocaleString('en')}) -> iochunt is ${(firstRate / naiveRate).toFixed(1)}x faster`);
     console.log(`  target     : >= 20,000 IOCs/s end to end, peak RSS < 1,024 MB -> ${firstRate >= 20_000 && firstPeak < 1024 ? 'met' : 'NOT met'}`);
     await engine.deleteIndices([naiveIndex]);
   } finally {
-    clearInterval(sampler);
     await engine.deleteIndices([names.iocs, names.state]);
     await engine.close();
     rmSync(dir, { recursive: true, force: true });

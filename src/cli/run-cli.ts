@@ -1,6 +1,7 @@
 import yargs from 'yargs';
 import { ExitCode, IochuntError, UsageError } from '../errors.js';
 import { packageInfo } from '../io/package-info.js';
+import { STDIN_PATH } from '../io/read-sources.js';
 import type { CliContext } from './cli-context.js';
 import { withGlobalOptions } from './global-options.js';
 import { statusCommand } from './status-command.js';
@@ -17,7 +18,9 @@ export interface CliResult {
  * never calls `process.exit` (only `main.ts` does). Errors become one line: `iochunt: <message>`.
  */
 export async function runCli(argv: readonly string[], context: CliContext): Promise<CliResult> {
-  const parser = withGlobalOptions(yargs([...argv]))
+  // yargs drops a lone "-" positional; sources read it back as stdin under this name.
+  const args = argv.map((arg) => (arg === '-' ? STDIN_PATH : arg));
+  const parser = withGlobalOptions(yargs(args))
     .scriptName('iochunt')
     .usage('$0 <command> [options]\n\nLoad CERT bulletin IOCs into Elasticsearch/OpenSearch, tag new events, retro-hunt history.')
     .command(syncCommand(context))

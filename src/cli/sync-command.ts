@@ -17,6 +17,7 @@ interface SyncArgs extends GlobalArgs {
   dryRun: boolean;
   strict: boolean;
   allowPrivate: boolean;
+  concurrency: number;
 }
 
 export function syncCommand(context: CliContext): CommandModule<GlobalArgs, SyncArgs> {
@@ -34,6 +35,7 @@ export function syncCommand(context: CliContext): CommandModule<GlobalArgs, Sync
         .option('replace', { type: 'boolean', default: false, describe: 'IOCs of the feed absent from this load become inactive (never deleted)' })
         .option('dry-run', { type: 'boolean', default: false, describe: 'Parse, validate and report; write nothing (no cluster needed)' })
         .option('strict', { type: 'boolean', default: false, describe: 'Any rejected entry aborts before anything is written (exit 2)' })
+        .option('concurrency', { type: 'number', default: 3, describe: 'Bulk requests in flight' })
         .option('allow-private', { type: 'boolean', default: false, describe: 'Accept private, loopback and reserved addresses' })
         .example('$0 sync CERTFR-2021-IOC-003-IOC.csv', 'load the ANSSI bulletin (feed CERTFR-2021-IOC-003)')
         .example('$0 sync ./misp-feed --replace', 'load a MISP feed directory; IOCs it dropped become inactive') as never,
@@ -46,6 +48,7 @@ export function syncCommand(context: CliContext): CommandModule<GlobalArgs, Sync
         dryRun: args.dryRun,
         strict: args.strict,
         allowPrivate: args.allowPrivate,
+        concurrency: args.concurrency,
         ...(args.feed ? { feed: args.feed } : {}),
         ...(args.huntFrom ? { huntFrom: args.huntFrom } : {}),
         ...(args.tlp ? { tlp: args.tlp } : {}),

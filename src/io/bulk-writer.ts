@@ -80,7 +80,7 @@ export class BulkWriter {
     this.throwIfFailed();
     const lines = `${JSON.stringify({ [action.op]: actionMeta(action) })}\n${JSON.stringify(document)}\n`;
     this.buffer.push({ action, lines });
-    this.bufferBytes += Buffer.byteLength(lines);
+    this.bufferBytes += lines.length; // UTF-16 units: exact for ASCII JSON, close enough to flush by
     if (this.bufferBytes >= this.flushBytes) await this.dispatch();
   }
 

@@ -2,7 +2,7 @@ import { Client, type estypes } from '@elastic/elasticsearch';
 import { commonProcessors } from '../core/common-processors.js';
 import { errorTypeOfTranslated, isNotFound } from './cluster-errors.js';
 import type { ClusterCall } from './cluster-call.js';
-import { flattenBulkItems } from './bulk-items.js';
+import { BULK_FILTER, flattenBulkItems } from './bulk-items.js';
 import type {
   BulkItemResult,
   ScanHit,
@@ -143,7 +143,7 @@ export class ElasticsearchEngine implements Engine {
 
   async bulk(ndjson: string, options: { refresh?: boolean } = {}): Promise<BulkItemResult[]> {
     const response = await this.call('writing a bulk request', () =>
-      this.client.bulk({ body: ndjson, ...(options.refresh ? { refresh: true } : {}) } as estypes.BulkRequest),
+      this.client.bulk({ body: ndjson, filter_path: BULK_FILTER, ...(options.refresh ? { refresh: true } : {}) } as estypes.BulkRequest),
     );
     return flattenBulkItems(response.items as never);
   }

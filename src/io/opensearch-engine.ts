@@ -2,7 +2,7 @@ import type { Client } from '@opensearch-project/opensearch';
 import { commonProcessors } from '../core/common-processors.js';
 import type { ClusterCall } from './cluster-call.js';
 import { errorTypeOfTranslated, isNotFound } from './cluster-errors.js';
-import { flattenBulkItems } from './bulk-items.js';
+import { BULK_FILTER, flattenBulkItems } from './bulk-items.js';
 import type {
   BulkItemResult,
   ScanHit,
@@ -138,7 +138,7 @@ export class OpenSearchEngine implements Engine {
 
   async bulk(ndjson: string, options: { refresh?: boolean } = {}): Promise<BulkItemResult[]> {
     const { body } = await this.call('writing a bulk request', () =>
-      this.client.bulk({ body: ndjson as never, ...(options.refresh ? { refresh: true } : {}) }),
+      this.client.bulk({ body: ndjson as never, filter_path: BULK_FILTER, ...(options.refresh ? { refresh: true } : {}) }),
     );
     return flattenBulkItems(body.items as never);
   }

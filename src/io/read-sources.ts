@@ -3,6 +3,7 @@ import { readFile, readdir, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { SourceError } from '../errors.js';
 import { redactUrl } from '../errors.js';
+import { parseMispManifest } from '../core/ioc/parse-misp-manifest.js';
 
 /** One text to parse, named for locations in messages. */
 export interface SourceText {
@@ -26,6 +27,9 @@ export interface ReadSourcesOptions {
 
 const DEFAULT_MAX_BYTES = 256 * 1024 * 1024;
 
+/** Another name for `-` (the CLI passes it, since yargs drops a lone `-`). */
+export const STDIN_PATH = '/dev/stdin';
+
 function stripBom(text: string): string {
   return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
 }
@@ -45,9 +49,17 @@ async function readStream(stream: AsyncIterable<Buffer | string>, name: string, 
 async function readUrl(url: string, options: ReadSourcesOptions): Promise<SourceText> {
   const name = redactUrl(url);
   const maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
+  // fetch refuses URLs with credentials: send them as a Basic Authorization header instead.
+  const target = new URL(url);
+  const headers: Record<string, string> = {};
+  if (target.username || target.password) {
+    headers.authorization = `Basic ${Buffer.from(`${decodeURIComponent(target.username)}:${decodeURIComponent(target.password)}`).toString('base64')}`;
+    target.username = '';
+    target.password = '';
+  }
   let response: Response;
   try {
-    response = await fetch(url, { signal: AbortSignal.timeout(options.timeoutMs ?? 60_000), redirect: 'follow' });
+    response = await fetch(target, { headers, signal: AbortSignal.timeout(options.timeoutMs ?? 60_000), redirect: 'follow' });
   } catch (error) {
     const cause = (error as { cause?: { code?: string } }).cause?.code ?? (error as Error).name;
     throw new SourceError(`cannot download ${name} (${cause}): check the URL and the network`, { cause: error });
@@ -69,23 +81,19 @@ async function readUrl(url: string, options: ReadSourcesOptions): Promise<Source
 }
 
 /**
- * A MISP feed directory: `manifest.json` maps event uuids to their info; each event is in
- * `<uuid>.json` beside it. Every listed event must be there.
+ * A MISP feed directory: `manifest.json` lists the events; each is `<uuid>.json` beside it.
+ * Keys are checked to be event uuids (by `parseMispManifest`) before they become file names,
+ * so a crafted manifest cannot point outside the directory. Every listed event must be there.
  */
 async function readMispFeedDirectory(dir: string): Promise<SourceText[]> {
   const manifestPath = join(dir, 'manifest.json');
-  let manifest: Record<string, unknown>;
-  try {
-    manifest = JSON.parse(await readFile(manifestPath, 'utf8')) as Record<string, unknown>;
-  } catch (error) {
-    throw new SourceError(`${manifestPath}: not a readable MISP manifest (${(error as Error).message.split('\n')[0]})`, { cause: error });
-  }
+  const entries = parseMispManifest(await readFile(manifestPath, 'utf8'), manifestPath);
   const files = new Set(await readdir(dir));
   const texts: SourceText[] = [];
-  for (const uuid of Object.keys(manifest).sort()) {
-    const file = `${uuid}.json`;
-    if (!files.has(file)) throw new SourceError(`${dir}: manifest.json lists event ${uuid} but ${file} is missing`);
-    texts.push({ name: join(dir, file), text: stripBom(await readFile(join(dir, file), 'utf8')), format: 'misp', feedHint: basename(dir) });
+  for (const entry of entries) {
+    if (!files.has(entry.file)) throw new SourceError(`${dir}: manifest.json lists event ${entry.uuid} but ${entry.file} is missing`);
+    const path = join(dir, entry.file);
+    texts.push({ name: path, text: stripBom(await readFile(path, 'utf8')), format: 'misp', feedHint: basename(dir) });
   }
   return texts;
 }
@@ -98,7 +106,7 @@ async function readMispFeedDirectory(dir: string): Promise<SourceText[]> {
 export async function readSources(sources: readonly string[], options: ReadSourcesOptions = {}): Promise<SourceText[]> {
   const texts: SourceText[] = [];
   for (const source of sources) {
-    if (source === '-') {
+    if (source === '-' || source === STDIN_PATH) {
       texts.push({ name: '-', text: await readStream(options.stdin ?? process.stdin, 'stdin', options.maxBytes ?? DEFAULT_MAX_BYTES) });
     } else if (/^https?:\/\//i.test(source)) {
       texts.push(await readUrl(source, options));

@@ -151,3 +151,112 @@ describe('iochunt sync (the built CLI)', () => {
     expect(stderrLines(run)).toEqual([`iochunt: ${join(dir, 'nope.csv')}: no such file or directory`]);
   });
 });
+
+describe('iochunt sync sources', () => {
+  const fx = useEngine('opensearch');
+  const os = fx.endpoint;
+
+  it('loads a MISP feed directory as one feed named after the directory', async () => {
+    const feedDir = join(dir, 'circl-osint');
+    const { mkdirSync, copyFileSync } = await import('node:fs');
+    mkdirSync(feedDir, { recursive: true });
+    const fixtures = new URL('../fixtures/iocs/', import.meta.url).pathname;
+    copyFileSync(join(fixtures, 'misp-feed', 'manifest.json'), join(feedDir, 'manifest.json'));
+    copyFileSync(join(fixtures, 'misp-event.json'), join(feedDir, '5f3c9a2e-7d4b-4c1a-9e8f-2b6d1a0c3e47.json'));
+    writeFileSync(
+      join(feedDir, '7c9e2b14-3a5d-4f6e-8b1c-0d2e3f4a5b61.json'),
+      JSON.stringify({
+        Event: {
+          uuid: '7c9e2b14-3a5d-4f6e-8b1c-0d2e3f4a5b61',
+          info: 'Emotet epoch 5 C2 servers',
+          Attribute: [
+            { uuid: 'a1b2c3d4-0000-4000-8000-000000000001', type: 'ip-dst|port', value: '45.76.159.10|443', to_ids: true },
+            { uuid: 'a1b2c3d4-0000-4000-8000-000000000002', type: 'ip-dst', value: '51.75.33.120', to_ids: true },
+          ],
+        },
+      }),
+    );
+    const dry = await syncIocs(undefined, { sources: [feedDir], dryRun: true });
+    expect(dry.feeds.map((f) => [f.name, f.sources.length])).toEqual([['circl-osint', 2]]);
+    const prefix = uniqueName('misp');
+    try {
+      const report = await syncIocs(fx.engine, { sources: [feedDir], prefix });
+      expect(report.totals.added).toBe(dry.totals.accepted);
+      expect(report.totals.added).toBeGreaterThan(2);
+      expect(await fx.engine.countDocuments(`${prefix}-iocs`, { term: { 'iochunt.active_feeds': 'circl-osint' } })).toBe(report.totals.added);
+    } finally {
+      await fx.engine.deleteIndices([`${prefix}-iocs`, `${prefix}-state`]);
+    }
+  });
+
+  it('refuses a MISP feed whose manifest lists a missing event, writing nothing', async () => {
+    const feedDir = join(dir, 'broken-feed');
+    const { mkdirSync, copyFileSync } = await import('node:fs');
+    mkdirSync(feedDir, { recursive: true });
+    copyFileSync(new URL('../fixtures/iocs/misp-feed/manifest.json', import.meta.url).pathname, join(feedDir, 'manifest.json'));
+    const run = await runIochunt(['sync', '--url', os.url, '--prefix', uniqueName('broken'), feedDir]);
+    expect(run.code).toBe(1);
+    expect(stderrLines(run)).toEqual([expect.stringMatching(/manifest\.json lists event 5f3c9a2e-.* but 5f3c9a2e-.*\.json is missing$/)]);
+  });
+
+  it('downloads http sources, and fails in one line on HTTP errors', async () => {
+    const { createServer } = await import('node:http');
+    const { readFileSync } = await import('node:fs');
+    const server = createServer((request, response) => {
+      if (request.url === '/CERTFR-2021-IOC-003-IOC.csv') response.end(readFileSync(ANSSI));
+      else response.writeHead(404).end('not here');
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const port = (server.address() as { port: number }).port;
+    try {
+      const ok = await runIochunt(['sync', '--dry-run', '--json', `http://127.0.0.1:${port}/CERTFR-2021-IOC-003-IOC.csv`]);
+      expect(ok.code).toBe(0);
+      expect(JSON.parse(ok.stdout).feeds).toEqual([expect.objectContaining({ name: 'CERTFR-2021-IOC-003', accepted: 161 })]);
+      const missing = await runIochunt(['sync', '--dry-run', `http://user:s3cret@127.0.0.1:${port}/gone.csv`]);
+      expect(missing.code).toBe(1);
+      expect(stderrLines(missing)).toEqual([`iochunt: cannot download http://127.0.0.1:${port}/gone.csv: HTTP 404 Not Found`]);
+    } finally {
+      server.close();
+    }
+  });
+
+  it('reads - from standard input', async () => {
+    const run = await runIochunt(['sync', '--dry-run', '--json', '--feed', 'pasted', '-'], {}, 'hxxp://evil-update[.]com/a.exe\n5.188.86.114\n');
+    expect(run.code).toBe(0);
+    const report = JSON.parse(run.stdout);
+    expect(report.feeds).toEqual([expect.objectContaining({ name: 'pasted', accepted: 2, formats: ['txt'] })]);
+    expect(Object.keys(report.feeds[0].byType).sort()).toEqual(['ipv4-addr', 'url']);
+  });
+
+  it('a malformed JSON source exits 2 and creates nothing', async () => {
+    const prefix = uniqueName('malformed');
+    const bad = file('broken.json', '{"Event": {"Attribute": [ {"type": "ip-dst", "value": "5.188.86.114"');
+    const run = await runIochunt(['sync', '--url', os.url, '--prefix', prefix, bad]);
+    expect(run.code).toBe(2);
+    expect(stderrLines(run)).toHaveLength(1);
+    expect(run.stderr).toContain(bad);
+    expect((await fx.engine.fetchIndexSummaries([`${prefix}-iocs`, `${prefix}-state`])).map((s) => s.exists)).toEqual([false, false]);
+  });
+
+  it('prints a per-type table and the rejected entries with file and line', async () => {
+    const prefix = uniqueName('table');
+    const mixed = file('mixed.txt', 'evil-update[.]com\n5.188.86.114\n10.0.0.1\nnot a thing\n');
+    try {
+      const run = await runIochunt(['sync', '--url', os.url, '--prefix', prefix, '--feed', 'mixed', mixed]);
+      expect(run.code).toBe(0);
+      expect(run.stdout.split('\n')).toEqual(
+        expect.arrayContaining([
+          'feed mixed (txt; 1 source(s); hunt from 2021-01-01)',
+          '  type         added  updated  reactivated  unchanged  deactivated',
+          '  ipv4-addr        1        0            0          0            0',
+          '  domain-name      1        0            0          0            0',
+          'rejected (2):',
+          expect.stringMatching(new RegExp(`^  ${mixed}:3: "10.0.0.1": private`)),
+          expect.stringMatching(new RegExp(`^  ${mixed}:4: "not a thing": `)),
+        ]),
+      );
+    } finally {
+      await fx.engine.deleteIndices([`${prefix}-iocs`, `${prefix}-state`]);
+    }
+  });
+});

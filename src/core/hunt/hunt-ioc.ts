@@ -1,0 +1,52 @@
+import { InternalError } from '../../errors.js';
+import type { IocDocument } from '../build-ioc-document.js';
+import type { IocType } from '../ioc/types.js';
+
+/** One stored IOC, in the shape the hunt matches with. */
+export interface HuntIoc {
+  /** The IOC document's `_id` (alerts reference it as `threat.enrichments.matched.id`). */
+  id: string;
+  type: IocType;
+  /** Canonical value (`iochunt.value`); for a network, the CIDR. */
+  value: string;
+  /** Set when the IOC is a network (`iochunt.cidr`). */
+  cidr?: string;
+  /** Events before this instant (ISO) never match the IOC. */
+  huntFrom: string;
+  /** Events after this instant (ISO), plus the configured grace, never match the IOC. */
+  validUntil?: string;
+  /** The stored document, for copying `threat.indicator` into alerts. Never modified. */
+  document: IocDocument;
+}
+
+/**
+ * Reads a stored IOC document (`_id` and `_source` from `<prefix>-iocs`) into a
+ * {@link HuntIoc}. The document is referenced, not copied.
+ *
+ * `iochunt.hunt_from` is always written by sync; a document without it falls back to the
+ * earliest `hunt_from` of its feeds, and one without any is rejected (hunting it from the
+ * beginning of time would flood the alerts index).
+ */
+export function huntIocFromDocument(id: string, document: IocDocument): HuntIoc {
+  const huntFrom = document.iochunt.hunt_from ?? earliestFeedHuntFrom(document);
+  if (huntFrom === undefined) {
+    throw new InternalError(`IOC document ${id} has no iochunt.hunt_from: re-run "iochunt sync" for its feed`);
+  }
+  const { cidr, valid_until: validUntil } = document.iochunt;
+  return {
+    id,
+    type: document.threat.indicator.type,
+    value: document.iochunt.value,
+    ...(cidr === undefined ? {} : { cidr }),
+    huntFrom,
+    ...(validUntil === undefined ? {} : { validUntil }),
+    document,
+  };
+}
+
+function earliestFeedHuntFrom(document: IocDocument): string | undefined {
+  return document.iochunt.feeds
+    .map((feed) => feed.hunt_from)
+    .filter((value): value is string => typeof value === 'string')
+    .sort()[0];
+}
