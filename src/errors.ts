@@ -88,7 +88,7 @@ export class ClusterError extends IochuntError {
   constructor(
     readonly kind: ClusterErrorKind,
     message: string,
-    readonly details: { statusCode?: number; type?: string } = {},
+    readonly details: { statusCode?: number; type?: string; rootCauses?: string[] } = {},
     options?: { cause?: unknown },
   ) {
     super(message, options);
@@ -106,6 +106,12 @@ export class SourceError extends IochuntError {
 export class InterruptedError extends IochuntError {
   readonly code = 'interrupted';
   readonly exitCode = ExitCode.interrupted;
+}
+
+/** `--fail-on-findings` and the hunt found something: exit 3 (the results were printed). */
+export class FindingsError extends IochuntError {
+  readonly code = 'findings';
+  readonly exitCode = ExitCode.findings;
 }
 
 /** A bug: an invariant that should hold did not. Exit 1. */

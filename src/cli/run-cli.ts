@@ -6,6 +6,7 @@ import type { CliContext } from './cli-context.js';
 import { withGlobalOptions } from './global-options.js';
 import { statusCommand } from './status-command.js';
 import { syncCommand } from './sync-command.js';
+import { huntCommand } from './hunt-command.js';
 
 export interface CliResult {
   exitCode: number;
@@ -24,6 +25,7 @@ export async function runCli(argv: readonly string[], context: CliContext): Prom
     .scriptName('iochunt')
     .usage('$0 <command> [options]\n\nLoad CERT bulletin IOCs into Elasticsearch/OpenSearch, tag new events, retro-hunt history.')
     .command(syncCommand(context))
+    .command(huntCommand(context))
     .command(statusCommand(context))
     .demandCommand(1, 'name a command: iochunt --help lists them')
     .recommendCommands()

@@ -31,6 +31,23 @@ export function errorTypeOf(error: unknown): string | undefined {
   return typeof body?.error === 'object' ? body.error.type : undefined;
 }
 
+/** Every error type in the body: `root_cause[].type` and the `caused_by` chain (e.g. `too_many_clauses`). */
+export function errorTypesOf(error: unknown): string[] {
+  const shape = error as ClientErrorShape | undefined;
+  const body = (shape?.meta?.body ?? shape?.body) as { error?: unknown } | undefined;
+  const types = new Set<string>();
+  const walk = (node: unknown, depth: number): void => {
+    if (!node || typeof node !== 'object' || depth > 8) return;
+    const record = node as { type?: unknown; caused_by?: unknown; root_cause?: unknown; failed_shards?: unknown; reason?: unknown };
+    if (typeof record.type === 'string') types.add(record.type);
+    walk(record.caused_by, depth + 1);
+    if (Array.isArray(record.root_cause)) for (const cause of record.root_cause) walk(cause, depth + 1);
+    if (Array.isArray(record.failed_shards)) for (const shard of record.failed_shards) walk((shard as { reason?: unknown }).reason, depth + 1);
+  };
+  walk(body?.error, 0);
+  return [...types];
+}
+
 /** The first `caused_by`/`root_cause` reason, for messages. */
 function reasonOf(error: unknown): string | undefined {
   const shape = error as ClientErrorShape | undefined;
@@ -92,7 +109,12 @@ export function translateClusterError(error: unknown, context: TranslateContext)
   const status = statusOf(error);
   const type = errorTypeOf(error);
   const clean = (text: string): string => redactSecrets(text, context.secrets).replace(/\s+/g, ' ').trim();
-  const details = { ...(status === undefined ? {} : { statusCode: status }), ...(type === undefined ? {} : { type }) };
+  const causes = errorTypesOf(error);
+  const details = {
+    ...(status === undefined ? {} : { statusCode: status }),
+    ...(type === undefined ? {} : { type }),
+    ...(causes.length > 0 ? { rootCauses: causes } : {}),
+  };
 
   if (status === undefined) {
     const code = connectionCodeOf(error);

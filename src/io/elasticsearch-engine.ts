@@ -3,8 +3,11 @@ import { commonProcessors } from '../core/common-processors.js';
 import { errorTypeOfTranslated, isNotFound } from './cluster-errors.js';
 import type { ClusterCall } from './cluster-call.js';
 import { BULK_FILTER, flattenBulkItems } from './bulk-items.js';
+import { parseFieldCaps, parseResolved, type FieldCapsBody, type ResolveBody } from './index-metadata.js';
 import type {
   BulkItemResult,
+  IndexFieldTypes,
+  ResolvedIndex,
   ScanHit,
   ScanOptions,
   StoredDocument,
@@ -186,6 +189,41 @@ export class ElasticsearchEngine implements Engine {
       // Best effort: an expired PIT is already gone; it must not hide the scan's own error.
       await this.client.closePointInTime({ id: pitId }).catch(() => undefined);
     }
+  }
+
+  async search(index: string, body: Record<string, unknown>): Promise<Record<string, unknown>> {
+    return (await this.call(`searching ${index}`, () =>
+      this.request('POST', `/${index.split(',').map(encodeURIComponent).join(',')}/_search`, body, { ignore_unavailable: 'true', allow_no_indices: 'true' }),
+    )) as Record<string, unknown>;
+  }
+
+  async writeIndexTemplate(name: string, body: Record<string, unknown>): Promise<void> {
+    await this.call(`writing index template ${name}`, () => this.request('PUT', `/_index_template/${encodeURIComponent(name)}`, body));
+  }
+
+  async resolveIndices(patterns: readonly string[]): Promise<ResolvedIndex[]> {
+    const path = `/_resolve/index/${patterns.map(encodeURIComponent).join(',')}`;
+    const body = (await this.call(`resolving ${patterns.join(',')}`, () =>
+      this.request('GET', path, undefined, { expand_wildcards: 'open,closed', ignore_unavailable: 'true' }),
+    )) as ResolveBody;
+    return parseResolved(body);
+  }
+
+  async fetchFieldTypes(indices: readonly string[], fields: readonly string[]): Promise<Map<string, IndexFieldTypes>> {
+    if (indices.length === 0) return new Map();
+    const body = (await this.call('reading field capabilities', () =>
+      this.request('POST', `/${indices.map(encodeURIComponent).join(',')}/_field_caps`, undefined, {
+        fields: fields.join(','),
+        include_unmapped: 'true',
+        ignore_unavailable: 'true',
+        allow_no_indices: 'true',
+      }),
+    )) as FieldCapsBody;
+    return parseFieldCaps(body, indices);
+  }
+
+  private async request(method: string, path: string, body?: unknown, querystring?: Record<string, string>): Promise<unknown> {
+    return this.client.transport.request({ method, path, ...(body === undefined ? {} : { body: body as Record<string, unknown> }), ...(querystring ? { querystring } : {}) });
   }
 
   async close(): Promise<void> {

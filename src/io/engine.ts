@@ -89,6 +89,17 @@ export interface ScanHit {
   source: Record<string, unknown>;
 }
 
+/** A concrete index behind a pattern, alias or data stream (`_resolve/index`). */
+export interface ResolvedIndex {
+  name: string;
+  closed: boolean;
+  /** The data stream it backs, if any. */
+  dataStream?: string;
+}
+
+/** `field -> mapped type` for one concrete index (only fields it maps). */
+export type IndexFieldTypes = Map<string, string>;
+
 export interface Engine {
   readonly info: EngineInfo;
 
@@ -129,6 +140,15 @@ export interface Engine {
    * tiebreaker, so it pages a scroll sorted by `_doc`. The view is closed in `finally`.
    */
   scanDocuments(options: ScanOptions): AsyncIterable<ScanHit[]>;
+
+  /** A raw `_search` (size, query, aggs...); returns the response body. For aggregations and counts. */
+  search(index: string, body: Record<string, unknown>): Promise<Record<string, unknown>>;
+  /** Creates or replaces a composable index template (`_index_template`). */
+  writeIndexTemplate(name: string, body: Record<string, unknown>): Promise<void>;
+  /** Concrete indices behind patterns, aliases and data streams; unknown names resolve to nothing. */
+  resolveIndices(patterns: readonly string[]): Promise<ResolvedIndex[]>;
+  /** The mapped type of each of `fields` in each of `indices` (`_field_caps`, unmapped left out). */
+  fetchFieldTypes(indices: readonly string[], fields: readonly string[]): Promise<Map<string, IndexFieldTypes>>;
 
   /** Closes the client's sockets. */
   close(): Promise<void>;

@@ -46,6 +46,35 @@ export class StateStore {
     return (await this.engine.fetchDocument(this.index, runId)) as RunRecord | undefined;
   }
 
+  /** Any state document by id (checkpoints, watermarks). */
+  async writeDocument(id: string, document: Record<string, unknown>, refresh = false): Promise<void> {
+    await this.engine.indexDocument({ index: this.index, id, document, refresh });
+  }
+
+  async fetchDocument<T>(id: string): Promise<T | undefined> {
+    return (await this.engine.fetchDocument(this.index, id)) as T | undefined;
+  }
+
+  /** Keys of the units a hunt run has checkpointed. */
+  async fetchCheckpoints(runId: string): Promise<Set<string>> {
+    await this.engine.refresh(this.index);
+    const done = new Set<string>();
+    const query = { bool: { filter: [{ term: { kind: 'hunt-checkpoint' } }, { term: { run_id: runId } }] } };
+    for await (const page of this.engine.scanDocuments({ index: this.index, query, source: ['unit'] })) {
+      for (const hit of page) done.add(String(hit.source.unit));
+    }
+    return done;
+  }
+
+  /** Runs of a kind, newest first. */
+  async fetchRuns(kind: RunRecord['kind'], limit = 20): Promise<RunRecord[]> {
+    const runs: RunRecord[] = [];
+    for await (const page of this.engine.scanDocuments({ index: this.index, query: { term: { kind } } })) {
+      runs.push(...page.map((hit) => hit.source as unknown as RunRecord));
+    }
+    return runs.sort((a, b) => (a.started_at < b.started_at ? 1 : -1)).slice(0, limit);
+  }
+
   /** The current IOC-set version (0 before the first sync) with what is needed to bump it safely. */
   async fetchSetVersion(): Promise<{ version: number; seqNo?: number; primaryTerm?: number }> {
     const found = (await this.engine.fetchDocuments(this.index, [SET_VERSION_ID])).get(SET_VERSION_ID);

@@ -1,0 +1,98 @@
+import cliProgress from 'cli-progress';
+import type { CommandModule } from 'yargs';
+import { FindingsError } from '../errors.js';
+import type { MatchKind } from '../core/hunt/match-fields.js';
+import { connect } from '../io/connect.js';
+import { DEFAULT_HUNT_INDICES, runHunt, type HuntOptions } from '../io/run-hunt.js';
+import type { CliContext } from './cli-context.js';
+import { connectionOptionsFrom, loadConfigFile, type GlobalArgs } from './global-options.js';
+import { renderHunt } from './render-hunt.js';
+
+interface HuntArgs extends GlobalArgs {
+  index: string[];
+  since?: string;
+  until?: string;
+  feed?: string[];
+  mode: 'full' | 'incremental';
+  concurrency: number;
+  resume?: string;
+  dryRun: boolean;
+  failOnFindings: boolean;
+  slice: 'month' | 'year' | 'none';
+}
+
+const splitList = (values: string[]): string[] => values.flatMap((v) => v.split(',')).map((v) => v.trim()).filter(Boolean);
+
+export function huntCommand(context: CliContext): CommandModule<GlobalArgs, HuntArgs> {
+  return {
+    command: 'hunt',
+    describe: 'Retro-hunt: find past events that touched an active IOC, one alert per (event, IOC)',
+    builder: (yargs) =>
+      yargs
+        .option('index', { type: 'string', array: true, default: DEFAULT_HUNT_INDICES, describe: 'Index patterns, aliases or data streams', coerce: splitList })
+        .option('since', { type: 'string', describe: 'Start (default: the earliest hunt-from of the feeds, i.e. 2021-01-01)' })
+        .option('until', { type: 'string', describe: 'End (default: now)' })
+        .option('feed', { type: 'string', array: true, describe: 'Only the IOCs of these feeds', coerce: splitList })
+        .option('mode', { choices: ['full', 'incremental'] as const, default: 'full' as const, describe: 'incremental: new IOCs over all history, all IOCs over new events' })
+        .option('concurrency', { type: 'number', default: 2, describe: 'Units searched at once' })
+        .option('resume', { type: 'string', describe: 'Finish an interrupted or failed run' })
+        .option('dry-run', { type: 'boolean', default: false, describe: 'Print the plan and candidate counts; write nothing' })
+        .option('fail-on-findings', { type: 'boolean', default: false, describe: 'Exit 3 when there are findings' })
+        .option('slice', { choices: ['month', 'year', 'none'] as const, default: 'month' as const, describe: 'Checkpoint granularity' })
+        .example('$0 hunt --feed CERTFR-2021-IOC-003', 'hunt the ANSSI APT31 IPs since their hunt-from (2021-01-01)')
+        .example('$0 hunt --resume 3f2a...', 'finish a run that was interrupted') as never,
+    handler: async (args) => {
+      const config = args.config ? loadConfigFile(args.config) : {};
+      const controller = new AbortController();
+      const stop = (): void => controller.abort();
+      process.once('SIGINT', stop);
+      process.once('SIGTERM', stop);
+      const tty = process.stderr.isTTY && !args.json;
+      const bar = tty
+        ? new cliProgress.SingleBar(
+            { format: 'hunt [{bar}] {value}/{total} units | {events} events | {alerts} alerts | ETA {eta_formatted}', stream: process.stderr, hideCursor: true },
+            cliProgress.Presets.shades_classic,
+          )
+        : undefined;
+      const options: HuntOptions = {
+        prefix: args.prefix,
+        index: args.index,
+        mode: args.mode,
+        concurrency: args.concurrency,
+        dryRun: args.dryRun,
+        slice: args.slice,
+        signal: controller.signal,
+        ...(args.since ? { since: args.since } : {}),
+        ...(args.until ? { until: args.until } : {}),
+        ...(args.feed && args.feed.length > 0 ? { feeds: args.feed } : {}),
+        ...(args.resume ? { resume: args.resume } : {}),
+        ...(config.fields ? { fields: config.fields as Partial<Record<MatchKind, string[]>> } : {}),
+        onRunId: (runId) => {
+          process.stderr.write(`iochunt: hunt run ${runId}\n`);
+        },
+        onWarning: (message) => {
+          process.stderr.write(`iochunt: warning: ${message}\n`);
+        },
+        onProgress: (p) => {
+          if (!bar) return;
+          if (bar.getTotal() !== p.unitsTotal) bar.start(p.unitsTotal, p.unitsDone, { events: 0, alerts: 0 });
+          bar.update(p.unitsDone, { events: p.eventsMatched, alerts: p.alertsCreated });
+        },
+      };
+      const engine = await connect(connectionOptionsFrom(args));
+      try {
+        const summary = await runHunt(engine, options);
+        bar?.stop();
+        context.out(args.json ? JSON.stringify(summary, null, 2) : renderHunt(summary));
+        if (args.failOnFindings && summary.totals.findings > 0) {
+          throw new FindingsError(`${summary.totals.findings} finding(s) (--fail-on-findings)`);
+        }
+      } finally {
+        bar?.stop();
+        process.off('SIGINT', stop);
+        process.off('SIGTERM', stop);
+        await engine.close();
+      }
+    },
+  };
+}

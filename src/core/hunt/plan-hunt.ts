@@ -1,0 +1,257 @@
+import type { HuntIoc } from './hunt-ioc.js';
+import { MATCH_KINDS, matchKindOf, type MatchFields, type MatchKind } from './match-fields.js';
+import { termsForKind } from './terms-for-kind.js';
+
+/** A concrete index as the planner sees it: its mapped fields, and whether it can be searched. */
+export interface PlanIndex {
+  name: string;
+  closed: boolean;
+  /** field -> mapped type (`ip`, `keyword`, `wildcard`, `text`, `date`...). */
+  fieldTypes: ReadonlyMap<string, string>;
+}
+
+export interface PlanHuntInput {
+  iocs: readonly HuntIoc[];
+  indices: readonly PlanIndex[];
+  fields: MatchFields;
+  /** Inclusive start, exclusive end (ISO). */
+  since: string;
+  until: string;
+  /** Checkpoint granularity. Default `month`. `none` makes the whole range one slice. */
+  slice?: 'month' | 'year' | 'none';
+  timestampField?: string;
+  /** Values per `terms` query; default 10,000 (the engines allow 65,536). */
+  maxTerms?: number;
+  /**
+   * Boolean clauses per query; default 1,000 (OpenSearch's `indices.query.bool.max_clause_count`
+   * is 1,024). An `ip` field with CIDRs costs one clause per CIDR: the engines turn a `terms`
+   * query with networks into one range clause per network.
+   */
+  maxClauses?: number;
+}
+
+/** One candidate field of an index group, with what it can hold. */
+export interface PlanField {
+  field: string;
+  kind: MatchKind;
+  /** The mapped type; CIDRs are only sent to `ip` fields. */
+  type: string;
+}
+
+/** Indices with the same candidate fields and types: one query serves them all. */
+export interface IndexGroup {
+  key: string;
+  indices: string[];
+  fields: PlanField[];
+}
+
+export interface TimeSlice {
+  key: string;
+  from: string;
+  until: string;
+}
+
+/** The IOCs of one query: per kind, the values to send. */
+export interface IocBatch {
+  key: string;
+  exactIps: string[];
+  cidrs: string[];
+  values: Partial<Record<Exclude<MatchKind, 'ip'>, string[]>>;
+  iocCount: number;
+}
+
+/** The smallest unit of work and of checkpointing: one group, one slice, one batch. */
+export interface HuntUnit {
+  key: string;
+  group: number;
+  slice: number;
+  batch: number;
+}
+
+export interface SkippedIndex {
+  index: string;
+  reason: string;
+}
+
+export interface HuntPlan {
+  since: string;
+  until: string;
+  timestampField: string;
+  groups: IndexGroup[];
+  slices: TimeSlice[];
+  batches: IocBatch[];
+  units: HuntUnit[];
+  skipped: SkippedIndex[];
+  /** CIDR IOCs that cannot be searched on some keyword-mapped IP fields. */
+  warnings: string[];
+}
+
+function sliceRange(since: string, until: string, unit: PlanHuntInput['slice']): TimeSlice[] {
+  const start = Date.parse(since);
+  const end = Date.parse(until);
+  if (!(start < end)) return [];
+  if (unit === 'none') return [{ key: `${since}..${until}`, from: since, until }];
+  const slices: TimeSlice[] = [];
+  let cursor = new Date(start);
+  while (cursor.getTime() < end) {
+    const boundary =
+      unit === 'year'
+        ? new Date(Date.UTC(cursor.getUTCFullYear() + 1, 0, 1))
+        : new Date(Date.UTC(cursor.getUTCFullYear(), cursor.getUTCMonth() + 1, 1));
+    const sliceEnd = Math.min(boundary.getTime(), end);
+    const key = unit === 'year' ? `${cursor.getUTCFullYear()}` : `${cursor.getUTCFullYear()}-${String(cursor.getUTCMonth() + 1).padStart(2, '0')}`;
+    slices.push({ key, from: cursor.toISOString(), until: new Date(sliceEnd).toISOString() });
+    cursor = new Date(sliceEnd);
+  }
+  return slices;
+}
+
+/** Groups searchable indices by candidate-field signature; lists the ones left out and why. */
+function groupIndices(input: PlanHuntInput, timestampField: string): { groups: IndexGroup[]; skipped: SkippedIndex[] } {
+  const skipped: SkippedIndex[] = [];
+  const bySignature = new Map<string, IndexGroup>();
+  const kinds = new Set(input.iocs.map((ioc) => matchKindOf(ioc.type)));
+  for (const index of [...input.indices].sort((a, b) => a.name.localeCompare(b.name))) {
+    if (index.closed) {
+      skipped.push({ index: index.name, reason: 'closed' });
+      continue;
+    }
+    const timeType = index.fieldTypes.get(timestampField);
+    if (timeType !== 'date' && timeType !== 'date_nanos') {
+      skipped.push({ index: index.name, reason: timeType ? `${timestampField} is mapped as ${timeType}, not date` : `no ${timestampField} field` });
+      continue;
+    }
+    const fields: PlanField[] = [];
+    for (const kind of MATCH_KINDS) {
+      if (!kinds.has(kind)) continue;
+      for (const field of input.fields[kind]) {
+        const type = index.fieldTypes.get(field);
+        if (type && isSearchable(kind, type)) fields.push({ field, kind, type });
+      }
+    }
+    if (fields.length === 0) {
+      skipped.push({ index: index.name, reason: 'maps none of the fields the IOCs match on' });
+      continue;
+    }
+    const signature = fields.map((f) => `${f.field}:${f.type}`).join(',');
+    let group = bySignature.get(signature);
+    if (!group) bySignature.set(signature, (group = { key: `g${bySignature.size}`, indices: [], fields }));
+    group.indices.push(index.name);
+  }
+  return { groups: [...bySignature.values()], skipped };
+}
+
+/** Only exact-value field types: a `text` field would match tokens, not values. */
+function isSearchable(kind: MatchKind, type: string): boolean {
+  if (kind === 'ip') return type === 'ip' || type === 'keyword';
+  return type === 'keyword' || type === 'constant_keyword' || type === 'wildcard';
+}
+
+/**
+ * Cuts the IOCs into batches whose queries stay under the engines' limits on every group:
+ * at most `maxTerms` values per `terms` query, at most `maxClauses` clauses per query.
+ */
+function batchIocs(iocs: readonly HuntIoc[], groups: readonly IndexGroup[], maxTerms: number, maxClauses: number): IocBatch[] {
+  const fieldCount = Math.max(1, ...groups.map((g) => g.fields.length));
+  const ipFieldCount = Math.max(0, ...groups.map((g) => g.fields.filter((f) => f.kind === 'ip' && f.type === 'ip').length));
+  const cidrsPerBatch = ipFieldCount === 0 ? maxTerms : Math.max(1, Math.floor((maxClauses - fieldCount) / ipFieldCount));
+  const sorted = [...iocs].sort((a, b) => (a.type === b.type ? (a.value < b.value ? -1 : a.value > b.value ? 1 : 0) : a.type < b.type ? -1 : 1));
+  const batches: HuntIoc[][] = [];
+  let current: HuntIoc[] = [];
+  let values = 0;
+  let cidrs = 0;
+  for (const ioc of sorted) {
+    const isCidr = ioc.cidr !== undefined;
+    if (current.length > 0 && (values >= maxTerms || (isCidr && cidrs >= cidrsPerBatch))) {
+      batches.push(current);
+      current = [];
+      values = 0;
+      cidrs = 0;
+    }
+    current.push(ioc);
+    values += 1;
+    if (isCidr) cidrs += 1;
+  }
+  if (current.length > 0) batches.push(current);
+  return batches.map((batch, i) => buildBatch(`b${i}`, batch));
+}
+
+/** The query values of some IOCs (also used to split a batch the cluster refused). */
+export function buildBatch(key: string, iocs: readonly HuntIoc[]): IocBatch {
+  const ip = termsForKind(iocs, 'ip');
+  const values: IocBatch['values'] = {};
+  for (const kind of ['domain', 'url', 'hash', 'email'] as const) {
+    const terms = termsForKind(iocs, kind);
+    if (terms.length > 0) values[kind] = terms;
+  }
+  return { key, exactIps: ip.exact, cidrs: ip.cidrs, values, iocCount: iocs.length };
+}
+
+/**
+ * The retro-hunt plan: which indices to search with which fields (indices grouped by identical
+ * candidate fields, so one query serves a group), time slices, IOC batches within the engines'
+ * query limits, and the units (group x slice x batch) that are run and checkpointed. Pure and
+ * deterministic: the same input always gives the same unit keys, which is what makes
+ * `--resume` exact.
+ */
+export function planHunt(input: PlanHuntInput): HuntPlan {
+  const timestampField = input.timestampField ?? '@timestamp';
+  const { groups, skipped } = groupIndices(input, timestampField);
+  const slices = sliceRange(input.since, input.until, input.slice ?? 'month');
+  const batches = input.iocs.length === 0 || groups.length === 0 ? [] : batchIocs(input.iocs, groups, input.maxTerms ?? 10_000, input.maxClauses ?? 1_000);
+  const units: HuntUnit[] = [];
+  groups.forEach((group, g) =>
+    slices.forEach((slice, s) =>
+      batches.forEach((batch, b) => units.push({ key: `${group.key}:${slice.key}:${batch.key}`, group: g, slice: s, batch: b })),
+    ),
+  );
+  const warnings: string[] = [];
+  const cidrCount = batches.reduce((n, b) => n + b.cidrs.length, 0);
+  for (const group of groups) {
+    const keywordIp = group.fields.filter((f) => f.kind === 'ip' && f.type !== 'ip').map((f) => f.field);
+    if (cidrCount > 0 && keywordIp.length > 0) {
+      warnings.push(`${group.indices.join(',')}: ${keywordIp.join(', ')} mapped as keyword: ${cidrCount} CIDR IOC(s) cannot match there`);
+    }
+  }
+  return { since: input.since, until: input.until, timestampField, groups, slices, batches, units, skipped, warnings };
+}
+
+/**
+ * The search of one unit: the slice's time range as a filter, and one `terms` clause per
+ * candidate field with the batch's values of that field's kind. Networks go only to `ip`
+ * fields; a keyword field would compare the CIDR text.
+ */
+export function buildUnitQuery(plan: HuntPlan, unit: HuntUnit, batchOverride?: IocBatch): Record<string, unknown> {
+  const group = plan.groups[unit.group]!;
+  const slice = plan.slices[unit.slice]!;
+  const batch = batchOverride ?? plan.batches[unit.batch]!;
+  const should: Record<string, unknown>[] = [];
+  for (const { field, kind, type } of group.fields) {
+    const values = kind === 'ip' ? (type === 'ip' ? [...batch.exactIps, ...batch.cidrs] : batch.exactIps) : (batch.values[kind] ?? []);
+    if (values.length > 0) should.push({ terms: { [field]: values } });
+  }
+  return {
+    bool: {
+      filter: [
+        { range: { [plan.timestampField]: { gte: slice.from, lt: slice.until, format: 'strict_date_optional_time' } } },
+        { bool: { should, minimum_should_match: 1 } },
+      ],
+    },
+  };
+}
+
+/** The fields a unit's search must return: candidate fields, `@timestamp` (matching and alerts use it whatever the range field), the alert context. */
+export function sourceFieldsFor(group: IndexGroup, timestampField: string): string[] {
+  return [
+    ...new Set(['@timestamp', timestampField, ...group.fields.map((f) => f.field)]),
+    'host',
+    'source',
+    'destination',
+    'user',
+    'url',
+    'dns',
+    'observer',
+    'network',
+    'event.action',
+  ];
+}
