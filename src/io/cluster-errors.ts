@@ -65,7 +65,12 @@ function connectionCodeOf(error: unknown): string | undefined {
   const shape = error as ClientErrorShape | undefined;
   if (shape?.name !== 'ConnectionError' && shape?.name !== 'TimeoutError') return undefined;
   if (shape.name === 'TimeoutError') return 'ETIMEDOUT';
-  return /\b(E[A-Z]{3,}|UND_ERR_[A-Z_]+)\b/.exec(shape.message ?? '')?.[1] ?? 'ECONNECTION';
+  const message = shape.message ?? '';
+  const code = /\b(E[A-Z]{3,}|UND_ERR_[A-Z_]+)\b/.exec(message)?.[1];
+  if (code) return code;
+  // Node's words for a connection the server dropped mid-request.
+  if (/socket hang up|other side closed|connection (?:was )?reset/i.test(message)) return 'ECONNRESET';
+  return 'ECONNECTION';
 }
 
 /** "write EPROTO 80CC...:error:0A00010B:SSL routines:ssl3_get_record:wrong version number:../deps/..." -> "wrong version number". */

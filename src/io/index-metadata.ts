@@ -13,13 +13,25 @@ export interface FieldCapsBody {
   fields?: Record<string, Record<string, { indices?: string[]; type?: string }>>;
 }
 
-/** Concrete indices, closed ones flagged, each at most once. */
+/**
+ * Concrete indices, closed ones flagged, each at most once: the indices a pattern matched,
+ * plus the members of matched aliases and the backing indices of matched data streams (which
+ * `indices` leaves out when they are hidden, as `.ds-*` backing indices are).
+ */
 export function parseResolved(body: ResolveBody): ResolvedIndex[] {
-  return (body.indices ?? []).map((index) => ({
-    name: index.name,
-    closed: (index.attributes ?? []).includes('closed'),
-    ...(index.data_stream ? { dataStream: index.data_stream } : {}),
-  }));
+  const found = new Map<string, ResolvedIndex>();
+  for (const index of body.indices ?? []) {
+    found.set(index.name, {
+      name: index.name,
+      closed: (index.attributes ?? []).includes('closed'),
+      ...(index.data_stream ? { dataStream: index.data_stream } : {}),
+    });
+  }
+  for (const alias of body.aliases ?? []) for (const name of alias.indices) if (!found.has(name)) found.set(name, { name, closed: false });
+  for (const stream of body.data_streams ?? []) {
+    for (const name of stream.backing_indices) if (!found.has(name)) found.set(name, { name, closed: false, dataStream: stream.name });
+  }
+  return [...found.values()];
 }
 
 /**

@@ -53,6 +53,11 @@ export interface LocalEngineOptions {
   startTimeoutMs?: number;
   /** Progress lines (resolving, starting, ...). */
   onProgress?: (line: string) => void;
+  /**
+   * Restart on the data of a stopped engine (its `dir`, kept with `stopLocalEngine(..., { keepData: true })`).
+   * OpenSearch only: the runner recovers its indices from the directory.
+   */
+  reuseDir?: string;
 }
 
 /** A local engine failed to start; carries the last lines of its log. */
@@ -301,8 +306,11 @@ export async function startLocalEngine(options: LocalEngineOptions): Promise<Loc
   const heapMb = options.heapMb ?? 1024;
   const progress = options.onProgress ?? (() => undefined);
   await mkdir(stateDir, { recursive: true });
-  const dir = await mkdtemp(join(tmpdir(), `iochunt-${flavor}-`));
+  if (options.reuseDir && flavor !== 'opensearch') throw new ConfigError('reuseDir: only the OpenSearch runner can restart on kept data');
+  const dir = options.reuseDir ?? (await mkdtemp(join(tmpdir(), `iochunt-${flavor}-`)));
   const logFile = join(dir, 'engine.log');
+  // A restart reads its own bound port from the log, not the previous run's.
+  if (options.reuseDir) await rm(logFile, { force: true });
   const password = flavor === 'elasticsearch' ? randomBytes(12).toString('hex') : undefined;
 
   progress(`resolving ${LOCAL_ENGINE_ARTIFACTS[flavor].coordinates} with mvn`);
@@ -314,7 +322,7 @@ export async function startLocalEngine(options: LocalEngineOptions): Promise<Loc
         ? await prepareOpenSearch(dir, cacheDir, heapMb, logFile)
         : await prepareElasticsearch(dir, (port = await freePort()), cacheDir, heapMb, logFile, password ?? '');
   } catch (error) {
-    await rm(dir, { recursive: true, force: true });
+    if (!options.reuseDir) await rm(dir, { recursive: true, force: true });
     throw error;
   }
   const engine: LocalEngine = {
@@ -332,7 +340,7 @@ export async function startLocalEngine(options: LocalEngineOptions): Promise<Loc
     await waitHealthy(engine, options.startTimeoutMs ?? 180_000);
   } catch (error) {
     await killGroup(engine.pid);
-    await rm(dir, { recursive: true, force: true });
+    if (!options.reuseDir) await rm(dir, { recursive: true, force: true });
     throw error;
   }
   await writeFile(stateFile(stateDir, flavor), JSON.stringify(engine, null, 2), { mode: 0o600 });
@@ -351,19 +359,26 @@ async function killGroup(pid: number, graceMs = 30_000): Promise<void> {
       }
     }
   };
-  signal('SIGTERM');
+  if (graceMs > 0) signal('SIGTERM');
   const deadline = Date.now() + graceMs;
   while (isAlive(pid) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 200));
   if (isAlive(pid)) signal('SIGKILL');
 }
 
-/** Stops the recorded engine of this flavour (exactly its pid's process group) and removes its data. */
-export async function stopLocalEngine(flavor: LocalFlavor, stateDir = defaultStateDir()): Promise<boolean> {
+/**
+ * Stops the recorded engine of this flavour (exactly its pid's process group) and removes its
+ * data, unless `keepData` (then `kill` chooses SIGKILL over a clean shutdown, to simulate a crash).
+ */
+export async function stopLocalEngine(
+  flavor: LocalFlavor,
+  stateDir = defaultStateDir(),
+  options: { keepData?: boolean; kill?: boolean } = {},
+): Promise<boolean> {
   const file = stateFile(stateDir, flavor);
   if (!existsSync(file)) return false;
   const engine = JSON.parse(await readFile(file, 'utf8')) as LocalEngine;
-  if (isAlive(engine.pid)) await killGroup(engine.pid);
-  await rm(engine.dir, { recursive: true, force: true });
+  if (isAlive(engine.pid)) await killGroup(engine.pid, options.kill ? 0 : undefined);
+  if (!options.keepData) await rm(engine.dir, { recursive: true, force: true });
   await rm(file, { force: true });
   return true;
 }

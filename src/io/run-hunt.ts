@@ -51,6 +51,8 @@ export interface HuntOptions {
   /** Incremental runs look back this far before the last watermark. Default 1 h. */
   overlapMs?: number;
   pageSize?: number;
+  /** Clause budget per query (planHunt); lower it for clusters with a small `max_clause_count`. */
+  maxClauses?: number;
   signal?: AbortSignal;
   /** Called once the run id is known, before any scanning. */
   onRunId?: (runId: string) => void;
@@ -218,7 +220,7 @@ export async function runHunt(engine: Engine, options: HuntOptions = {}): Promis
       phase('new-events', planHunt({ iocs, indices, fields, since: windowStart, until: params.until, slice: 'none', timestampField: ingested ? 'event.ingested' : '@timestamp' }), iocs),
     );
   } else {
-    phases.push(phase('history', planHunt({ iocs, indices, fields, since, until: params.until, slice: params.slice }), iocs));
+    phases.push(phase('history', planHunt({ iocs, indices, fields, since, until: params.until, slice: params.slice, ...(options.maxClauses ? { maxClauses: options.maxClauses } : {}) }), iocs));
   }
   for (const p of phases) for (const w of p.plan.warnings) warn(w);
   const units = phases.flatMap((p, i) => p.plan.units.map((unit) => ({ phase: i, unit, key: `${p.name}:${unit.key}` })));

@@ -74,3 +74,19 @@ export function expectedAlertIds(prefix: string, count: number): string[] {
     })
     .sort();
 }
+
+/** Syncs both feeds the corpus plants hits for: the ANSSI bulletin and {@link EXTRA_FEED}. */
+export async function syncCorpusFeeds(engine: Engine, prefix: string): Promise<void> {
+  const { mkdtempSync, rmSync, writeFileSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const { join } = await import('node:path');
+  const { syncIocs } = await import('../../src/io/sync-iocs.js');
+  const dir = mkdtempSync(join(tmpdir(), 'iochunt-extra-'));
+  try {
+    writeFileSync(join(dir, 'extra.txt'), EXTRA_FEED);
+    await syncIocs(engine, { sources: [ANSSI], prefix });
+    await syncIocs(engine, { sources: [join(dir, 'extra.txt')], prefix, feed: 'extra' });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}

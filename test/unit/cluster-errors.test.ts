@@ -75,3 +75,11 @@ describe('cluster error translation', () => {
     expect(isNotFound(responseError(404, {}))).toBe(false);
   });
 });
+
+describe('dropped connections', () => {
+  it('treats a socket hang-up as a reset: retryable, named ECONNRESET', () => {
+    const error = new errors.ConnectionError('socket hang up');
+    expect(isRetryable(error)).toBe(true);
+    expect(translateClusterError(error, context).message).toBe('cannot reach http://es:9200 (ECONNRESET): set --url or IOCHUNT_URL to a running cluster');
+  });
+});
