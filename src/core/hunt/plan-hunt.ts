@@ -24,8 +24,7 @@ export interface PlanHuntInput {
   maxTerms?: number;
   /**
    * Boolean clauses per query; default 1,000 (OpenSearch's `indices.query.bool.max_clause_count`
-   * is 1,024). An `ip` field with CIDRs costs one clause per CIDR: the engines turn a `terms`
-   * query with networks into one range clause per network.
+   * is 1,024). A `terms` query on an `ip` field that holds a CIDR costs one clause per value.
    */
   maxClauses?: number;
 }
@@ -111,7 +110,8 @@ function groupIndices(input: PlanHuntInput, timestampField: string): { groups: I
   const skipped: SkippedIndex[] = [];
   const bySignature = new Map<string, IndexGroup>();
   const kinds = new Set(input.iocs.map((ioc) => matchKindOf(ioc.type)));
-  for (const index of [...input.indices].sort((a, b) => a.name.localeCompare(b.name))) {
+  // Code-point order, not localeCompare: group keys must not depend on the machine's locale (--resume).
+  for (const index of [...input.indices].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
     if (index.closed) {
       skipped.push({ index: index.name, reason: 'closed' });
       continue;
@@ -150,30 +150,20 @@ function isSearchable(kind: MatchKind, type: string): boolean {
 /**
  * Cuts the IOCs into batches whose queries stay under the engines' limits on every group:
  * at most `maxTerms` values per `terms` query, at most `maxClauses` clauses per query.
+ * Networks get batches of their own: once a `terms` query on an `ip` field holds one CIDR,
+ * the engines turn every value of it into its own clause, exact addresses included.
  */
 function batchIocs(iocs: readonly HuntIoc[], groups: readonly IndexGroup[], maxTerms: number, maxClauses: number): IocBatch[] {
   const fieldCount = Math.max(1, ...groups.map((g) => g.fields.length));
   const ipFieldCount = Math.max(0, ...groups.map((g) => g.fields.filter((f) => f.kind === 'ip' && f.type === 'ip').length));
-  const cidrsPerBatch = ipFieldCount === 0 ? maxTerms : Math.max(1, Math.floor((maxClauses - fieldCount) / ipFieldCount));
-  const sorted = [...iocs].sort((a, b) => (a.type === b.type ? (a.value < b.value ? -1 : a.value > b.value ? 1 : 0) : a.type < b.type ? -1 : 1));
-  const batches: HuntIoc[][] = [];
-  let current: HuntIoc[] = [];
-  let values = 0;
-  let cidrs = 0;
-  for (const ioc of sorted) {
-    const isCidr = ioc.cidr !== undefined;
-    if (current.length > 0 && (values >= maxTerms || (isCidr && cidrs >= cidrsPerBatch))) {
-      batches.push(current);
-      current = [];
-      values = 0;
-      cidrs = 0;
-    }
-    current.push(ioc);
-    values += 1;
-    if (isCidr) cidrs += 1;
-  }
-  if (current.length > 0) batches.push(current);
-  return batches.map((batch, i) => buildBatch(`b${i}`, batch));
+  const cidrsPerBatch = Math.min(maxTerms, ipFieldCount === 0 ? maxTerms : Math.max(1, Math.floor((maxClauses - fieldCount) / ipFieldCount)));
+  const order = (a: HuntIoc, b: HuntIoc): number => (a.type === b.type ? (a.value < b.value ? -1 : a.value > b.value ? 1 : 0) : a.type < b.type ? -1 : 1);
+  const exact = iocs.filter((ioc) => ioc.cidr === undefined).sort(order);
+  const networks = iocs.filter((ioc) => ioc.cidr !== undefined).sort(order);
+  const chunks: HuntIoc[][] = [];
+  for (let i = 0; i < exact.length; i += maxTerms) chunks.push(exact.slice(i, i + maxTerms));
+  for (let i = 0; i < networks.length; i += cidrsPerBatch) chunks.push(networks.slice(i, i + cidrsPerBatch));
+  return chunks.map((batch, i) => buildBatch(`b${i}`, batch));
 }
 
 /** The query values of some IOCs (also used to split a batch the cluster refused). */

@@ -1,32 +1,32 @@
 import type { IocBatch } from './plan-hunt.js';
 
-function halve<T>(values: readonly T[] | undefined): [T[], T[]] {
-  const list = values ?? [];
-  const middle = Math.ceil(list.length / 2);
-  return [list.slice(0, middle), list.slice(middle)];
+type Kind = 'exactIps' | 'cidrs' | keyof IocBatch['values'];
+
+function entries(batch: IocBatch): [Kind, string][] {
+  return [
+    ...batch.exactIps.map((v): [Kind, string] => ['exactIps', v]),
+    ...batch.cidrs.map((v): [Kind, string] => ['cidrs', v]),
+    ...(Object.entries(batch.values) as [keyof IocBatch['values'], string[]][]).flatMap(([kind, values]) => values.map((v): [Kind, string] => [kind, v])),
+  ];
+}
+
+function rebuild(key: string, pairs: readonly [Kind, string][]): IocBatch {
+  const batch: IocBatch = { key, exactIps: [], cidrs: [], values: {}, iocCount: pairs.length };
+  for (const [kind, value] of pairs) {
+    if (kind === 'exactIps' || kind === 'cidrs') batch[kind].push(value);
+    else (batch.values[kind] ??= []).push(value);
+  }
+  return batch;
 }
 
 /**
- * Two batches with half the values each (every kind halved), for a query the cluster refused
- * as too large. Undefined when the batch holds a single value: it cannot shrink further.
+ * Two batches with half the values each, for a query the cluster refused as too large. The
+ * values of all kinds are halved together (in batch order), so both halves are non-empty and
+ * strictly smaller. Undefined when the batch holds a single value: it cannot shrink further.
  */
 export function splitBatch(batch: IocBatch): [IocBatch, IocBatch] | undefined {
-  const size = batch.exactIps.length + batch.cidrs.length + Object.values(batch.values).reduce((n, v) => n + v.length, 0);
-  if (size <= 1) return undefined;
-  const [ipsA, ipsB] = halve(batch.exactIps);
-  const [cidrsA, cidrsB] = halve(batch.cidrs);
-  const valuesA: IocBatch['values'] = {};
-  const valuesB: IocBatch['values'] = {};
-  for (const [kind, values] of Object.entries(batch.values) as [keyof IocBatch['values'], string[]][]) {
-    const [a, b] = halve(values);
-    if (a.length > 0) valuesA[kind] = a;
-    if (b.length > 0) valuesB[kind] = b;
-  }
-  const count = (b: Omit<IocBatch, 'key' | 'iocCount'>): number => b.exactIps.length + b.cidrs.length + Object.values(b.values).reduce((n, v) => n + v.length, 0);
-  const a = { exactIps: ipsA, cidrs: cidrsA, values: valuesA };
-  const b = { exactIps: ipsB, cidrs: cidrsB, values: valuesB };
-  return [
-    { key: `${batch.key}a`, ...a, iocCount: count(a) },
-    { key: `${batch.key}b`, ...b, iocCount: count(b) },
-  ];
+  const pairs = entries(batch);
+  if (pairs.length <= 1) return undefined;
+  const middle = Math.ceil(pairs.length / 2);
+  return [rebuild(`${batch.key}a`, pairs.slice(0, middle)), rebuild(`${batch.key}b`, pairs.slice(middle))];
 }

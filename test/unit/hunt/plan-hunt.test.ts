@@ -1,0 +1,649 @@
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_MATCH_FIELDS, type MatchFields } from '../../../src/core/hunt/match-fields.js';
+import {
+  buildBatch,
+  buildUnitQuery,
+  planHunt,
+  sourceFieldsFor,
+  type HuntPlan,
+  type PlanHuntInput,
+  type PlanIndex,
+} from '../../../src/core/hunt/plan-hunt.js';
+import { MD5, SHA256, deepFreeze, makeIoc } from './hunt-fixtures.js';
+
+function index(name: string, fieldTypes: Record<string, string>, closed = false): PlanIndex {
+  return { name, closed, fieldTypes: new Map(Object.entries(fieldTypes)) };
+}
+
+/** Filebeat 8.12 suricata module: ECS template, `url.*` as wildcard, a `text` message. */
+const FILEBEAT_MAPPING = {
+  '@timestamp': 'date',
+  'event.ingested': 'date',
+  'source.ip': 'ip',
+  'destination.ip': 'ip',
+  'url.domain': 'keyword',
+  'url.full': 'wildcard',
+  'url.original': 'wildcard',
+  'tls.client.server_name': 'keyword',
+  message: 'text',
+};
+
+/** Filebeat zeek module (conn + dns logs). */
+const ZEEK_MAPPING = {
+  '@timestamp': 'date',
+  'source.ip': 'ip',
+  'destination.ip': 'ip',
+  'related.ip': 'ip',
+  'dns.question.name': 'keyword',
+  'related.hosts': 'keyword',
+  'zeek.session_id': 'keyword',
+  message: 'text',
+};
+
+/** Logstash with dynamic mapping: strings became `keyword` or `text`. */
+const LEGACY_MAPPING = {
+  '@timestamp': 'date',
+  'source.ip': 'keyword',
+  'destination.ip': 'keyword',
+  'dns.question.name': 'text',
+  'url.full': 'text',
+  'url.full.keyword': 'keyword',
+  message: 'text',
+};
+
+/** Winlogbeat Sysmon: hashes and host addresses only. */
+const WINLOGBEAT_MAPPING = {
+  '@timestamp': 'date',
+  'process.hash.md5': 'keyword',
+  'process.hash.sha256': 'keyword',
+  'file.hash.sha256': 'keyword',
+  'related.hash': 'keyword',
+  message: 'text',
+};
+
+const INDICES: PlanIndex[] = [
+  index('logs-zeek-2022', { ...ZEEK_MAPPING, 'zeek.dns.rtt': 'float' }),
+  index('zeek-raw-2021', { ts: 'date', 'id.orig_h': 'ip', query: 'keyword' }),
+  index('logs-zeek-2021', ZEEK_MAPPING),
+  index('filebeat-8.12-2023.06', FILEBEAT_MAPPING),
+  index('winlogbeat-8.11-2021.09', WINLOGBEAT_MAPPING),
+  index('logs-zeek-2020', ZEEK_MAPPING, true),
+  index('logs-zeek-2019', { ...ZEEK_MAPPING, 'source.ip': 'keyword' }),
+  index('logs-csv-import-2020', { ...ZEEK_MAPPING, '@timestamp': 'keyword' }),
+  index('logs-legacy-2019', LEGACY_MAPPING),
+  index('filebeat-8.12-2023.05', FILEBEAT_MAPPING),
+];
+
+const IP = makeIoc('45.83.1.2');
+const NETWORK = makeIoc('185.220.101.0/24');
+const DOMAIN = makeIoc('evil-c2.example');
+const IOCS = [IP, NETWORK, DOMAIN];
+
+const BASE: PlanHuntInput = {
+  iocs: IOCS,
+  indices: INDICES,
+  fields: DEFAULT_MATCH_FIELDS,
+  since: '2021-03-15T00:00:00.000Z',
+  until: '2021-05-10T12:00:00.000Z',
+};
+
+const FILEBEAT_FIELDS = [
+  { field: 'source.ip', kind: 'ip', type: 'ip' },
+  { field: 'destination.ip', kind: 'ip', type: 'ip' },
+  { field: 'url.domain', kind: 'domain', type: 'keyword' },
+  { field: 'tls.client.server_name', kind: 'domain', type: 'keyword' },
+];
+
+const ZEEK_FIELDS = [
+  { field: 'source.ip', kind: 'ip', type: 'ip' },
+  { field: 'destination.ip', kind: 'ip', type: 'ip' },
+  { field: 'related.ip', kind: 'ip', type: 'ip' },
+  { field: 'dns.question.name', kind: 'domain', type: 'keyword' },
+  { field: 'related.hosts', kind: 'domain', type: 'keyword' },
+];
+
+function sevenIps() {
+  return ['45.83.1.2', '91.243.44.11', '2001:67c:2e8:22::c100:68b', '5.188.86.172', '194.26.29.113', '185.220.101.47', '193.29.56.12'].map((ip) =>
+    makeIoc(ip),
+  );
+}
+
+describe('planHunt: index groups', () => {
+  it('groups indices by candidate-field signature, keyed g0, g1... in sorted-index order', () => {
+    const plan = planHunt(BASE);
+    expect(plan.groups).toEqual([
+      { key: 'g0', indices: ['filebeat-8.12-2023.05', 'filebeat-8.12-2023.06'], fields: FILEBEAT_FIELDS },
+      {
+        key: 'g1',
+        indices: ['logs-legacy-2019'],
+        fields: [
+          { field: 'source.ip', kind: 'ip', type: 'keyword' },
+          { field: 'destination.ip', kind: 'ip', type: 'keyword' },
+        ],
+      },
+      {
+        key: 'g2',
+        indices: ['logs-zeek-2019'],
+        fields: [{ field: 'source.ip', kind: 'ip', type: 'keyword' }, ...ZEEK_FIELDS.slice(1)],
+      },
+      { key: 'g3', indices: ['logs-zeek-2021', 'logs-zeek-2022'], fields: ZEEK_FIELDS },
+    ]);
+  });
+
+  it('sorts indices by code point, not by locale: logs-a-b (0x2d) comes before logs-a_b (0x5f)', () => {
+    const plan = planHunt({ ...BASE, indices: [index('logs-a_b', ZEEK_MAPPING), index('logs-a-b', FILEBEAT_MAPPING)] });
+    expect(plan.groups).toEqual([
+      { key: 'g0', indices: ['logs-a-b'], fields: FILEBEAT_FIELDS },
+      { key: 'g1', indices: ['logs-a_b'], fields: ZEEK_FIELDS },
+    ]);
+  });
+
+  it('lists closed indices, indices without a date @timestamp and indices with no candidate field as skipped, with the reason', () => {
+    expect(planHunt(BASE).skipped).toEqual([
+      { index: 'logs-csv-import-2020', reason: '@timestamp is mapped as keyword, not date' },
+      { index: 'logs-zeek-2020', reason: 'closed' },
+      { index: 'winlogbeat-8.11-2021.09', reason: 'maps none of the fields the IOCs match on' },
+      { index: 'zeek-raw-2021', reason: 'no @timestamp field' },
+    ]);
+  });
+
+  it('names the configured range field in the skip reasons', () => {
+    const plan = planHunt({
+      ...BASE,
+      timestampField: 'event.ingested',
+      indices: [index('filebeat-8.12-2023.05', FILEBEAT_MAPPING), index('logs-zeek-2021', ZEEK_MAPPING), index('logs-legacy-2019', { ...LEGACY_MAPPING, 'event.ingested': 'keyword' })],
+    });
+    expect(plan.groups).toEqual([{ key: 'g0', indices: ['filebeat-8.12-2023.05'], fields: FILEBEAT_FIELDS }]);
+    expect(plan.skipped).toEqual([
+      { index: 'logs-legacy-2019', reason: 'event.ingested is mapped as keyword, not date' },
+      { index: 'logs-zeek-2021', reason: 'no event.ingested field' },
+    ]);
+  });
+
+  it('accepts a date_nanos time field', () => {
+    const plan = planHunt({ ...BASE, indices: [index('logs-zeek-2021', { ...ZEEK_MAPPING, '@timestamp': 'date_nanos' })] });
+    expect(plan.groups).toEqual([{ key: 'g0', indices: ['logs-zeek-2021'], fields: ZEEK_FIELDS }]);
+    expect(plan.skipped).toEqual([]);
+  });
+
+  it('never uses text-mapped fields, and uses keyword, wildcard and constant_keyword ones', () => {
+    const plan = planHunt({
+      ...BASE,
+      iocs: [makeIoc('hxxp://Malware.EXAMPLE/payload.bin'), DOMAIN],
+      indices: [
+        index('filebeat-8.12-2023.05', FILEBEAT_MAPPING),
+        index('logs-legacy-2019', LEGACY_MAPPING),
+        index('logs-proxy-2022', { '@timestamp': 'date', 'url.domain': 'constant_keyword', 'url.full': 'text', 'url.original': 'keyword' }),
+      ],
+    });
+    expect(plan.groups).toEqual([
+      {
+        key: 'g0',
+        indices: ['filebeat-8.12-2023.05'],
+        fields: [
+          { field: 'url.domain', kind: 'domain', type: 'keyword' },
+          { field: 'tls.client.server_name', kind: 'domain', type: 'keyword' },
+          { field: 'url.full', kind: 'url', type: 'wildcard' },
+          { field: 'url.original', kind: 'url', type: 'wildcard' },
+        ],
+      },
+      {
+        key: 'g1',
+        indices: ['logs-proxy-2022'],
+        fields: [
+          { field: 'url.domain', kind: 'domain', type: 'constant_keyword' },
+          { field: 'url.original', kind: 'url', type: 'keyword' },
+        ],
+      },
+    ]);
+    expect(plan.skipped).toEqual([{ index: 'logs-legacy-2019', reason: 'maps none of the fields the IOCs match on' }]);
+  });
+
+  it('takes candidate fields only from the kinds of the hunted IOCs', () => {
+    const winlogbeat = index('winlogbeat-8.11-2021.09', { ...WINLOGBEAT_MAPPING, 'host.ip': 'ip' });
+    const ipsOnly = planHunt({ ...BASE, iocs: [IP], indices: [winlogbeat] });
+    expect(ipsOnly.groups).toEqual([{ key: 'g0', indices: ['winlogbeat-8.11-2021.09'], fields: [{ field: 'host.ip', kind: 'ip', type: 'ip' }] }]);
+
+    const hashes = planHunt({ ...BASE, iocs: [makeIoc(SHA256)], indices: [winlogbeat, index('logs-zeek-2021', ZEEK_MAPPING)] });
+    expect(hashes.groups).toEqual([
+      {
+        key: 'g0',
+        indices: ['winlogbeat-8.11-2021.09'],
+        fields: [
+          { field: 'file.hash.sha256', kind: 'hash', type: 'keyword' },
+          { field: 'process.hash.md5', kind: 'hash', type: 'keyword' },
+          { field: 'process.hash.sha256', kind: 'hash', type: 'keyword' },
+          { field: 'related.hash', kind: 'hash', type: 'keyword' },
+        ],
+      },
+    ]);
+    expect(hashes.skipped).toEqual([{ index: 'logs-zeek-2021', reason: 'maps none of the fields the IOCs match on' }]);
+  });
+
+  it('uses the configured field table, in its order', () => {
+    const fields: MatchFields = { ...DEFAULT_MATCH_FIELDS, ip: ['related.ip', 'source.ip'], domain: ['related.hosts'] };
+    const plan = planHunt({ ...BASE, fields, indices: [index('logs-zeek-2021', ZEEK_MAPPING)] });
+    expect(plan.groups).toEqual([
+      {
+        key: 'g0',
+        indices: ['logs-zeek-2021'],
+        fields: [
+          { field: 'related.ip', kind: 'ip', type: 'ip' },
+          { field: 'source.ip', kind: 'ip', type: 'ip' },
+          { field: 'related.hosts', kind: 'domain', type: 'keyword' },
+        ],
+      },
+    ]);
+  });
+
+  it('plans nothing to run when no index can be searched', () => {
+    const plan = planHunt({ ...BASE, indices: [index('logs-zeek-2020', ZEEK_MAPPING, true)] });
+    expect(plan).toEqual({
+      since: BASE.since,
+      until: BASE.until,
+      timestampField: '@timestamp',
+      groups: [],
+      slices: [
+        { key: '2021-03', from: '2021-03-15T00:00:00.000Z', until: '2021-04-01T00:00:00.000Z' },
+        { key: '2021-04', from: '2021-04-01T00:00:00.000Z', until: '2021-05-01T00:00:00.000Z' },
+        { key: '2021-05', from: '2021-05-01T00:00:00.000Z', until: '2021-05-10T12:00:00.000Z' },
+      ],
+      batches: [],
+      units: [],
+      skipped: [{ index: 'logs-zeek-2020', reason: 'closed' }],
+      warnings: [],
+    });
+  });
+});
+
+describe('planHunt: time slices', () => {
+  const zeek = [index('logs-zeek-2021', ZEEK_MAPPING)];
+
+  it('cuts a range that starts and ends mid-month at UTC month boundaries', () => {
+    const plan = planHunt({ ...BASE, indices: zeek, since: '2020-12-20T06:00:00Z', until: '2021-03-15T12:30:00Z' });
+    expect(plan.slices).toEqual([
+      { key: '2020-12', from: '2020-12-20T06:00:00.000Z', until: '2021-01-01T00:00:00.000Z' },
+      { key: '2021-01', from: '2021-01-01T00:00:00.000Z', until: '2021-02-01T00:00:00.000Z' },
+      { key: '2021-02', from: '2021-02-01T00:00:00.000Z', until: '2021-03-01T00:00:00.000Z' },
+      { key: '2021-03', from: '2021-03-01T00:00:00.000Z', until: '2021-03-15T12:30:00.000Z' },
+    ]);
+  });
+
+  it('keys a slice by its UTC month whatever the offset of the input', () => {
+    const plan = planHunt({ ...BASE, indices: zeek, since: '2021-04-01T00:30:00+02:00', until: '2021-05-01T00:00:00.000Z' });
+    expect(plan.slices).toEqual([
+      { key: '2021-03', from: '2021-03-31T22:30:00.000Z', until: '2021-04-01T00:00:00.000Z' },
+      { key: '2021-04', from: '2021-04-01T00:00:00.000Z', until: '2021-05-01T00:00:00.000Z' },
+    ]);
+  });
+
+  it('adds no empty slice when the range ends on a month boundary', () => {
+    const plan = planHunt({ ...BASE, indices: zeek, since: '2021-03-01T00:00:00.000Z', until: '2021-05-01T00:00:00.000Z' });
+    expect(plan.slices).toEqual([
+      { key: '2021-03', from: '2021-03-01T00:00:00.000Z', until: '2021-04-01T00:00:00.000Z' },
+      { key: '2021-04', from: '2021-04-01T00:00:00.000Z', until: '2021-05-01T00:00:00.000Z' },
+    ]);
+  });
+
+  it('cuts yearly slices at UTC new year', () => {
+    const plan = planHunt({ ...BASE, indices: zeek, slice: 'year', since: '2020-11-15T00:00:00.000Z', until: '2022-02-01T00:00:00.000Z' });
+    expect(plan.slices).toEqual([
+      { key: '2020', from: '2020-11-15T00:00:00.000Z', until: '2021-01-01T00:00:00.000Z' },
+      { key: '2021', from: '2021-01-01T00:00:00.000Z', until: '2022-01-01T00:00:00.000Z' },
+      { key: '2022', from: '2022-01-01T00:00:00.000Z', until: '2022-02-01T00:00:00.000Z' },
+    ]);
+  });
+
+  it('makes the whole range one slice with `none`', () => {
+    const plan = planHunt({ ...BASE, indices: zeek, slice: 'none', since: '2024-05-01T00:00:00.000Z', until: '2024-05-02T08:00:00.000Z' });
+    expect(plan.slices).toEqual([
+      { key: '2024-05-01T00:00:00.000Z..2024-05-02T08:00:00.000Z', from: '2024-05-01T00:00:00.000Z', until: '2024-05-02T08:00:00.000Z' },
+    ]);
+  });
+
+  it('gives no slices and no units when since is not before until', () => {
+    for (const slice of ['month', 'year', 'none'] as const) {
+      const same = planHunt({ ...BASE, indices: zeek, slice, since: '2021-03-01T00:00:00.000Z', until: '2021-03-01T00:00:00.000Z' });
+      const reversed = planHunt({ ...BASE, indices: zeek, slice, since: '2021-05-01T00:00:00.000Z', until: '2021-03-01T00:00:00.000Z' });
+      expect([same.slices, same.units, reversed.slices, reversed.units]).toEqual([[], [], [], []]);
+    }
+  });
+});
+
+describe('planHunt: IOC batches', () => {
+  const zeek = [index('logs-zeek-2021', ZEEK_MAPPING)];
+
+  // Once a `terms` query on an `ip` field holds one CIDR, Elasticsearch/OpenSearch turn every value
+  // of it into its own clause, exact IPs included: CIDRs therefore get batches of their own.
+  it('puts exact values in one batch and CIDRs in one of their own under the limits, canonical and sorted per kind', () => {
+    const plan = planHunt({
+      ...BASE,
+      iocs: [
+        makeIoc('hxxp://Malware.EXAMPLE/payload.bin'),
+        makeIoc('Phish@Evil-Mail.example'),
+        makeIoc(MD5),
+        makeIoc(SHA256.toUpperCase()),
+        makeIoc('bücher-update.example'),
+        DOMAIN,
+        makeIoc('2a0d:5600:24::/48'),
+        NETWORK,
+        IP,
+        makeIoc('2001:67c:2e8:22::c100:68b'),
+      ],
+      indices: zeek,
+    });
+    expect(plan.batches).toEqual([
+      {
+        key: 'b0',
+        exactIps: ['2001:67c:2e8:22::c100:68b', '45.83.1.2'],
+        cidrs: [],
+        values: {
+          domain: ['evil-c2.example', 'xn--bcher-update-dlb.example'],
+          url: ['http://malware.example/payload.bin'],
+          hash: [SHA256, MD5],
+          email: ['phish@evil-mail.example'],
+        },
+        iocCount: 8,
+      },
+      { key: 'b1', exactIps: [], cidrs: ['185.220.101.0/24', '2a0d:5600:24::/48'], values: {}, iocCount: 2 },
+    ]);
+  });
+
+  it('caps the values per batch at maxTerms: 7 IPs with maxTerms 3 make 3 batches', () => {
+    const plan = planHunt({ ...BASE, iocs: sevenIps(), indices: zeek, maxTerms: 3 });
+    expect(plan.batches).toEqual([
+      { key: 'b0', exactIps: ['185.220.101.47', '193.29.56.12', '194.26.29.113'], cidrs: [], values: {}, iocCount: 3 },
+      { key: 'b1', exactIps: ['45.83.1.2', '5.188.86.172', '91.243.44.11'], cidrs: [], values: {}, iocCount: 3 },
+      { key: 'b2', exactIps: ['2001:67c:2e8:22::c100:68b'], cidrs: [], values: {}, iocCount: 1 },
+    ]);
+  });
+
+  it('sends at most floor((maxClauses - F) / N) CIDRs per batch for N ip fields among F candidate fields, after the exact values', () => {
+    // filebeat: source.ip and destination.ip as `ip` (N = 2), url.domain (F = 3): floor((10 - 3) / 2) = 3.
+    // Exact IPs and domains never share a batch with CIDRs: with one CIDR in a `terms` query on an
+    // `ip` field, Elasticsearch/OpenSearch make every value of it a clause, exact IPs included.
+    const iocs = [
+      DOMAIN,
+      ...['185.220.100.0/24', '185.220.101.0/24', '185.220.102.0/24', '193.29.56.0/24', '194.26.29.0/24', '45.83.4.0/22', '2a0d:5600:24::/48'].map((cidr) => makeIoc(cidr)),
+      IP,
+      makeIoc('91.243.44.11'),
+    ];
+    const plan = planHunt({
+      ...BASE,
+      iocs,
+      indices: [index('filebeat-8.12-2023.05', { '@timestamp': 'date', 'source.ip': 'ip', 'destination.ip': 'ip', 'url.domain': 'keyword' })],
+      maxClauses: 10,
+    });
+    expect(plan.groups[0]?.fields).toHaveLength(3);
+    expect(plan.batches).toEqual([
+      { key: 'b0', exactIps: ['45.83.1.2', '91.243.44.11'], cidrs: [], values: { domain: ['evil-c2.example'] }, iocCount: 3 },
+      { key: 'b1', exactIps: [], cidrs: ['185.220.100.0/24', '185.220.101.0/24', '185.220.102.0/24'], values: {}, iocCount: 3 },
+      { key: 'b2', exactIps: [], cidrs: ['193.29.56.0/24', '194.26.29.0/24', '45.83.4.0/22'], values: {}, iocCount: 3 },
+      { key: 'b3', exactIps: [], cidrs: ['2a0d:5600:24::/48'], values: {}, iocCount: 1 },
+    ]);
+  });
+
+  it('budgets CIDRs for the widest group when groups differ', () => {
+    // filebeat has F = 4 and N = 2, zeek F = 5 and N = 3: the budget takes the largest of each, floor((12 - 5) / 3) = 2.
+    // b0 holds the domain alone: CIDRs get batches of their own, after the exact values.
+    const cidrs = ['185.220.100.0/24', '185.220.101.0/24', '185.220.102.0/24', '193.29.56.0/24', '194.26.29.0/24'];
+    const plan = planHunt({
+      ...BASE,
+      iocs: [DOMAIN, ...cidrs.map((c) => makeIoc(c))],
+      indices: [index('filebeat-8.12-2023.05', FILEBEAT_MAPPING), index('logs-zeek-2021', ZEEK_MAPPING)],
+      maxClauses: 12,
+    });
+    expect(plan.batches.map((b) => b.cidrs)).toEqual([
+      [],
+      ['185.220.100.0/24', '185.220.101.0/24'],
+      ['185.220.102.0/24', '193.29.56.0/24'],
+      ['194.26.29.0/24'],
+    ]);
+  });
+
+  it('does not limit CIDRs per batch when no field is mapped as ip', () => {
+    const cidrs = ['185.220.100.0/24', '185.220.101.0/24', '185.220.102.0/24', '193.29.56.0/24'];
+    const plan = planHunt({ ...BASE, iocs: cidrs.map((c) => makeIoc(c)), indices: [index('logs-legacy-2019', LEGACY_MAPPING)], maxClauses: 3 });
+    expect(plan.batches).toEqual([{ key: 'b0', exactIps: [], cidrs, values: {}, iocCount: 4 }]);
+  });
+
+  it('always allows one CIDR per batch, even when the fields alone use up maxClauses', () => {
+    const plan = planHunt({ ...BASE, iocs: [makeIoc('185.220.100.0/24'), NETWORK], indices: zeek, maxClauses: 4 });
+    expect(plan.batches).toEqual([
+      { key: 'b0', exactIps: [], cidrs: ['185.220.100.0/24'], values: {}, iocCount: 1 },
+      { key: 'b1', exactIps: [], cidrs: ['185.220.101.0/24'], values: {}, iocCount: 1 },
+    ]);
+  });
+
+  it('gives the same batches, groups and unit keys for the same input in another order', () => {
+    const iocs = [...sevenIps(), NETWORK, DOMAIN, makeIoc('update.evil-c2.example'), makeIoc(SHA256)];
+    const input: PlanHuntInput = { ...BASE, iocs, maxTerms: 4 };
+    const shuffled: PlanHuntInput = { ...input, iocs: [...iocs].reverse(), indices: [...INDICES].reverse() };
+    const plan = planHunt(input);
+    // 10 exact values in batches of 4 (b0-b2), then the CIDR in a batch of its own (b3).
+    expect(plan.batches.map((b) => b.key)).toEqual(['b0', 'b1', 'b2', 'b3']);
+    expect(planHunt(shuffled)).toEqual(plan);
+  });
+
+  it('makes no batch without IOCs', () => {
+    expect(planHunt({ ...BASE, iocs: [] })).toMatchObject({ batches: [], units: [], groups: [] });
+  });
+});
+
+describe('planHunt: units', () => {
+  it('crosses groups, slices and batches into keys group:slice:batch', () => {
+    const plan = planHunt({
+      ...BASE,
+      iocs: [IP, makeIoc('91.243.44.11'), DOMAIN],
+      indices: [index('logs-zeek-2021', ZEEK_MAPPING), index('filebeat-8.12-2023.05', FILEBEAT_MAPPING)],
+      since: '2021-03-15T00:00:00.000Z',
+      until: '2021-04-20T00:00:00.000Z',
+      maxTerms: 2,
+    });
+    expect(plan.units).toEqual([
+      { key: 'g0:2021-03:b0', group: 0, slice: 0, batch: 0 },
+      { key: 'g0:2021-03:b1', group: 0, slice: 0, batch: 1 },
+      { key: 'g0:2021-04:b0', group: 0, slice: 1, batch: 0 },
+      { key: 'g0:2021-04:b1', group: 0, slice: 1, batch: 1 },
+      { key: 'g1:2021-03:b0', group: 1, slice: 0, batch: 0 },
+      { key: 'g1:2021-03:b1', group: 1, slice: 0, batch: 1 },
+      { key: 'g1:2021-04:b0', group: 1, slice: 1, batch: 0 },
+      { key: 'g1:2021-04:b1', group: 1, slice: 1, batch: 1 },
+    ]);
+  });
+
+  it('gives the same unit keys on every run (what --resume relies on)', () => {
+    const input: PlanHuntInput = { ...BASE, iocs: [...sevenIps(), ...IOCS], slice: 'year', maxTerms: 4 };
+    const keys = planHunt(input).units.map((u) => u.key);
+    // 8 distinct IPs and a domain in batches of 4 (b0-b2), then the CIDR in a batch of its own (b3).
+    expect(keys).toEqual([
+      'g0:2021:b0',
+      'g0:2021:b1',
+      'g0:2021:b2',
+      'g0:2021:b3',
+      'g1:2021:b0',
+      'g1:2021:b1',
+      'g1:2021:b2',
+      'g1:2021:b3',
+      'g2:2021:b0',
+      'g2:2021:b1',
+      'g2:2021:b2',
+      'g2:2021:b3',
+      'g3:2021:b0',
+      'g3:2021:b1',
+      'g3:2021:b2',
+      'g3:2021:b3',
+    ]);
+    expect(planHunt(input).units.map((u) => u.key)).toEqual(keys);
+    expect(planHunt({ ...input, iocs: [...input.iocs].reverse(), indices: [...INDICES].reverse() }).units.map((u) => u.key)).toEqual(keys);
+  });
+});
+
+describe('planHunt: warnings', () => {
+  it('warns once per group whose IP fields are keyword-mapped when there are CIDR IOCs', () => {
+    expect(planHunt({ ...BASE, iocs: [IP, NETWORK, makeIoc('2a0d:5600:24::/48'), DOMAIN] }).warnings).toEqual([
+      'logs-legacy-2019: source.ip, destination.ip mapped as keyword: 2 CIDR IOC(s) cannot match there',
+      'logs-zeek-2019: source.ip mapped as keyword: 2 CIDR IOC(s) cannot match there',
+    ]);
+  });
+
+  it('does not warn without CIDR IOCs, or when every IP field is mapped as ip', () => {
+    expect(planHunt({ ...BASE, iocs: [IP, DOMAIN] }).warnings).toEqual([]);
+    expect(planHunt({ ...BASE, indices: [index('logs-zeek-2021', ZEEK_MAPPING), index('filebeat-8.12-2023.05', FILEBEAT_MAPPING)] }).warnings).toEqual([]);
+  });
+});
+
+describe('buildUnitQuery', () => {
+  const range = (field: string, from: string, until: string) => ({ range: { [field]: { gte: from, lt: until, format: 'strict_date_optional_time' } } });
+
+  it('filters on the slice and sends exact IPs and CIDRs to ip fields, exact IPs only to keyword ones, domains to domain fields', () => {
+    const plan = planHunt({ ...BASE, indices: [index('logs-zeek-2019', { ...ZEEK_MAPPING, 'source.ip': 'keyword' })] });
+    // The exact values (b0) and the CIDR (b1) are in batches of their own: units[2] and units[3] are the April slice.
+    expect(plan.units.slice(2, 4)).toEqual([
+      { key: 'g0:2021-04:b0', group: 0, slice: 1, batch: 0 },
+      { key: 'g0:2021-04:b1', group: 0, slice: 1, batch: 1 },
+    ]);
+    expect(buildUnitQuery(plan, plan.units[2]!)).toEqual({
+      bool: {
+        filter: [
+          range('@timestamp', '2021-04-01T00:00:00.000Z', '2021-05-01T00:00:00.000Z'),
+          {
+            bool: {
+              should: [
+                { terms: { 'source.ip': ['45.83.1.2'] } },
+                { terms: { 'destination.ip': ['45.83.1.2'] } },
+                { terms: { 'related.ip': ['45.83.1.2'] } },
+                { terms: { 'dns.question.name': ['evil-c2.example'] } },
+                { terms: { 'related.hosts': ['evil-c2.example'] } },
+              ],
+              minimum_should_match: 1,
+            },
+          },
+        ],
+      },
+    });
+    expect(buildUnitQuery(plan, plan.units[3]!)).toEqual({
+      bool: {
+        filter: [
+          range('@timestamp', '2021-04-01T00:00:00.000Z', '2021-05-01T00:00:00.000Z'),
+          {
+            bool: {
+              should: [{ terms: { 'destination.ip': ['185.220.101.0/24'] } }, { terms: { 'related.ip': ['185.220.101.0/24'] } }],
+              minimum_should_match: 1,
+            },
+          },
+        ],
+      },
+    });
+  });
+
+  it('leaves out a field whose kind has no value in the batch', () => {
+    const plan = planHunt({ ...BASE, iocs: [NETWORK, DOMAIN], indices: [index('logs-legacy-2019', { ...LEGACY_MAPPING, 'dns.question.name': 'keyword' })] });
+    expect(buildUnitQuery(plan, plan.units[0]!)).toEqual({
+      bool: {
+        filter: [
+          range('@timestamp', '2021-03-15T00:00:00.000Z', '2021-04-01T00:00:00.000Z'),
+          { bool: { should: [{ terms: { 'dns.question.name': ['evil-c2.example'] } }], minimum_should_match: 1 } },
+        ],
+      },
+    });
+  });
+
+  it('uses the range field and the whole range of a `none` slice', () => {
+    const plan = planHunt({
+      ...BASE,
+      iocs: [IP],
+      indices: [index('filebeat-8.12-2023.05', FILEBEAT_MAPPING)],
+      slice: 'none',
+      timestampField: 'event.ingested',
+      since: '2024-05-01T00:00:00.000Z',
+      until: '2024-05-02T08:00:00.000Z',
+    });
+    expect(plan.units).toEqual([{ key: 'g0:2024-05-01T00:00:00.000Z..2024-05-02T08:00:00.000Z:b0', group: 0, slice: 0, batch: 0 }]);
+    expect(buildUnitQuery(plan, plan.units[0]!)).toEqual({
+      bool: {
+        filter: [
+          range('event.ingested', '2024-05-01T00:00:00.000Z', '2024-05-02T08:00:00.000Z'),
+          {
+            bool: {
+              should: [{ terms: { 'source.ip': ['45.83.1.2'] } }, { terms: { 'destination.ip': ['45.83.1.2'] } }],
+              minimum_should_match: 1,
+            },
+          },
+        ],
+      },
+    });
+  });
+
+  it('searches a batch override instead of the unit batch', () => {
+    const plan = planHunt({ ...BASE, iocs: sevenIps(), indices: [index('filebeat-8.12-2023.05', FILEBEAT_MAPPING)] });
+    const half = buildBatch('b0b', [makeIoc('91.243.44.11'), NETWORK]);
+    expect(buildUnitQuery(plan, plan.units[2]!, half)).toEqual({
+      bool: {
+        filter: [
+          range('@timestamp', '2021-05-01T00:00:00.000Z', '2021-05-10T12:00:00.000Z'),
+          {
+            bool: {
+              should: [
+                { terms: { 'source.ip': ['91.243.44.11', '185.220.101.0/24'] } },
+                { terms: { 'destination.ip': ['91.243.44.11', '185.220.101.0/24'] } },
+              ],
+              minimum_should_match: 1,
+            },
+          },
+        ],
+      },
+    });
+  });
+});
+
+describe('sourceFieldsFor', () => {
+  const CONTEXT = ['host', 'source', 'destination', 'user', 'url', 'dns', 'observer', 'network', 'event.action'];
+
+  it('returns @timestamp, the candidate fields and the alert context', () => {
+    const plan = planHunt({ ...BASE, indices: [index('logs-zeek-2021', ZEEK_MAPPING)] });
+    expect(sourceFieldsFor(plan.groups[0]!, plan.timestampField)).toEqual([
+      '@timestamp',
+      'source.ip',
+      'destination.ip',
+      'related.ip',
+      'dns.question.name',
+      'related.hosts',
+      ...CONTEXT,
+    ]);
+  });
+
+  it('keeps @timestamp when the range field is event.ingested, and lists a field configured for two kinds once', () => {
+    const fields: MatchFields = { ...DEFAULT_MATCH_FIELDS, ip: ['source.ip'], domain: ['labels.ioc_value'], url: ['labels.ioc_value', 'url.full'] };
+    const plan = planHunt({
+      ...BASE,
+      fields,
+      iocs: [IP, DOMAIN, makeIoc('hxxp://Malware.EXAMPLE/payload.bin')],
+      indices: [index('filebeat-8.12-2023.05', { ...FILEBEAT_MAPPING, 'labels.ioc_value': 'keyword' })],
+      timestampField: 'event.ingested',
+    });
+    expect(sourceFieldsFor(plan.groups[0]!, plan.timestampField)).toEqual(['@timestamp', 'event.ingested', 'source.ip', 'labels.ioc_value', 'url.full', ...CONTEXT]);
+  });
+});
+
+describe('purity', () => {
+  it('planHunt does not change its input', () => {
+    const input: PlanHuntInput = { ...BASE, iocs: [...sevenIps(), ...IOCS], maxTerms: 4 };
+    const before = structuredClone(input);
+    deepFreeze(input);
+    planHunt(input);
+    expect(input).toEqual(before);
+  });
+
+  it('buildUnitQuery does not change the plan or the override batch', () => {
+    const plan: HuntPlan = planHunt({ ...BASE, iocs: [...sevenIps(), ...IOCS], maxTerms: 4 });
+    const override = buildBatch('b1a', [IP, NETWORK]);
+    const before = structuredClone({ plan, override });
+    deepFreeze(plan);
+    deepFreeze(override);
+    for (const unit of plan.units) buildUnitQuery(plan, unit);
+    buildUnitQuery(plan, plan.units[0]!, override);
+    sourceFieldsFor(plan.groups[0]!, plan.timestampField);
+    expect({ plan, override }).toEqual(before);
+  });
+});
