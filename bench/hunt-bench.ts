@@ -17,6 +17,7 @@ import { buildIocMatcher } from '../src/core/hunt/ioc-matcher.js';
 import { huntIocFromDocument, type HuntIoc } from '../src/core/hunt/hunt-ioc.js';
 import { DEFAULT_MATCH_FIELDS, matchKindOf } from '../src/core/hunt/match-fields.js';
 import type { IocDocument } from '../src/core/build-ioc-document.js';
+import { normalizeIndicator } from '../src/core/ioc/normalize-indicator.js';
 import { parseIocs } from '../src/core/ioc/parse-iocs.js';
 import { buildResourceNames } from '../src/core/resource-names.js';
 import { connect } from '../src/io/connect.js';
@@ -30,10 +31,13 @@ const stages = (process.argv.slice(2).length > 0 ? process.argv.slice(2) : ['500
 const ANSSI = new URL('../test/fixtures/iocs/CERTFR-2021-IOC-003-IOC.csv', import.meta.url).pathname;
 const SINCE = '2021-01-01T00:00:00.000Z';
 
-/** 10,000 public-looking IOCs: 7,000 IPs, 2,000 domains, 1,000 SHA-256 (deterministic). */
+/** 10,000 public-looking IOCs: 7,000 IPs, 2,000 domains, 1,000 SHA-256 (deterministic, none reserved). */
 function bulkIocs(): string[] {
   const values: string[] = [];
-  for (let i = 0; i < 7000; i++) values.push(`${160 + (i % 30)}.${Math.floor(i / 30)}.${(i * 13) % 256}.${1 + (i % 250)}`);
+  for (let i = 0; values.length < 7000; i++) {
+    const ip = `${160 + (i % 30)}.${Math.floor(i / 30)}.${(i * 13) % 256}.${1 + (i % 250)}`;
+    if (normalizeIndicator(ip).ok) values.push(ip); // skips 172.16/12 and the like, which sync rejects
+  }
   for (let i = 0; i < 2000; i++) values.push(`c2-${i.toString(36)}.bad-infra${i % 50}.com`);
   for (let i = 0; i < 1000; i++) values.push(i.toString(16).padStart(8, '0').repeat(8));
   return values;

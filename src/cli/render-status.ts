@@ -23,5 +23,9 @@ export function renderStatus(report: StatusReport): string {
           : 'no enrich or script processor on the ingest nodes',
     ],
   ];
+  report.runs.slice(0, 10).forEach((run, i) => {
+    const progress = run.progress && 'unitsDone' in run.progress ? ` ${String(run.progress.unitsDone)}/${String(run.progress.unitsTotal)} units` : '';
+    rows.push([i === 0 ? 'runs' : '', `${run.startedAt.slice(0, 19)}Z ${run.kind.padEnd(4)} ${run.status.padEnd(11)} ${run.id}${progress}`]);
+  });
   return rows.map(([label, value]) => `${label.padEnd(13)} ${value}`).join('\n');
 }

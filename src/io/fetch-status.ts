@@ -1,5 +1,16 @@
 import { buildResourceNames } from '../core/resource-names.js';
 import type { ClusterHealth, Engine, EngineInfo, IndexSummary } from './engine.js';
+import { StateStore } from './state-store.js';
+
+/** A sync or hunt run, as `status --json` lists it (newest first). */
+export interface RunSummary {
+  id: string;
+  kind: 'sync' | 'hunt';
+  status: string;
+  startedAt: string;
+  finishedAt?: string;
+  progress?: Record<string, unknown>;
+}
 
 export interface PipelineSummary {
   name: string;
@@ -14,6 +25,8 @@ export interface StatusReport {
   pipelines: PipelineSummary[];
   /** Whether the ingest nodes can run each live-tagging strategy. */
   ingest: { script: boolean; enrich: boolean };
+  /** Last sync and hunt runs, newest first. */
+  runs: RunSummary[];
 }
 
 /** Reads what `iochunt status` shows: engine, health, iochunt's indices and pipelines. */
@@ -25,6 +38,19 @@ export async function fetchStatus(engine: Engine, prefix?: string): Promise<Stat
     engine.fetchPipeline(names.tagPipeline),
     engine.fetchIngestProcessors(),
   ]);
+  const stateExists = indices.find((i) => i.name === names.state)?.exists === true;
+  const store = new StateStore(engine, names.state);
+  const records = stateExists ? [...(await store.fetchRuns('hunt-run', 10)), ...(await store.fetchRuns('sync-run', 10))] : [];
+  const runs: RunSummary[] = records
+    .sort((a, b) => (a.started_at < b.started_at ? 1 : -1))
+    .map((r) => ({
+      id: r.run_id,
+      kind: r.kind === 'hunt-run' ? 'hunt' : 'sync',
+      status: r.status,
+      startedAt: r.started_at,
+      ...(r.finished_at ? { finishedAt: r.finished_at } : {}),
+      ...(r.details?.progress ? { progress: r.details.progress as Record<string, unknown> } : r.details?.totals ? { progress: r.details.totals as Record<string, unknown> } : {}),
+    }));
   return {
     engine: engine.info,
     health,
@@ -37,5 +63,6 @@ export async function fetchStatus(engine: Engine, prefix?: string): Promise<Stat
       },
     ],
     ingest: { script: processors.includes('script'), enrich: processors.includes('enrich') },
+    runs,
   };
 }

@@ -173,6 +173,15 @@ describe.each(['opensearch', 'elasticsearch'] as const)('retro-hunt on %s', (fla
     expect(ids).toContain(buildAlertId(`${prefix}-logs-2022`, old.id, buildIocId('ipv4-addr', oldIp)));
     expect(ids).toContain(buildAlertId(`${prefix}-logs-2026`, 'ev-99-0', buildIocId('ipv4-addr', ANSSI_IPS[5]!)));
   });
+
+  it('status --json lists the runs newest first with their progress', async () => {
+    const run = await runIochunt(['status', '--json', '--url', fx.endpoint.url, ...auth(), '--prefix', prefix]);
+    expect(run.code).toBe(0);
+    const { runs } = JSON.parse(run.stdout) as { runs: { id: string; kind: string; status: string; startedAt: string; progress?: { unitsDone?: number } }[] };
+    expect(runs.map((r) => r.startedAt)).toEqual([...runs.map((r) => r.startedAt)].sort().reverse());
+    expect(runs[0]).toMatchObject({ kind: 'hunt', status: 'completed', progress: { unitsDone: expect.any(Number) } });
+    expect(runs.filter((r) => r.kind === 'sync').length).toBeGreaterThanOrEqual(3);
+  });
 });
 
 async function waitFor<T>(probe: () => T | undefined | Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {

@@ -23,6 +23,7 @@ describe.each(['opensearch', 'elasticsearch'] as const)('status on %s', (flavor)
       { name: `${prefix}-state`, exists: false },
     ]);
     expect(report.pipelines).toEqual([{ name: `${prefix}-tag`, exists: false }]);
+    expect(report.runs).toEqual([]);
   });
 
   it('counts the documents of existing iochunt indices and reads the pipeline version', async () => {

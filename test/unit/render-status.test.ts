@@ -13,6 +13,10 @@ describe('renderStatus', () => {
       ],
       pipelines: [{ name: 'iochunt-tag', exists: true, version: 4 }],
       ingest: { script: true, enrich: false },
+      runs: [
+        { id: 'r-2', kind: 'hunt', status: 'interrupted', startedAt: '2026-11-02T10:00:00.000Z', progress: { unitsDone: 12, unitsTotal: 71 } },
+        { id: 'r-1', kind: 'sync', status: 'completed', startedAt: '2026-11-01T09:00:00.000Z', finishedAt: '2026-11-01T09:00:02.000Z', progress: { added: 161 } },
+      ],
     };
     expect(renderStatus(report).split('\n')).toEqual([
       'engine        opensearch 2.19.1 at http://127.0.0.1:9201',
@@ -21,6 +25,8 @@ describe('renderStatus', () => {
       '              iochunt-alerts               missing',
       'pipelines     iochunt-tag                  installed (version 4)',
       'live tagging  script processor available (Painless strategy)',
+      'runs          2026-11-02T10:00:00Z hunt interrupted r-2 12/71 units',
+      '              2026-11-01T09:00:00Z sync completed   r-1',
     ]);
   });
 });
