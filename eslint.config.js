@@ -26,11 +26,12 @@ export default tseslint.config(
   {
     files: ['src/core/**/*.ts'],
     rules: {
-      'no-restricted-imports': [
+      // Type-only imports (the Elasticsearch client's estypes for request bodies) are allowed.
+      '@typescript-eslint/no-restricted-imports': [
         'error',
         {
           patterns: [
-            { group: ['@elastic/*', '@opensearch-project/*', '../io/*', '../cli/*'], message: 'core/ is pure: no clients, no I/O.' },
+            { group: ['@elastic/*', '@opensearch-project/*', '../io/*', '../cli/*', '../../io/*', '../../cli/*'], message: 'core/ is pure: no clients, no I/O.', allowTypeImports: true },
           ],
         },
       ],

@@ -1,3 +1,4 @@
+import { buildIocId } from './ioc/ioc-id.js';
 import type { IocType, ParsedIoc } from './ioc/types.js';
 
 /** What one feed says about one IOC (`iochunt.feeds[]`). */
@@ -28,6 +29,8 @@ export interface IocDocument {
     feed: { name: string[] };
   };
   iochunt: {
+    /** The document's own `_id`, so copies (enrich indices, script params) can name it. */
+    id: string;
     value: string;
     original: string;
     cidr?: string;
@@ -190,10 +193,13 @@ function deriveDocument(
       feed: { name: feeds.map((f) => f.name) },
     },
     iochunt: defined({
+      id: buildIocId(identity.type, identity.value),
       value: identity.value,
       original: first?.original ?? identity.value,
       cidr: identity.cidr,
-      ip_range: identity.cidr,
+      // Every IP IOC as a range (an address is a /32 or /128): one enrich `range` policy then
+      // matches addresses and networks with IP semantics.
+      ip_range: identity.cidr ?? (identity.type === 'ipv4-addr' ? `${identity.value}/32` : identity.type === 'ipv6-addr' ? `${identity.value}/128` : undefined),
       active: active.length > 0,
       active_feeds: active.map((f) => f.name),
       hunt_from: minIso(basis.map((f) => f.hunt_from)),

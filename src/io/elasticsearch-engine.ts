@@ -1,13 +1,11 @@
 import { Client, type estypes } from '@elastic/elasticsearch';
 import { commonProcessors } from '../core/common-processors.js';
 import { errorTypeOfTranslated, isNotFound } from './cluster-errors.js';
+import { RestEngineBase } from './rest-engine-base.js';
 import type { ClusterCall } from './cluster-call.js';
 import { BULK_FILTER, flattenBulkItems } from './bulk-items.js';
-import { parseFieldCaps, parseResolved, type FieldCapsBody, type ResolveBody } from './index-metadata.js';
 import type {
   BulkItemResult,
-  IndexFieldTypes,
-  ResolvedIndex,
   ScanHit,
   ScanOptions,
   StoredDocument,
@@ -20,12 +18,14 @@ import type {
 } from './engine.js';
 
 /** {@link Engine} on the official Elasticsearch client (8.x and 9.x servers). */
-export class ElasticsearchEngine implements Engine {
+export class ElasticsearchEngine extends RestEngineBase implements Engine {
   constructor(
     readonly client: Client,
     readonly info: EngineInfo,
-    private readonly call: ClusterCall,
-  ) {}
+    protected readonly call: ClusterCall,
+  ) {
+    super();
+  }
 
   async fetchHealth(): Promise<ClusterHealth> {
     const health = await this.call('reading cluster health', () => this.client.cluster.health());
@@ -191,38 +191,7 @@ export class ElasticsearchEngine implements Engine {
     }
   }
 
-  async search(index: string, body: Record<string, unknown>): Promise<Record<string, unknown>> {
-    return (await this.call(`searching ${index}`, () =>
-      this.request('POST', `/${index.split(',').map(encodeURIComponent).join(',')}/_search`, body, { ignore_unavailable: 'true', allow_no_indices: 'true' }),
-    )) as Record<string, unknown>;
-  }
-
-  async writeIndexTemplate(name: string, body: Record<string, unknown>): Promise<void> {
-    await this.call(`writing index template ${name}`, () => this.request('PUT', `/_index_template/${encodeURIComponent(name)}`, body));
-  }
-
-  async resolveIndices(patterns: readonly string[]): Promise<ResolvedIndex[]> {
-    const path = `/_resolve/index/${patterns.map(encodeURIComponent).join(',')}`;
-    const body = (await this.call(`resolving ${patterns.join(',')}`, () =>
-      this.request('GET', path, undefined, { expand_wildcards: 'open,closed', ignore_unavailable: 'true' }),
-    )) as ResolveBody;
-    return parseResolved(body);
-  }
-
-  async fetchFieldTypes(indices: readonly string[], fields: readonly string[]): Promise<Map<string, IndexFieldTypes>> {
-    if (indices.length === 0) return new Map();
-    const body = (await this.call('reading field capabilities', () =>
-      this.request('POST', `/${indices.map(encodeURIComponent).join(',')}/_field_caps`, undefined, {
-        fields: fields.join(','),
-        include_unmapped: 'true',
-        ignore_unavailable: 'true',
-        allow_no_indices: 'true',
-      }),
-    )) as FieldCapsBody;
-    return parseFieldCaps(body, indices);
-  }
-
-  private async request(method: string, path: string, body?: unknown, querystring?: Record<string, string>): Promise<unknown> {
+  protected async request(method: string, path: string, body?: unknown, querystring?: Record<string, string>): Promise<unknown> {
     return this.client.transport.request({ method, path, ...(body === undefined ? {} : { body: body as Record<string, unknown> }), ...(querystring ? { querystring } : {}) });
   }
 

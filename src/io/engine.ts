@@ -150,6 +150,20 @@ export interface Engine {
   /** The mapped type of each of `fields` in each of `indices` (`_field_caps`, unmapped left out). */
   fetchFieldTypes(indices: readonly string[], fields: readonly string[]): Promise<Map<string, IndexFieldTypes>>;
 
+  /** A composable index template by name, or undefined. */
+  fetchIndexTemplate(name: string): Promise<Record<string, unknown> | undefined>;
+  /** `index.final_pipeline` (and `index.default_pipeline`) of concrete indices. */
+  fetchPipelineSettings(index: string): Promise<Map<string, { final?: string; default?: string }>>;
+  /** Sets (or with `null` removes) `index.final_pipeline` on indices. */
+  writeFinalPipeline(index: string, pipeline: string | null): Promise<void>;
+  /** Runs a stored pipeline on documents without indexing them (`_ingest/pipeline/<id>/_simulate`). */
+  simulatePipeline(id: string, documents: readonly Record<string, unknown>[]): Promise<{ doc?: { _source: Record<string, unknown> }; error?: unknown }[]>;
+  /** Enrich policies (Elasticsearch only): create, execute (waits), list names by prefix, delete. */
+  writeEnrichPolicy(name: string, body: Record<string, unknown>): Promise<void>;
+  executeEnrichPolicy(name: string): Promise<void>;
+  listEnrichPolicies(prefix: string): Promise<string[]>;
+  deleteEnrichPolicy(name: string): Promise<void>;
+
   /** Closes the client's sockets. */
   close(): Promise<void>;
 }

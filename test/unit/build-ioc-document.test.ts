@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { buildDeactivatedDocument, buildIocDocument, confidenceLabel, type FeedLoad } from '../../src/core/build-ioc-document.js';
 import type { ParsedIoc } from '../../src/core/ioc/types.js';
+import { buildIocId } from '../../src/core/ioc/ioc-id.js';
 
 const T0 = '2026-01-01T00:00:00.000Z';
 const T1 = '2026-02-01T00:00:00.000Z';
@@ -42,8 +43,10 @@ describe('buildIocDocument', () => {
         feed: { name: ['CERTFR-2021-IOC-003'] },
       },
       iochunt: {
+        id: buildIocId('ipv4-addr', '45.83.1.2'),
         value: '45.83.1.2',
         original: '45.83.1[.]2',
+        ip_range: '45.83.1.2/32',
         active: true,
         active_feeds: ['CERTFR-2021-IOC-003'],
         hunt_from: '2021-01-01T00:00:00.000Z',

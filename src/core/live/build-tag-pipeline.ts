@@ -1,0 +1,192 @@
+import type { estypes } from '@elastic/elasticsearch';
+import { MATCH_KINDS, type MatchFields, type MatchKind, matchKindOf } from '../hunt/match-fields.js';
+import type { IocType } from '../ioc/types.js';
+
+/** One IOC as the live matcher sees it: the fields an enrich policy would return. */
+export interface LiveIoc {
+  iochunt: { id: string; value: string; cidr?: string; hunt_from: string; valid_until?: string; active_feeds: string[] };
+  threat: { indicator: Record<string, unknown> & { type: IocType } };
+}
+
+/** The IOC document fields both strategies carry (the enrich policies' `enrich_fields`). */
+export const LIVE_IOC_FIELDS = ['iochunt.id', 'iochunt.value', 'iochunt.cidr', 'iochunt.hunt_from', 'iochunt.valid_until', 'iochunt.active_feeds', 'threat.indicator'];
+
+/** One (event field, IOC kind) the pipeline checks; `key` names its temporary match list. */
+export interface TagTarget {
+  key: string;
+  field: string;
+  kind: MatchKind;
+}
+
+export type Strategy = 'enrich' | 'script';
+
+/** The pipeline templates and Painless sources, as shipped in `pipelines/`. */
+export interface TagTemplates {
+  script: Record<string, unknown>;
+  enrich: Record<string, unknown>;
+  lookup: string;
+  reshape: string;
+}
+
+/** Every (field, kind) of the field table, in output order: kinds as MATCH_KINDS, then field order. */
+export function buildTagTargets(fields: MatchFields, kinds?: ReadonlySet<MatchKind>): TagTarget[] {
+  return MATCH_KINDS.filter((kind) => !kinds || kinds.has(kind)).flatMap((kind) =>
+    fields[kind].map((field, i) => ({ key: `${kind}_${i}`, field, kind })),
+  );
+}
+
+function canonical(kind: MatchKind, value: string): string {
+  if (kind === 'url') {
+    const scheme = value.indexOf('://');
+    const path = scheme < 0 ? -1 : value.indexOf('/', scheme + 3);
+    return scheme < 0 ? value : path < 0 ? value.toLowerCase() : value.slice(0, path).toLowerCase() + value.slice(path);
+  }
+  return value.toLowerCase();
+}
+
+function ipv4ToNumber(ip: string): number | undefined {
+  const parts = ip.split('.');
+  if (parts.length !== 4) return undefined;
+  let n = 0;
+  for (const part of parts) {
+    if (!/^\d{1,3}$/.test(part) || Number(part) > 255) return undefined;
+    n = n * 256 + Number(part);
+  }
+  return n;
+}
+
+export interface LookupParams {
+  /** kind -> canonical value -> indexes into `iocs`. */
+  exact: Partial<Record<MatchKind, Record<string, number[]>>>;
+  /** prefix length -> masked IPv4 network (decimal string) -> indexes into `iocs`. */
+  nets: Record<string, Record<string, number[]>>;
+  iocs: LiveIoc[];
+}
+
+/**
+ * The compact IOC set of the script strategy: exact values by kind, IPv4 networks by prefix
+ * length (the script masks an address once per prefix length present, so nested networks all
+ * match, exactly as the enrich `range` policy does), and the IOC documents themselves. IPv6
+ * networks are left out: Painless has no allowlisted IPv6 parser; they are counted in
+ * `skipped` so installers can say so. Pure; IOCs sorted by id, so the same set always gives
+ * the same params (and the same pipeline version content).
+ */
+export function buildLookupParams(iocs: readonly LiveIoc[]): { params: LookupParams; skippedIpv6Networks: number } {
+  const sorted = [...iocs].sort((a, b) => (a.iochunt.id < b.iochunt.id ? -1 : a.iochunt.id > b.iochunt.id ? 1 : 0));
+  const params: LookupParams = { exact: {}, nets: {}, iocs: sorted };
+  let skippedIpv6Networks = 0;
+  sorted.forEach((ioc, index) => {
+    const kind = matchKindOf(ioc.threat.indicator.type);
+    if (ioc.iochunt.cidr) {
+      const [network = '', bits = '32'] = ioc.iochunt.cidr.split('/');
+      const start = ipv4ToNumber(network);
+      if (start === undefined) {
+        skippedIpv6Networks += 1;
+        return;
+      }
+      ((params.nets[bits] ??= {})[String(start)] ??= []).push(index);
+      return;
+    }
+    ((params.exact[kind] ??= {})[canonical(kind, ioc.iochunt.value)] ??= []).push(index);
+  });
+  return { params, skippedIpv6Networks };
+}
+
+/** Replaces `"@@name"` placeholders (whole JSON values, or array items spliced in) with values. */
+export function fillTemplate(template: unknown, values: Record<string, unknown>): unknown {
+  if (typeof template === 'string' && template.startsWith('@@')) {
+    const key = template.slice(2);
+    if (!(key in values)) throw new Error(`pipeline template placeholder ${template} has no value`);
+    return values[key];
+  }
+  if (Array.isArray(template)) {
+    return template.flatMap((item) => {
+      const filled = fillTemplate(item, values);
+      return typeof item === 'string' && item.startsWith('@@') && Array.isArray(filled) ? filled : [filled];
+    });
+  }
+  if (template && typeof template === 'object') {
+    return Object.fromEntries(Object.entries(template).map(([k, v]) => [k, fillTemplate(v, values)]));
+  }
+  return template;
+}
+
+export interface TagPipelineOptions {
+  templates: TagTemplates;
+  iocs: readonly LiveIoc[];
+  fields: MatchFields;
+  iocIndex: string;
+  setVersion: number;
+  graceMs?: number;
+}
+
+function reshapeParams(targets: readonly TagTarget[], iocIndex: string, graceMs: number): Record<string, unknown> {
+  return { targets: targets.map(({ key, field, kind }) => ({ key, field, kind })), iocIndex, graceMs };
+}
+
+function meta(strategy: Strategy, options: TagPipelineOptions): Record<string, unknown> {
+  return { managed_by: 'iochunt', strategy, set_version: options.setVersion, iocs: options.iocs.length };
+}
+
+/** The OpenSearch (script strategy) pipeline for the given active IOCs. Pure. */
+export function buildScriptPipeline(options: TagPipelineOptions): Record<string, unknown> {
+  const kinds = new Set(options.iocs.map((ioc) => matchKindOf(ioc.threat.indicator.type)));
+  const targets = buildTagTargets(options.fields, kinds);
+  const { params } = buildLookupParams(options.iocs);
+  const body = fillTemplate(options.templates.script, {
+    'tag-lookup': options.templates.lookup,
+    'tag-reshape': options.templates.reshape,
+    'lookup-params': { ...params, targets: targets.map(({ key, field, kind }) => ({ key, field, kind })) },
+    'reshape-params': reshapeParams(targets, options.iocIndex, options.graceMs ?? 0),
+  }) as Record<string, unknown>;
+  return { ...body, version: options.setVersion, _meta: meta('script', options) };
+}
+
+/** Enrich policy names of one IOC-set version: policies are immutable, so each version gets new ones. */
+export function enrichPolicyName(prefix: string, kind: MatchKind | 'ip', setVersion: number): string {
+  return `${prefix}-${kind}-v${setVersion}`;
+}
+
+/**
+ * The enrich policies of one IOC-set version: a `range` policy on `iochunt.ip_range` for every
+ * IP IOC (addresses are stored as /32 and /128 ranges, so one policy matches addresses and
+ * networks with IP semantics, IPv6 included) and a `match` policy on `iochunt.value` per other
+ * kind. Only active IOCs are enriched from. Typed against the Elasticsearch client.
+ */
+export function buildEnrichPolicies(prefix: string, iocIndex: string, setVersion: number, kinds: ReadonlySet<MatchKind>): estypes.EnrichPutPolicyRequest[] {
+  return MATCH_KINDS.filter((kind) => kinds.has(kind)).map((kind): estypes.EnrichPutPolicyRequest => {
+    const types = (['ipv4-addr', 'ipv6-addr', 'domain-name', 'url', 'file', 'email-addr'] as const).filter((t) => matchKindOf(t) === kind);
+    const policy: estypes.EnrichPolicy = {
+      indices: iocIndex,
+      match_field: kind === 'ip' ? 'iochunt.ip_range' : 'iochunt.value',
+      enrich_fields: LIVE_IOC_FIELDS,
+      query: { bool: { filter: [{ term: { 'iochunt.active': true } }, { terms: { 'threat.indicator.type': [...types] } }] } },
+    };
+    return { name: enrichPolicyName(prefix, kind, setVersion), ...(kind === 'ip' ? { range: policy } : { match: policy }) };
+  });
+}
+
+/** The Elasticsearch (enrich strategy) pipeline: one enrich processor per (field, kind). Pure. */
+export function buildEnrichPipeline(options: TagPipelineOptions & { prefix: string; kinds: ReadonlySet<MatchKind> }): Record<string, unknown> {
+  const targets = buildTagTargets(options.fields, options.kinds);
+  const processors = targets.map(
+    (target): estypes.IngestProcessorContainer => ({
+      enrich: {
+        tag: `iochunt-enrich-${target.key}`,
+        policy_name: enrichPolicyName(options.prefix, target.kind, options.setVersion),
+        field: target.field,
+        target_field: `_iochunt.targets.${target.key}`,
+        // Multi-valued fields (related.ip) and nested networks can match several IOCs.
+        max_matches: 128,
+        ignore_missing: true,
+        override: true,
+      },
+    }),
+  );
+  const body = fillTemplate(options.templates.enrich, {
+    'enrich-processors': processors,
+    'tag-reshape': options.templates.reshape,
+    'reshape-params': reshapeParams(targets, options.iocIndex, options.graceMs ?? 0),
+  }) as Record<string, unknown>;
+  return { ...body, version: options.setVersion, _meta: meta('enrich', options) };
+}

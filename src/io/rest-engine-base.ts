@@ -1,0 +1,99 @@
+import type { ClusterCall } from './cluster-call.js';
+import { isNotFound } from './cluster-errors.js';
+import type { IndexFieldTypes, ResolvedIndex } from './engine.js';
+import { parseFieldCaps, parseResolved, type FieldCapsBody, type ResolveBody } from './index-metadata.js';
+
+/**
+ * The Engine methods whose REST calls are the same on Elasticsearch and OpenSearch, written
+ * once over each adapter's raw `request` (the typed client APIs differ in shape, not these
+ * endpoints).
+ */
+export abstract class RestEngineBase {
+  protected abstract readonly call: ClusterCall;
+  protected abstract request(method: string, path: string, body?: unknown, querystring?: Record<string, string>): Promise<unknown>;
+
+  async search(index: string, body: Record<string, unknown>): Promise<Record<string, unknown>> {
+    return (await this.call(`searching ${index}`, () =>
+      this.request('POST', `/${index.split(',').map(encodeURIComponent).join(',')}/_search`, body, { ignore_unavailable: 'true', allow_no_indices: 'true' }),
+    )) as Record<string, unknown>;
+  }
+
+  async fetchIndexTemplate(name: string): Promise<Record<string, unknown> | undefined> {
+    try {
+      const body = (await this.call(`reading index template ${name}`, () => this.request('GET', `/_index_template/${encodeURIComponent(name)}`))) as {
+        index_templates?: { name: string; index_template: Record<string, unknown> }[];
+      };
+      return body.index_templates?.find((t) => t.name === name)?.index_template;
+    } catch (error) {
+      if (isNotFound(error)) return undefined;
+      throw error;
+    }
+  }
+
+  async fetchPipelineSettings(index: string): Promise<Map<string, { final?: string; default?: string }>> {
+    const body = (await this.call(`reading settings of ${index}`, () =>
+      this.request('GET', `/${encodeURIComponent(index)}/_settings/index.final_pipeline,index.default_pipeline`, undefined, { ignore_unavailable: 'true', allow_no_indices: 'true', expand_wildcards: 'open,hidden' }),
+    )) as Record<string, { settings?: { index?: { final_pipeline?: string; default_pipeline?: string } } }>;
+    return new Map(
+      Object.entries(body).map(([name, value]) => {
+        const settings = value.settings?.index ?? {};
+        return [name, { ...(settings.final_pipeline ? { final: settings.final_pipeline } : {}), ...(settings.default_pipeline ? { default: settings.default_pipeline } : {}) }];
+      }),
+    );
+  }
+
+  async writeFinalPipeline(index: string, pipeline: string | null): Promise<void> {
+    await this.call(`setting the final pipeline of ${index}`, () =>
+      this.request('PUT', `/${encodeURIComponent(index)}/_settings`, { index: { final_pipeline: pipeline } }, { expand_wildcards: 'open,hidden' }),
+    );
+  }
+
+  async simulatePipeline(id: string, documents: readonly Record<string, unknown>[]): Promise<{ doc?: { _source: Record<string, unknown> }; error?: unknown }[]> {
+    const body = (await this.call(`simulating pipeline ${id}`, () =>
+      this.request('POST', `/_ingest/pipeline/${encodeURIComponent(id)}/_simulate`, { docs: documents.map((_source) => ({ _source })) }),
+    )) as { docs: { doc?: { _source: Record<string, unknown> }; error?: unknown }[] };
+    return body.docs;
+  }
+
+  async writeEnrichPolicy(name: string, body: Record<string, unknown>): Promise<void> {
+    await this.call(`creating enrich policy ${name}`, () => this.request('PUT', `/_enrich/policy/${encodeURIComponent(name)}`, body));
+  }
+
+  async executeEnrichPolicy(name: string): Promise<void> {
+    await this.call(`executing enrich policy ${name}`, () => this.request('POST', `/_enrich/policy/${encodeURIComponent(name)}/_execute`, undefined, { wait_for_completion: 'true' }));
+  }
+
+  async listEnrichPolicies(prefix: string): Promise<string[]> {
+    const body = (await this.call('listing enrich policies', () => this.request('GET', '/_enrich/policy'))) as { policies?: { config: Record<string, { name: string }> }[] };
+    return (body.policies ?? []).map((p) => Object.values(p.config)[0]?.name ?? '').filter((name) => name.startsWith(prefix));
+  }
+
+  async deleteEnrichPolicy(name: string): Promise<void> {
+    await this.call(`deleting enrich policy ${name}`, () => this.request('DELETE', `/_enrich/policy/${encodeURIComponent(name)}`));
+  }
+
+  async writeIndexTemplate(name: string, body: Record<string, unknown>): Promise<void> {
+    await this.call(`writing index template ${name}`, () => this.request('PUT', `/_index_template/${encodeURIComponent(name)}`, body));
+  }
+
+  async resolveIndices(patterns: readonly string[]): Promise<ResolvedIndex[]> {
+    const path = `/_resolve/index/${patterns.map(encodeURIComponent).join(',')}`;
+    const body = (await this.call(`resolving ${patterns.join(',')}`, () =>
+      this.request('GET', path, undefined, { expand_wildcards: 'open,closed', ignore_unavailable: 'true' }),
+    )) as ResolveBody;
+    return parseResolved(body);
+  }
+
+  async fetchFieldTypes(indices: readonly string[], fields: readonly string[]): Promise<Map<string, IndexFieldTypes>> {
+    if (indices.length === 0) return new Map();
+    const body = (await this.call('reading field capabilities', () =>
+      this.request('POST', `/${indices.map(encodeURIComponent).join(',')}/_field_caps`, undefined, {
+        fields: fields.join(','),
+        include_unmapped: 'true',
+        ignore_unavailable: 'true',
+        allow_no_indices: 'true',
+      }),
+    )) as FieldCapsBody;
+    return parseFieldCaps(body, indices);
+  }
+}
