@@ -85,7 +85,6 @@ const envNote = (name: string): string => ` (env ${name})`;
 
 export function withGlobalOptions<T>(yargs: Argv<T>): Argv<T & GlobalArgs> {
   return yargs
-    .parserConfiguration({ 'duplicate-arguments-array': false })
     .option('url', { type: 'string', describe: `Cluster URL(s), comma separated${envNote('IOCHUNT_URL')}`, defaultDescription: 'http://localhost:9200', global: true })
     .option('api-key', { type: 'string', describe: `API key, base64 id:key${envNote('IOCHUNT_API_KEY')}`, global: true })
     .option('user', { type: 'string', describe: `Basic auth user${envNote('IOCHUNT_USER')}`, global: true })
@@ -110,7 +109,8 @@ export function withGlobalOptions<T>(yargs: Argv<T>): Argv<T & GlobalArgs> {
 
 export function connectionOptionsFrom(args: GlobalArgs): ConnectionOptions {
   return {
-    url: args.url,
+    // A repeated --url gives an array: every node is used.
+    url: Array.isArray(args.url) ? (args.url as string[]).join(',') : args.url,
     engine: args.engine,
     insecure: args.insecure,
     ...(args.apiKey ? { apiKey: args.apiKey } : {}),

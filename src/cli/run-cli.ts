@@ -7,6 +7,7 @@ import { withGlobalOptions } from './global-options.js';
 import { statusCommand } from './status-command.js';
 import { syncCommand } from './sync-command.js';
 import { huntCommand } from './hunt-command.js';
+import { pipelinesCommand } from './pipelines-command.js';
 
 export interface CliResult {
   exitCode: number;
@@ -26,6 +27,7 @@ export async function runCli(argv: readonly string[], context: CliContext): Prom
     .usage('$0 <command> [options]\n\nLoad CERT bulletin IOCs into Elasticsearch/OpenSearch, tag new events, retro-hunt history.')
     .command(syncCommand(context))
     .command(huntCommand(context))
+    .command(pipelinesCommand(context))
     .command(statusCommand(context))
     .demandCommand(1, 'name a command: iochunt --help lists them')
     .recommendCommands()

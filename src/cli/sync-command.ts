@@ -2,6 +2,7 @@ import type { CommandModule } from 'yargs';
 import { IOC_FORMATS } from '../core/ioc/types.js';
 import { connect } from '../io/connect.js';
 import { applySync, prepareSync, reportDryRun, type SyncOptions } from '../io/sync-iocs.js';
+import { refreshTagPipeline } from '../io/install-tag-pipeline.js';
 import type { CliContext } from './cli-context.js';
 import { connectionOptionsFrom, type GlobalArgs } from './global-options.js';
 import { renderSync } from './render-sync.js';
@@ -18,6 +19,7 @@ interface SyncArgs extends GlobalArgs {
   strict: boolean;
   allowPrivate: boolean;
   concurrency: number;
+  refresh: boolean;
 }
 
 export function syncCommand(context: CliContext): CommandModule<GlobalArgs, SyncArgs> {
@@ -35,6 +37,7 @@ export function syncCommand(context: CliContext): CommandModule<GlobalArgs, Sync
         .option('replace', { type: 'boolean', default: false, describe: 'IOCs of the feed absent from this load become inactive (never deleted)' })
         .option('dry-run', { type: 'boolean', default: false, describe: 'Parse, validate and report; write nothing (no cluster needed)' })
         .option('strict', { type: 'boolean', default: false, describe: 'Any rejected entry aborts before anything is written (exit 2)' })
+        .option('refresh', { type: 'boolean', default: true, describe: 'Refresh the installed live-tagging pipeline after writing (--no-refresh to skip)' })
         .option('concurrency', { type: 'number', default: 3, describe: 'Bulk requests in flight' })
         .option('allow-private', { type: 'boolean', default: false, describe: 'Accept private, loopback and reserved addresses' })
         .example('$0 sync CERTFR-2021-IOC-003-IOC.csv', 'load the ANSSI bulletin (feed CERTFR-2021-IOC-003)')
@@ -64,7 +67,12 @@ export function syncCommand(context: CliContext): CommandModule<GlobalArgs, Sync
       const engine = await connect(connectionOptionsFrom(args));
       try {
         const report = await applySync(engine, prepared, options);
-        context.out(args.json ? JSON.stringify(report, null, 2) : renderSync(report));
+        const tagging = args.refresh ? await refreshTagPipeline(engine, { prefix: args.prefix }) : undefined;
+        context.out(
+          args.json
+            ? JSON.stringify({ ...report, liveTagging: tagging ?? null }, null, 2)
+            : `${renderSync(report)}${tagging ? `\nlive tagging: ${tagging.pipeline} ${tagging.unchanged ? 'already up to date' : 'refreshed'} (IOC set version ${tagging.setVersion}, ${tagging.iocs} active IOC(s))` : ''}`,
+        );
       } finally {
         await engine.close();
       }

@@ -51,6 +51,10 @@ export class StateStore {
     await this.engine.indexDocument({ index: this.index, id, document, refresh });
   }
 
+  async deleteDocument(id: string): Promise<void> {
+    await this.engine.bulk(`${JSON.stringify({ delete: { _index: this.index, _id: id } })}\n`, { refresh: true });
+  }
+
   async fetchDocument<T>(id: string): Promise<T | undefined> {
     return (await this.engine.fetchDocument(this.index, id)) as T | undefined;
   }

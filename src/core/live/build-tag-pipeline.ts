@@ -124,10 +124,6 @@ function reshapeParams(targets: readonly TagTarget[], iocIndex: string, graceMs:
   return { targets: targets.map(({ key, field, kind }) => ({ key, field, kind })), iocIndex, graceMs };
 }
 
-function meta(strategy: Strategy, options: TagPipelineOptions): Record<string, unknown> {
-  return { managed_by: 'iochunt', strategy, set_version: options.setVersion, iocs: options.iocs.length };
-}
-
 /** The OpenSearch (script strategy) pipeline for the given active IOCs. Pure. */
 export function buildScriptPipeline(options: TagPipelineOptions): Record<string, unknown> {
   const kinds = new Set(options.iocs.map((ioc) => matchKindOf(ioc.threat.indicator.type)));
@@ -139,7 +135,8 @@ export function buildScriptPipeline(options: TagPipelineOptions): Record<string,
     'lookup-params': { ...params, targets: targets.map(({ key, field, kind }) => ({ key, field, kind })) },
     'reshape-params': reshapeParams(targets, options.iocIndex, options.graceMs ?? 0),
   }) as Record<string, unknown>;
-  return { ...body, version: options.setVersion, _meta: meta('script', options) };
+  // No `_meta`: OpenSearch pipelines refuse it. The version is the IOC-set version.
+  return { ...body, version: options.setVersion };
 }
 
 /** Enrich policy names of one IOC-set version: policies are immutable, so each version gets new ones. */
@@ -188,5 +185,5 @@ export function buildEnrichPipeline(options: TagPipelineOptions & { prefix: stri
     'tag-reshape': options.templates.reshape,
     'reshape-params': reshapeParams(targets, options.iocIndex, options.graceMs ?? 0),
   }) as Record<string, unknown>;
-  return { ...body, version: options.setVersion, _meta: meta('enrich', options) };
+  return { ...body, version: options.setVersion };
 }
