@@ -12,6 +12,15 @@ export default defineConfig({
         },
       },
       {
+        // Only with a Docker engine: npm run test:docker (the enrich processor is not on Maven Central).
+        test: {
+          name: 'docker',
+          include: ['test/docker/**/*.test.ts'],
+          testTimeout: 300_000,
+          hookTimeout: 300_000,
+        },
+      },
+      {
         test: {
           name: 'integration',
           include: ['test/integration/**/*.test.ts'],

@@ -6,11 +6,12 @@
  *
  *   npm run bench:tag -- [events] [iocCounts...]     default: 100000 161 10000 25000 50000
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { generateSampleEvents } from '../src/core/generate-sample-events.js';
 import { normalizeIndicator } from '../src/core/ioc/normalize-indicator.js';
+import { parseIocs } from '../src/core/ioc/parse-iocs.js';
 import { buildResourceNames } from '../src/core/resource-names.js';
 import { connect } from '../src/io/connect.js';
 import type { Engine } from '../src/io/engine.js';
@@ -42,10 +43,15 @@ function iocs(n: number): string[] {
   return [...new Set(out)];
 }
 
-function bodies(index: string, pipeline: string | undefined): string[] {
+/** 20 events carry an IOC (an IP or domain of the set), the rest are ordinary traffic. */
+function bodies(index: string, pipeline: string | undefined, plantValues: readonly string[] = []): string[] {
   const chunks: string[] = [];
   let current = '';
-  for (const event of generateSampleEvents({ from: '2026-01-01T00:00:00.000Z', until: '2026-11-01T00:00:00.000Z', count: EVENTS, seed: 42 })) {
+  const plants = plantValues
+    .filter((v) => !v.includes('/') && !/^[0-9a-f]{64}$/.test(v))
+    .slice(0, 20)
+    .map((value) => (/^[\d.]+$/.test(value) ? { value, kind: 'ip' as const, field: 'destination.ip' } : { value, kind: 'domain' as const, field: 'dns.question.name' }));
+  for (const event of generateSampleEvents({ from: '2026-01-01T00:00:00.000Z', until: '2026-11-01T00:00:00.000Z', count: EVENTS, seed: 42, plants })) {
     current += `${JSON.stringify({ index: { _index: index, ...(pipeline ? { pipeline } : {}) } })}\n${JSON.stringify(event.source)}\n`;
     if (current.length > 2_000_000) {
       chunks.push(current);
@@ -80,14 +86,31 @@ async function main(): Promise<void> {
   console.log(`live-tagging benchmark on OpenSearch ${engine.info.version}: ${EVENTS.toLocaleString('en')} events per run`);
   const rows: string[] = [];
   try {
+    // The ceiling of any script strategy: a pipeline whose only processor is an empty script.
+    {
+      const noop = `bench-tag-noop-${Date.now()}`;
+      await engine.writePipeline(noop, { processors: [{ script: { lang: 'painless', source: 'int unused = 0;' } }] });
+      const plain = `${noop}-plain`;
+      const piped = `${noop}-piped`;
+      cleanup.push(plain, piped);
+      for (const index of [plain, piped]) await engine.createIndex(index, loadResource('mappings', 'sample-logs'));
+      const base = Math.max(await ingest(engine, bodies(plain, undefined)), await ingest(engine, bodies(plain, undefined)));
+      const withNoop = Math.max(await ingest(engine, bodies(piped, noop)), await ingest(engine, bodies(piped, noop)));
+      rows.push(['  empty', '        -', '        -', `${Math.round(base).toLocaleString('en')}/s`.padStart(10), `${Math.round(withNoop).toLocaleString('en')}/s`.padStart(10), (withNoop / base).toFixed(2).padStart(6), '     -'].join('  '));
+      console.log(`  empty script pipeline: ${Math.round(base)}/s without, ${Math.round(withNoop)}/s with (${(withNoop / base).toFixed(2)})`);
+      await engine.deletePipeline(noop);
+    }
     for (const count of COUNTS) {
       const prefix = `bench-tag-${count}-${Date.now()}`;
       const names = buildResourceNames(prefix);
       cleanup.push(names.iocs, names.state);
+      let values: string[];
       if (count === 161) {
         await syncIocs(engine, { sources: [ANSSI], prefix });
+        values = parseIocs(readFileSync(ANSSI, 'utf8')).iocs.map((i) => i.value);
       } else {
-        writeFileSync(join(dir, `${count}.txt`), iocs(count).join('\n'));
+        values = iocs(count);
+        writeFileSync(join(dir, `${count}.txt`), values.join('\n'));
         await syncIocs(engine, { sources: [join(dir, `${count}.txt`)], prefix, feed: `bench-${count}` });
       }
       const t0 = performance.now();
@@ -100,8 +123,8 @@ async function main(): Promise<void> {
       cleanup.push(plain, tagged);
       for (const index of [plain, tagged]) await engine.createIndex(index, loadResource('mappings', 'sample-logs'));
       // Alternate runs so both see the same machine state; keep the better of two each.
-      const plainBodies = bodies(plain, undefined);
-      const taggedBodies = bodies(tagged, names.tagPipeline);
+      const plainBodies = bodies(plain, undefined, values);
+      const taggedBodies = bodies(tagged, names.tagPipeline, values);
       const untaggedRate = await ingest(engine, plainBodies);
       const taggedRate = await ingest(engine, taggedBodies);
       const untaggedRate2 = await ingest(engine, plainBodies);
@@ -110,6 +133,8 @@ async function main(): Promise<void> {
       const withTag = Math.max(taggedRate, taggedRate2);
       await engine.refresh(tagged);
       const tags = await engine.countDocuments(tagged, { term: { tags: 'iochunt-match' } });
+      const errors = await engine.countDocuments(tagged, { term: { tags: 'iochunt-error' } });
+      if (errors > 0) throw new Error(`${errors} events hit the pipeline's on_failure (iochunt-error): the measurement is void`);
       rows.push(
         [
           String(installed.iocs).padStart(7),

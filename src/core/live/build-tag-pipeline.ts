@@ -15,12 +15,16 @@ export const LIVE_IOC_FIELDS = ['iochunt.id', 'iochunt.value', 'iochunt.cidr', '
 export interface TagTarget {
   key: string;
   field: string;
+  /** `field` split at dots once, here, instead of for every event in the script. */
+  parts: string[];
+  /** `rest[i]` = `parts[i..]` joined with dots: the flattened-key names to try, precomputed. */
+  rest: string[];
   kind: MatchKind;
 }
 
 export type Strategy = 'enrich' | 'script';
 
-/** The pipeline templates and Painless sources, as shipped in `pipelines/`. */
+/** The pipeline templates and Painless sources, as shipped in `pipelines/` (`lookup` and `reshape` with tag-common.painless prepended). */
 export interface TagTemplates {
   script: Record<string, unknown>;
   enrich: Record<string, unknown>;
@@ -31,17 +35,31 @@ export interface TagTemplates {
 /** Every (field, kind) of the field table, in output order: kinds as MATCH_KINDS, then field order. */
 export function buildTagTargets(fields: MatchFields, kinds?: ReadonlySet<MatchKind>): TagTarget[] {
   return MATCH_KINDS.filter((kind) => !kinds || kinds.has(kind)).flatMap((kind) =>
-    fields[kind].map((field, i) => ({ key: `${kind}_${i}`, field, kind })),
+    fields[kind].map((field, i) => {
+      const parts = field.split('.');
+      return { key: `${kind}_${i}`, field, parts, rest: parts.map((_, at) => parts.slice(at).join('.')), kind };
+    }),
   );
 }
 
+/**
+ * The lookup key of a value, as tag-common.painless computes it for event values: lower case,
+ * except URLs, where only the scheme and host are (user info, path, query and fragment keep
+ * their case, as `normalizeUrl` keeps them).
+ */
 function canonical(kind: MatchKind, value: string): string {
-  if (kind === 'url') {
-    const scheme = value.indexOf('://');
-    const path = scheme < 0 ? -1 : value.indexOf('/', scheme + 3);
-    return scheme < 0 ? value : path < 0 ? value.toLowerCase() : value.slice(0, path).toLowerCase() + value.slice(path);
+  if (kind !== 'url') return value.toLowerCase();
+  const scheme = value.indexOf('://');
+  if (scheme < 0) return value;
+  const start = scheme + 3;
+  let end = value.length;
+  for (const c of ['/', '?', '#']) {
+    const at = value.indexOf(c, start);
+    if (at >= 0 && at < end) end = at;
   }
-  return value.toLowerCase();
+  const authority = value.slice(start, end);
+  const userEnd = authority.lastIndexOf('@') + 1;
+  return `${value.slice(0, start).toLowerCase()}${authority.slice(0, userEnd)}${authority.slice(userEnd).toLowerCase()}${value.slice(end)}`;
 }
 
 function ipv4ToNumber(ip: string): number | undefined {
@@ -96,7 +114,7 @@ export function buildLookupParams(iocs: readonly LiveIoc[]): { params: LookupPar
 export function fillTemplate(template: unknown, values: Record<string, unknown>): unknown {
   if (typeof template === 'string' && template.startsWith('@@')) {
     const key = template.slice(2);
-    if (!(key in values)) throw new Error(`pipeline template placeholder ${template} has no value`);
+    if (!Object.hasOwn(values, key)) throw new Error(`pipeline template placeholder ${template} has no value`);
     return values[key];
   }
   if (Array.isArray(template)) {
@@ -121,7 +139,7 @@ export interface TagPipelineOptions {
 }
 
 function reshapeParams(targets: readonly TagTarget[], iocIndex: string, graceMs: number): Record<string, unknown> {
-  return { targets: targets.map(({ key, field, kind }) => ({ key, field, kind })), iocIndex, graceMs };
+  return { targets: targets.map(({ key, field, parts, rest, kind }) => ({ key, field, parts, rest, kind })), iocIndex, graceMs };
 }
 
 /** The OpenSearch (script strategy) pipeline for the given active IOCs. Pure. */
@@ -132,7 +150,7 @@ export function buildScriptPipeline(options: TagPipelineOptions): Record<string,
   const body = fillTemplate(options.templates.script, {
     'tag-lookup': options.templates.lookup,
     'tag-reshape': options.templates.reshape,
-    'lookup-params': { ...params, targets: targets.map(({ key, field, kind }) => ({ key, field, kind })) },
+    'lookup-params': { ...params, targets: targets.map(({ key, field, parts, rest, kind }) => ({ key, field, parts, rest, kind })) },
     'reshape-params': reshapeParams(targets, options.iocIndex, options.graceMs ?? 0),
   }) as Record<string, unknown>;
   // No `_meta`: OpenSearch pipelines refuse it. The version is the IOC-set version.
@@ -156,7 +174,7 @@ export function buildEnrichPolicies(prefix: string, iocIndex: string, setVersion
     const policy: estypes.EnrichPolicy = {
       indices: iocIndex,
       match_field: kind === 'ip' ? 'iochunt.ip_range' : 'iochunt.value',
-      enrich_fields: LIVE_IOC_FIELDS,
+      enrich_fields: [...LIVE_IOC_FIELDS],
       query: { bool: { filter: [{ term: { 'iochunt.active': true } }, { terms: { 'threat.indicator.type': [...types] } }] } },
     };
     return { name: enrichPolicyName(prefix, kind, setVersion), ...(kind === 'ip' ? { range: policy } : { match: policy }) };

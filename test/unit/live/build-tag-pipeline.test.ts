@@ -1,0 +1,723 @@
+import { readFileSync } from 'node:fs';
+import type { estypes } from '@elastic/elasticsearch';
+import { describe, expect, it } from 'vitest';
+import { buildIocDocument, type IocDocument } from '../../../src/core/build-ioc-document.js';
+import { DEFAULT_MATCH_FIELDS, type MatchFields, type MatchKind, matchKindOf, mergeMatchFields } from '../../../src/core/hunt/match-fields.js';
+import { buildIocId } from '../../../src/core/ioc/ioc-id.js';
+import { normalizeIndicator } from '../../../src/core/ioc/normalize-indicator.js';
+import type { ParsedIoc } from '../../../src/core/ioc/types.js';
+import {
+  buildEnrichPipeline,
+  buildEnrichPolicies,
+  buildLookupParams,
+  buildScriptPipeline,
+  buildTagTargets,
+  fillTemplate,
+  LIVE_IOC_FIELDS,
+  type LiveIoc,
+  type TagTarget,
+  type TagTemplates,
+} from '../../../src/core/live/build-tag-pipeline.js';
+
+// ---------------------------------------------------------------------------------------------
+// Fixtures: real templates, real Painless sources, IOCs built the way `sync` builds them.
+// ---------------------------------------------------------------------------------------------
+
+function readPipelineFile(name: string): string {
+  return readFileSync(new URL(`../../../pipelines/${name}`, import.meta.url), 'utf8');
+}
+
+/** As `src/io/load-resource.ts` loads it: parsed, without `_comment` keys. */
+function loadTemplate(name: string): Record<string, unknown> {
+  return JSON.parse(readPipelineFile(name), (key, value: unknown) => (key === '_comment' ? undefined : value)) as Record<string, unknown>;
+}
+
+/** The shared functions are prepended to both scripts, as `loadTagTemplates` (src/io) does. */
+const COMMON_SOURCE = readPipelineFile('tag-common.painless');
+const LOOKUP_SOURCE = `${COMMON_SOURCE}\n${readPipelineFile('tag-lookup.painless')}`;
+const RESHAPE_SOURCE = `${COMMON_SOURCE}\n${readPipelineFile('tag-reshape.painless')}`;
+
+function loadTemplates(): TagTemplates {
+  return { script: loadTemplate('tag-script.json'), enrich: loadTemplate('tag-enrich.json'), lookup: LOOKUP_SOURCE, reshape: RESHAPE_SOURCE };
+}
+
+const HUNT_FROM = '2024-01-01T00:00:00.000Z';
+const NOW = '2026-01-15T08:00:00.000Z';
+const FEED = 'CERTFR-2024-IOC-001';
+
+/** The value at a dotted path of a document (`iochunt.id`, `threat.indicator`). */
+function at(document: unknown, path: string): unknown {
+  return path.split('.').reduce<unknown>((node, key) => (node && typeof node === 'object' ? (node as Record<string, unknown>)[key] : undefined), document);
+}
+
+/** What an enrich policy returns for a document: its `LIVE_IOC_FIELDS`, absent fields left out. */
+function pickLiveFields(document: IocDocument): LiveIoc {
+  const out: Record<string, unknown> = {};
+  for (const path of LIVE_IOC_FIELDS) {
+    const value = at(document, path);
+    if (value === undefined) continue;
+    const keys = path.split('.');
+    const last = keys.pop() as string;
+    let node = out;
+    for (const key of keys) node = (node[key] ??= {}) as Record<string, unknown>;
+    node[last] = value;
+  }
+  return out as unknown as LiveIoc;
+}
+
+/** One IOC as `sync` would store it, reduced to what the live matcher sees. */
+function liveIoc(raw: string, extra: Partial<ParsedIoc> = {}): LiveIoc {
+  const normalized = normalizeIndicator(raw);
+  if (!normalized.ok) throw new Error(`fixture ${raw} does not normalise: ${normalized.reason}`);
+  const parsed: ParsedIoc = { ...normalized.ioc, location: { file: 'bulletin.csv', line: 2 }, ...extra };
+  const { document } = buildIocDocument(parsed, { name: FEED, huntFrom: HUNT_FROM, now: NOW, setVersion: 7 });
+  return pickLiveFields(document);
+}
+
+const ipAddress = liveIoc('45.155.205[.]233', { validUntil: '2026-12-31T00:00:00.000Z' });
+const ipNet24 = liveIoc('45.155.205.7/24');
+const ipNet16 = liveIoc('45.155.0.0/16');
+const ipv6Address = liveIoc('2A03:2880:F10C:83:FACE:B00C::25DE');
+const ipv6Net = liveIoc('2a03:2880::/32');
+const domain = liveIoc('EVIL.Example[.]com');
+const url = liveIoc('hxxps://EVIL.Example.com/Path/To?Q=A');
+const hash = liveIoc('44D88612FEA8A8F36DE82E1278ABB02F');
+const email = liveIoc('Phish@Evil.Example');
+
+const ALL: readonly LiveIoc[] = [ipAddress, ipNet24, ipNet16, ipv6Address, ipv6Net, domain, url, hash, email];
+
+/** The expected order of params.iocs, computed here rather than trusted from the builder. */
+function byId(iocs: readonly LiveIoc[]): LiveIoc[] {
+  return [...iocs].sort((a, b) => a.iochunt.id.localeCompare(b.iochunt.id));
+}
+
+/**
+ * The expected target for (key, field, kind). The derived `parts` (the field split at dots) and
+ * `rest` (`rest[i]` = `parts[i..]` joined, the flattened-key names to try) are spelled out
+ * literally in the first buildTagTargets test; elsewhere this helper derives them.
+ */
+function target(key: string, field: string, kind: MatchKind): TagTarget {
+  const rest = [field];
+  // Drop the leading segment until one is left: 'a.b.c' -> 'b.c' -> 'c'.
+  for (let name = field; name.includes('.'); ) rest.push((name = name.slice(name.indexOf('.') + 1)));
+  return { key, field, parts: field.split('.'), rest, kind };
+}
+
+/** A small, realistic field table: one or two fields per kind keeps the expected bodies readable. */
+const FIELDS: MatchFields = {
+  ip: ['source.ip', 'destination.ip'],
+  domain: ['dns.question.name'],
+  url: ['url.full'],
+  hash: ['file.hash.md5'],
+  email: ['email.from.address'],
+};
+
+const FIELD_TARGETS: TagTarget[] = [
+  target('ip_0', 'source.ip', 'ip'),
+  target('ip_1', 'destination.ip', 'ip'),
+  target('domain_0', 'dns.question.name', 'domain'),
+  target('url_0', 'url.full', 'url'),
+  target('hash_0', 'file.hash.md5', 'hash'),
+  target('email_0', 'email.from.address', 'email'),
+];
+
+const ALL_KINDS: ReadonlySet<MatchKind> = new Set(['ip', 'domain', 'url', 'hash', 'email']);
+
+const DESCRIPTION_SCRIPT =
+  'iochunt live tagging: active IOCs in script params; adds threat.enrichments and the tag iochunt-match to events that touch one';
+const DESCRIPTION_ENRICH =
+  'iochunt live tagging: enrich policies over the active IOCs; adds threat.enrichments and the tag iochunt-match to events that touch one';
+/** Both templates stamp the ingest time and reshape only when the event matched something. */
+const SET_NOW = { set: { tag: 'iochunt-now', if: 'ctx._iochunt != null', field: '_iochunt.now', value: '{{{_ingest.timestamp}}}' } };
+const ON_FAILURE = [
+  { remove: { field: '_iochunt', ignore_missing: true } },
+  { append: { field: 'tags', value: ['iochunt-error'] } },
+];
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const child of Object.values(value)) deepFreeze(child);
+  }
+  return value;
+}
+
+/** The body of a built pipeline's processor, found by its tag. */
+function byTag(pipeline: Record<string, unknown>, tag: string): Record<string, unknown> | undefined {
+  return (pipeline.processors as Record<string, Record<string, unknown>>[]).flatMap((p) => Object.values(p)).find((body) => body.tag === tag);
+}
+
+// ---------------------------------------------------------------------------------------------
+
+describe('live IOC fixtures', () => {
+  it('carry exactly the enrich fields of a stored IOC document', () => {
+    expect(ipAddress).toEqual({
+      iochunt: {
+        id: buildIocId('ipv4-addr', '45.155.205.233'),
+        value: '45.155.205.233',
+        hunt_from: HUNT_FROM,
+        valid_until: '2026-12-31T00:00:00.000Z',
+        active_feeds: [FEED],
+      },
+      threat: { indicator: { type: 'ipv4-addr', ip: '45.155.205.233', name: '45.155.205.233' } },
+    });
+    expect(ipNet24).toEqual({
+      iochunt: { id: buildIocId('ipv4-addr', '45.155.205.0/24'), value: '45.155.205.0/24', cidr: '45.155.205.0/24', hunt_from: HUNT_FROM, active_feeds: [FEED] },
+      threat: { indicator: { type: 'ipv4-addr', name: '45.155.205.0/24' } },
+    });
+  });
+});
+
+describe('buildTagTargets', () => {
+  it('splits each field once for the scripts: parts, and the flattened-key suffixes to try', () => {
+    expect(buildTagTargets({ ip: ['source.ip'], domain: ['dns.question.name'], url: [], hash: [], email: ['user.email', 'email'] })).toEqual([
+      { key: 'ip_0', field: 'source.ip', parts: ['source', 'ip'], rest: ['source.ip', 'ip'], kind: 'ip' },
+      {
+        key: 'domain_0',
+        field: 'dns.question.name',
+        parts: ['dns', 'question', 'name'],
+        rest: ['dns.question.name', 'question.name', 'name'],
+        kind: 'domain',
+      },
+      { key: 'email_0', field: 'user.email', parts: ['user', 'email'], rest: ['user.email', 'email'], kind: 'email' },
+      { key: 'email_1', field: 'email', parts: ['email'], rest: ['email'], kind: 'email' },
+    ]);
+  });
+
+  it('numbers the fields of each kind from 0, kinds in MATCH_KINDS order, then field order', () => {
+    // Key order of the table is deliberately not MATCH_KINDS order: the output must not follow it.
+    const shuffledTable: MatchFields = {
+      email: ['email.from.address', 'user.email'],
+      hash: ['file.hash.sha256'],
+      url: ['url.original', 'url.full'],
+      domain: ['dns.question.name'],
+      ip: ['source.ip', 'destination.ip', 'related.ip'],
+    };
+    expect(buildTagTargets(shuffledTable)).toEqual([
+      target('ip_0', 'source.ip', 'ip'),
+      target('ip_1', 'destination.ip', 'ip'),
+      target('ip_2', 'related.ip', 'ip'),
+      target('domain_0', 'dns.question.name', 'domain'),
+      target('url_0', 'url.original', 'url'),
+      target('url_1', 'url.full', 'url'),
+      target('hash_0', 'file.hash.sha256', 'hash'),
+      target('email_0', 'email.from.address', 'email'),
+      target('email_1', 'user.email', 'email'),
+    ]);
+  });
+
+  it('covers every field of the default table when no kinds are given', () => {
+    const targets = buildTagTargets(DEFAULT_MATCH_FIELDS);
+    expect(targets).toHaveLength(8 + 8 + 2 + 13 + 4);
+    expect(targets.slice(0, 2)).toEqual([
+      target('ip_0', 'source.ip', 'ip'),
+      target('ip_1', 'destination.ip', 'ip'),
+    ]);
+    expect(targets.at(-1)).toEqual(target('email_3', 'user.email', 'email'));
+  });
+
+  it('keeps only the kinds asked for, with the same keys they would have unfiltered', () => {
+    expect(buildTagTargets(DEFAULT_MATCH_FIELDS, new Set<MatchKind>(['email', 'url']))).toEqual([
+      target('url_0', 'url.full', 'url'),
+      target('url_1', 'url.original', 'url'),
+      target('email_0', 'email.from.address', 'email'),
+      target('email_1', 'email.to.address', 'email'),
+      target('email_2', 'email.sender.address', 'email'),
+      target('email_3', 'user.email', 'email'),
+    ]);
+  });
+
+  it('gives no targets for an empty kind set', () => {
+    expect(buildTagTargets(DEFAULT_MATCH_FIELDS, new Set())).toEqual([]);
+  });
+
+  it('appends config-extended fields after the defaults of their kind', () => {
+    const fields = mergeMatchFields(DEFAULT_MATCH_FIELDS, {
+      url: ['http.request.referrer'],
+      email: ['user.email', 'email.reply_to.address'],
+    });
+    expect(buildTagTargets(fields, new Set<MatchKind>(['url', 'email']))).toEqual([
+      target('url_0', 'url.full', 'url'),
+      target('url_1', 'url.original', 'url'),
+      target('url_2', 'http.request.referrer', 'url'),
+      target('email_0', 'email.from.address', 'email'),
+      target('email_1', 'email.to.address', 'email'),
+      target('email_2', 'email.sender.address', 'email'),
+      target('email_3', 'user.email', 'email'),
+      target('email_4', 'email.reply_to.address', 'email'),
+    ]);
+  });
+});
+
+describe('buildLookupParams', () => {
+  // Masked network addresses as a.b.c.d -> a*2^24 + b*2^16 + c*2^8 + d, computed independently.
+  const NET_45_155_205_0 = 45 * 2 ** 24 + 155 * 2 ** 16 + 205 * 2 ** 8;
+  const NET_45_155_0_0 = 45 * 2 ** 24 + 155 * 2 ** 16;
+
+  it('indexes every kind: exact values by canonical key, IPv4 networks by prefix length, IPv6 networks skipped', () => {
+    const sorted = byId(ALL);
+    const index = (ioc: LiveIoc): number => sorted.indexOf(ioc);
+    expect(NET_45_155_205_0).toBe(765_185_280);
+    expect(buildLookupParams(ALL)).toEqual({
+      params: {
+        exact: {
+          ip: { '45.155.205.233': [index(ipAddress)], '2a03:2880:f10c:83:face:b00c:0:25de': [index(ipv6Address)] },
+          domain: { 'evil.example.com': [index(domain)] },
+          url: { 'https://evil.example.com/Path/To?Q=A': [index(url)] },
+          hash: { '44d88612fea8a8f36de82e1278abb02f': [index(hash)] },
+          email: { 'phish@evil.example': [index(email)] },
+        },
+        nets: {
+          '24': { [String(NET_45_155_205_0)]: [index(ipNet24)] },
+          '16': { [String(NET_45_155_0_0)]: [index(ipNet16)] },
+        },
+        iocs: sorted,
+      },
+      skippedIpv6Networks: 1,
+    });
+  });
+
+  it('sorts the IOC documents by id, whatever the input order', () => {
+    const { params } = buildLookupParams([...ALL].reverse());
+    const ids = params.iocs.map((ioc) => ioc.iochunt.id);
+    expect(ids).toEqual(ALL.map((ioc) => ioc.iochunt.id).sort());
+    expect(new Set(ids).size).toBe(ALL.length);
+  });
+
+  it('gives the same params for the same set in any order', () => {
+    const expected = buildLookupParams(ALL);
+    const rotated = [...ALL.slice(4), ...ALL.slice(0, 4)];
+    const interleaved = [...ALL.filter((_, i) => i % 2 === 1), ...ALL.filter((_, i) => i % 2 === 0)];
+    expect(buildLookupParams([...ALL].reverse())).toEqual(expected);
+    expect(buildLookupParams(rotated)).toEqual(expected);
+    expect(buildLookupParams(interleaved)).toEqual(expected);
+    expect(JSON.stringify(buildLookupParams(interleaved))).toBe(JSON.stringify(expected));
+  });
+
+  it('keeps nested IPv4 networks both, so an address in both matches both', () => {
+    const { params, skippedIpv6Networks } = buildLookupParams([ipNet16, ipNet24]);
+    const sorted = byId([ipNet16, ipNet24]);
+    expect(params.nets).toEqual({
+      '16': { [String(NET_45_155_0_0)]: [sorted.indexOf(ipNet16)] },
+      '24': { [String(NET_45_155_205_0)]: [sorted.indexOf(ipNet24)] },
+    });
+    expect(params.exact).toEqual({});
+    expect(skippedIpv6Networks).toBe(0);
+  });
+
+  it('puts two networks of one prefix length under their own masked address', () => {
+    const other = liveIoc('185.220.101.0/24');
+    const sorted = byId([ipNet24, other]);
+    expect(buildLookupParams([ipNet24, other]).params.nets).toEqual({
+      '24': {
+        [String(NET_45_155_205_0)]: [sorted.indexOf(ipNet24)],
+        [String(185 * 2 ** 24 + 220 * 2 ** 16 + 101 * 2 ** 8)]: [sorted.indexOf(other)],
+      },
+    });
+  });
+
+  it('maps an IPv4-mapped IPv6 network to its IPv4 network', () => {
+    const mapped = liveIoc('::ffff:45.155.205.0/120');
+    expect(buildLookupParams([mapped])).toEqual({
+      params: { exact: {}, nets: { '24': { [String(NET_45_155_205_0)]: [0] } }, iocs: [mapped] },
+      skippedIpv6Networks: 0,
+    });
+  });
+
+  it('counts IPv6 networks as skipped and leaves them out of exact and nets', () => {
+    const other = liveIoc('2a00:1450::/32');
+    expect(buildLookupParams([ipv6Net, other])).toEqual({
+      params: { exact: {}, nets: {}, iocs: byId([ipv6Net, other]) },
+      skippedIpv6Networks: 2,
+    });
+  });
+
+  it('keeps exact IPv6 addresses in exact.ip under their canonical form', () => {
+    expect(buildLookupParams([ipv6Address])).toEqual({
+      params: { exact: { ip: { '2a03:2880:f10c:83:face:b00c:0:25de': [0] } }, nets: {}, iocs: [ipv6Address] },
+      skippedIpv6Networks: 0,
+    });
+  });
+
+  it('keys values stored in another case by their canonical form: lower-case, URL path kept', () => {
+    // Documents written before normalisation lower-cased everything, or edited by hand.
+    const restyled = (ioc: LiveIoc, value: string): LiveIoc => ({
+      ...ioc,
+      iochunt: { ...ioc.iochunt, id: buildIocId(ioc.threat.indicator.type, value), value },
+    });
+    const upperDomain = restyled(domain, 'EVIL.Example.COM');
+    const upperHash = restyled(hash, '44D88612FEA8A8F36DE82E1278ABB02F');
+    const upperEmail = restyled(email, 'Phish@Evil.Example');
+    const upperUrl = restyled(url, 'HTTPS://EVIL.Example.com/Path/To?Q=A');
+    const noPathUrl = restyled(url, 'HTTP://EVIL.Example.com');
+    const iocs = [upperDomain, upperHash, upperEmail, upperUrl, noPathUrl];
+    const sorted = byId(iocs);
+    const index = (ioc: LiveIoc): number => sorted.indexOf(ioc);
+    expect(buildLookupParams(iocs).params.exact).toEqual({
+      domain: { 'evil.example.com': [index(upperDomain)] },
+      hash: { '44d88612fea8a8f36de82e1278abb02f': [index(upperHash)] },
+      email: { 'phish@evil.example': [index(upperEmail)] },
+      url: { 'https://evil.example.com/Path/To?Q=A': [index(upperUrl)], 'http://evil.example.com': [index(noPathUrl)] },
+    });
+  });
+
+  it('lists every IOC that shares one canonical key, in id order', () => {
+    const restyled: LiveIoc = { ...domain, iochunt: { ...domain.iochunt, id: buildIocId('domain-name', 'EVIL.example.com'), value: 'EVIL.example.com' } };
+    const sorted = byId([domain, restyled]);
+    expect(buildLookupParams([restyled, domain]).params.exact).toEqual({
+      domain: { 'evil.example.com': [0, 1] },
+    });
+    expect(buildLookupParams([restyled, domain]).params.iocs).toEqual(sorted);
+  });
+
+  it('gives empty params for no IOCs', () => {
+    expect(buildLookupParams([])).toEqual({ params: { exact: {}, nets: {}, iocs: [] }, skippedIpv6Networks: 0 });
+  });
+});
+
+describe('fillTemplate', () => {
+  it('replaces whole-value placeholders anywhere in the tree, values inserted as given', () => {
+    const template = { a: '@@x', b: [1, { c: '@@y' }], d: 'plain', e: 5, f: null, g: true, h: 'not @@z' };
+    expect(fillTemplate(template, { x: { deep: [1, 2] }, y: 'text' })).toEqual({
+      a: { deep: [1, 2] },
+      b: [1, { c: 'text' }],
+      d: 'plain',
+      e: 5,
+      f: null,
+      g: true,
+      h: 'not @@z',
+    });
+  });
+
+  it('splices an array value into the array holding its placeholder', () => {
+    expect(fillTemplate(['first', '@@list', 'last'], { list: [{ n: 1 }, { n: 2 }] })).toEqual(['first', { n: 1 }, { n: 2 }, 'last']);
+    expect(fillTemplate(['first', '@@list', 'last'], { list: [] })).toEqual(['first', 'last']);
+    expect(fillTemplate(['first', '@@one', 'last'], { one: { n: 1 } })).toEqual(['first', { n: 1 }, 'last']);
+  });
+
+  it('does not splice an array placed as an object value', () => {
+    expect(fillTemplate({ p: '@@list' }, { list: [1, 2] })).toEqual({ p: [1, 2] });
+  });
+
+  it('splices @@enrich-processors in the real enrich template', () => {
+    const enrich = loadTemplate('tag-enrich.json');
+    const processors = [{ enrich: { policy_name: 'a' } }, { enrich: { policy_name: 'b' } }];
+    expect(fillTemplate(enrich, { 'enrich-processors': processors, 'tag-reshape': 'SRC', 'reshape-params': { p: 1 } })).toEqual({
+      description: DESCRIPTION_ENRICH,
+      processors: [
+        { enrich: { policy_name: 'a' } },
+        { enrich: { policy_name: 'b' } },
+        SET_NOW,
+        { script: { tag: 'iochunt-reshape', if: 'ctx._iochunt != null', lang: 'painless', source: 'SRC', params: { p: 1 } } },
+      ],
+      on_failure: ON_FAILURE,
+    });
+  });
+
+  it('throws on a placeholder without a value, naming it', () => {
+    expect(() => fillTemplate({ a: ['@@missing'] }, {})).toThrow('pipeline template placeholder @@missing has no value');
+    expect(() => fillTemplate(loadTemplate('tag-script.json'), { 'tag-lookup': 'L', 'tag-reshape': 'R', 'lookup-params': {} })).toThrow(
+      'pipeline template placeholder @@reshape-params has no value',
+    );
+  });
+
+  it('does not change the template', () => {
+    const template = loadTemplate('tag-enrich.json');
+    const before = structuredClone(template);
+    deepFreeze(template);
+    const filled = fillTemplate(template, { 'enrich-processors': [{ enrich: {} }], 'tag-reshape': 'SRC', 'reshape-params': {} }) as {
+      processors: unknown[];
+    };
+    filled.processors.push({ extra: true });
+    expect(template).toEqual(before);
+  });
+});
+
+describe('buildScriptPipeline', () => {
+  it('is lookup script -> ingest time -> reshape script, with the real sources, the IOC set in params and the set version', () => {
+    const pipeline = buildScriptPipeline({ templates: loadTemplates(), iocs: ALL, fields: FIELDS, iocIndex: 'iochunt-iocs', setVersion: 7, graceMs: 60_000 });
+    const sorted = byId(ALL);
+    const index = (ioc: LiveIoc): number => sorted.indexOf(ioc);
+    expect(pipeline).toEqual({
+      description: DESCRIPTION_SCRIPT,
+      processors: [
+        {
+          script: {
+            tag: 'iochunt-lookup',
+            lang: 'painless',
+            source: LOOKUP_SOURCE,
+            params: {
+              exact: {
+                ip: { '45.155.205.233': [index(ipAddress)], '2a03:2880:f10c:83:face:b00c:0:25de': [index(ipv6Address)] },
+                domain: { 'evil.example.com': [index(domain)] },
+                url: { 'https://evil.example.com/Path/To?Q=A': [index(url)] },
+                hash: { '44d88612fea8a8f36de82e1278abb02f': [index(hash)] },
+                email: { 'phish@evil.example': [index(email)] },
+              },
+              nets: {
+                '24': { [String(45 * 2 ** 24 + 155 * 2 ** 16 + 205 * 2 ** 8)]: [index(ipNet24)] },
+                '16': { [String(45 * 2 ** 24 + 155 * 2 ** 16)]: [index(ipNet16)] },
+              },
+              iocs: sorted,
+              targets: FIELD_TARGETS,
+            },
+          },
+        },
+        SET_NOW,
+        {
+          script: {
+            tag: 'iochunt-reshape',
+            if: 'ctx._iochunt != null',
+            lang: 'painless',
+            source: RESHAPE_SOURCE,
+            params: { targets: FIELD_TARGETS, iocIndex: 'iochunt-iocs', graceMs: 60_000 },
+          },
+        },
+      ],
+      on_failure: ON_FAILURE,
+      version: 7,
+    });
+    // OpenSearch refuses `_meta` on pipelines; the shipped `_comment` must not leak either.
+    expect(pipeline).not.toHaveProperty('_meta');
+    expect(Object.keys(pipeline).sort()).toEqual(['description', 'on_failure', 'processors', 'version']);
+  });
+
+  it('ships the shared functions ahead of each script', () => {
+    const pipeline = buildScriptPipeline({ templates: loadTemplates(), iocs: [domain], fields: FIELDS, iocIndex: 'idx', setVersion: 1 });
+    for (const tag of ['iochunt-lookup', 'iochunt-reshape']) {
+      const source = byTag(pipeline, tag)?.source as string;
+      expect(source.startsWith(COMMON_SOURCE)).toBe(true);
+      expect(source).toContain('long ip4(def text)');
+    }
+  });
+
+  it('checks only the kinds present in the IOC set, and defaults graceMs to 0', () => {
+    const pipeline = buildScriptPipeline({ templates: loadTemplates(), iocs: [email, ipAddress], fields: FIELDS, iocIndex: 'idx', setVersion: 1 });
+    const targets = [
+      target('ip_0', 'source.ip', 'ip'),
+      target('ip_1', 'destination.ip', 'ip'),
+      target('email_0', 'email.from.address', 'email'),
+    ];
+    const sorted = byId([email, ipAddress]);
+    expect(byTag(pipeline, 'iochunt-lookup')?.params).toEqual({
+      exact: { ip: { '45.155.205.233': [sorted.indexOf(ipAddress)] }, email: { 'phish@evil.example': [sorted.indexOf(email)] } },
+      nets: {},
+      iocs: sorted,
+      targets,
+    });
+    expect(byTag(pipeline, 'iochunt-reshape')?.params).toEqual({ targets, iocIndex: 'idx', graceMs: 0 });
+    expect(pipeline.version).toBe(1);
+  });
+
+  it('gives the same pipeline for the same set in any order', () => {
+    const options = { templates: loadTemplates(), fields: FIELDS, iocIndex: 'idx', setVersion: 3 };
+    const expected = buildScriptPipeline({ ...options, iocs: ALL });
+    expect(buildScriptPipeline({ ...options, iocs: [...ALL].reverse() })).toEqual(expected);
+    expect(JSON.stringify(buildScriptPipeline({ ...options, iocs: [...ALL.slice(3), ...ALL.slice(0, 3)] }))).toBe(JSON.stringify(expected));
+  });
+});
+
+describe('buildEnrichPolicies', () => {
+  it('builds a range policy on ip_range for IPs and a match policy on value for every other kind', () => {
+    const expected = [
+      {
+        name: 'iochunt-ip-v7',
+        range: {
+          indices: 'iochunt-iocs',
+          match_field: 'iochunt.ip_range',
+          enrich_fields: ['iochunt.id', 'iochunt.value', 'iochunt.cidr', 'iochunt.hunt_from', 'iochunt.valid_until', 'iochunt.active_feeds', 'threat.indicator'],
+          query: { bool: { filter: [{ term: { 'iochunt.active': true } }, { terms: { 'threat.indicator.type': ['ipv4-addr', 'ipv6-addr'] } }] } },
+        },
+      },
+      {
+        name: 'iochunt-domain-v7',
+        match: {
+          indices: 'iochunt-iocs',
+          match_field: 'iochunt.value',
+          enrich_fields: ['iochunt.id', 'iochunt.value', 'iochunt.cidr', 'iochunt.hunt_from', 'iochunt.valid_until', 'iochunt.active_feeds', 'threat.indicator'],
+          query: { bool: { filter: [{ term: { 'iochunt.active': true } }, { terms: { 'threat.indicator.type': ['domain-name'] } }] } },
+        },
+      },
+      {
+        name: 'iochunt-url-v7',
+        match: {
+          indices: 'iochunt-iocs',
+          match_field: 'iochunt.value',
+          enrich_fields: ['iochunt.id', 'iochunt.value', 'iochunt.cidr', 'iochunt.hunt_from', 'iochunt.valid_until', 'iochunt.active_feeds', 'threat.indicator'],
+          query: { bool: { filter: [{ term: { 'iochunt.active': true } }, { terms: { 'threat.indicator.type': ['url'] } }] } },
+        },
+      },
+      {
+        name: 'iochunt-hash-v7',
+        match: {
+          indices: 'iochunt-iocs',
+          match_field: 'iochunt.value',
+          enrich_fields: ['iochunt.id', 'iochunt.value', 'iochunt.cidr', 'iochunt.hunt_from', 'iochunt.valid_until', 'iochunt.active_feeds', 'threat.indicator'],
+          query: { bool: { filter: [{ term: { 'iochunt.active': true } }, { terms: { 'threat.indicator.type': ['file'] } }] } },
+        },
+      },
+      {
+        name: 'iochunt-email-v7',
+        match: {
+          indices: 'iochunt-iocs',
+          match_field: 'iochunt.value',
+          enrich_fields: ['iochunt.id', 'iochunt.value', 'iochunt.cidr', 'iochunt.hunt_from', 'iochunt.valid_until', 'iochunt.active_feeds', 'threat.indicator'],
+          query: { bool: { filter: [{ term: { 'iochunt.active': true } }, { terms: { 'threat.indicator.type': ['email-addr'] } }] } },
+        },
+      },
+    ] satisfies estypes.EnrichPutPolicyRequest[];
+    const kinds = new Set(ALL.map((ioc) => matchKindOf(ioc.threat.indicator.type)));
+    expect(buildEnrichPolicies('iochunt', 'iochunt-iocs', 7, kinds)).toEqual(expected);
+  });
+
+  it('builds policies only for the kinds present, in MATCH_KINDS order', () => {
+    const policies = buildEnrichPolicies('live', 'live-iocs', 12, new Set<MatchKind>(['email', 'ip']));
+    expect(policies.map((p) => [p.name, Object.keys(p).filter((k) => k !== 'name')])).toEqual([
+      ['live-ip-v12', ['range']],
+      ['live-email-v12', ['match']],
+    ]);
+    expect(buildEnrichPolicies('live', 'live-iocs', 12, new Set())).toEqual([]);
+  });
+
+  it('is typed as the Elasticsearch client request body', () => {
+    // Compile-time: `tsc --noEmit` fails if the builder's result stops being a valid request.
+    const typed: estypes.EnrichPutPolicyRequest[] = buildEnrichPolicies('iochunt', 'iochunt-iocs', 1, ALL_KINDS);
+    const one: estypes.EnrichPutPolicyRequest | undefined = typed[0];
+    expect(one?.range?.match_field).toBe('iochunt.ip_range');
+  });
+});
+
+describe('buildEnrichPipeline', () => {
+  const enrich = (key: string, kind: MatchKind, field: string): estypes.IngestProcessorContainer => ({
+    enrich: {
+      tag: `iochunt-enrich-${key}`,
+      policy_name: `iochunt-${kind}-v7`,
+      field,
+      target_field: `_iochunt.targets.${key}`,
+      max_matches: 128,
+      ignore_missing: true,
+      override: true,
+    },
+  });
+
+  const reshape = (params: unknown): Record<string, unknown> => ({
+    script: { tag: 'iochunt-reshape', if: 'ctx._iochunt != null', lang: 'painless', source: RESHAPE_SOURCE, params },
+  });
+
+  it('runs one enrich processor per (field, kind), then stamps the time and runs the shared reshape script', () => {
+    const pipeline = buildEnrichPipeline({
+      templates: loadTemplates(),
+      iocs: ALL,
+      fields: FIELDS,
+      iocIndex: 'iochunt-iocs',
+      setVersion: 7,
+      graceMs: 60_000,
+      prefix: 'iochunt',
+      kinds: ALL_KINDS,
+    });
+    expect(pipeline).toEqual({
+      description: DESCRIPTION_ENRICH,
+      processors: [
+        enrich('ip_0', 'ip', 'source.ip'),
+        enrich('ip_1', 'ip', 'destination.ip'),
+        enrich('domain_0', 'domain', 'dns.question.name'),
+        enrich('url_0', 'url', 'url.full'),
+        enrich('hash_0', 'hash', 'file.hash.md5'),
+        enrich('email_0', 'email', 'email.from.address'),
+        SET_NOW,
+        reshape({ targets: FIELD_TARGETS, iocIndex: 'iochunt-iocs', graceMs: 60_000 }),
+      ],
+      on_failure: ON_FAILURE,
+      version: 7,
+    });
+    expect(pipeline).not.toHaveProperty('_meta');
+  });
+
+  it('names only the policies of the kinds asked for', () => {
+    const pipeline = buildEnrichPipeline({
+      templates: loadTemplates(),
+      iocs: [hash],
+      fields: FIELDS,
+      iocIndex: 'iochunt-iocs',
+      setVersion: 7,
+      prefix: 'iochunt',
+      kinds: new Set<MatchKind>(['hash']),
+    });
+    expect(pipeline.processors).toEqual([
+      enrich('hash_0', 'hash', 'file.hash.md5'),
+      SET_NOW,
+      reshape({ targets: [target('hash_0', 'file.hash.md5', 'hash')], iocIndex: 'iochunt-iocs', graceMs: 0 }),
+    ]);
+  });
+
+  it('gives the reshape script the same params as the script pipeline for the same set (identical output)', () => {
+    for (const iocs of [ALL, [domain, email], [ipNet24, ipAddress, url]]) {
+      const common = { templates: loadTemplates(), iocs, fields: DEFAULT_MATCH_FIELDS, iocIndex: 'iochunt-iocs', setVersion: 9, graceMs: 30_000 };
+      const kinds = new Set(iocs.map((ioc) => matchKindOf(ioc.threat.indicator.type)));
+      const script = buildScriptPipeline(common);
+      const enrichPipeline = buildEnrichPipeline({ ...common, prefix: 'iochunt', kinds });
+      const reshapeParams = byTag(script, 'iochunt-reshape')?.params as { targets: TagTarget[] };
+      expect(reshapeParams).toBeDefined();
+      expect(byTag(enrichPipeline, 'iochunt-reshape')).toEqual(byTag(script, 'iochunt-reshape'));
+      expect(byTag(enrichPipeline, 'iochunt-now')).toEqual(byTag(script, 'iochunt-now'));
+      expect(enrichPipeline.on_failure).toEqual(script.on_failure);
+      // The keys the enrich processors write are the keys the lookup script writes and reshape reads.
+      const enrichKeys = (enrichPipeline.processors as { enrich?: { target_field: string } }[]).flatMap((p) =>
+        p.enrich ? [p.enrich.target_field.replace('_iochunt.targets.', '')] : [],
+      );
+      const lookupParams = byTag(script, 'iochunt-lookup')?.params as { targets: TagTarget[] };
+      expect(lookupParams.targets).toEqual(reshapeParams.targets);
+      expect(reshapeParams.targets.map((t) => t.key)).toEqual(enrichKeys);
+    }
+  });
+});
+
+describe('purity', () => {
+  it('no builder changes the IOC list, the IOCs, the field table or the templates', () => {
+    const iocs = [...ALL].reverse();
+    const templates = loadTemplates();
+    const fields = mergeMatchFields(DEFAULT_MATCH_FIELDS, { url: ['http.request.referrer'] });
+    const before = structuredClone({ iocs, templates, fields });
+    deepFreeze(iocs);
+    deepFreeze(templates);
+    deepFreeze(fields);
+
+    buildTagTargets(fields, ALL_KINDS);
+    buildLookupParams(iocs);
+    const script = buildScriptPipeline({ templates, iocs, fields, iocIndex: 'idx', setVersion: 2 });
+    const enrichPipeline = buildEnrichPipeline({ templates, iocs, fields, iocIndex: 'idx', setVersion: 2, prefix: 'p', kinds: ALL_KINDS });
+    buildEnrichPolicies('p', 'idx', 2, ALL_KINDS);
+
+    expect({ iocs, templates, fields }).toEqual(before);
+
+    // The pipelines are fresh trees: editing them does not reach back into the templates.
+    (script.processors as unknown[]).push({ extra: 1 });
+    (script.on_failure as unknown[]).push({ extra: 1 });
+    (enrichPipeline.processors as unknown[]).push({ extra: 1 });
+    expect({ iocs, templates, fields }).toEqual(before);
+  });
+
+  it('does not share the IOC list with the lookup params', () => {
+    const iocs = [...ALL];
+    const { params } = buildLookupParams(iocs);
+    expect(params.iocs).not.toBe(iocs);
+    expect(iocs).toEqual(ALL);
+  });
+});
+
+describe('lookup keys of URLs (regressions)', () => {
+  it('keep the case of user info, query and fragment; lower-case scheme and host only', async () => {
+    const { buildLookupParams: build } = await import('../../../src/core/live/build-tag-pipeline.js');
+    const doc = (value: string) => ({
+      iochunt: { id: value, value, hunt_from: '2021-01-01T00:00:00.000Z', active_feeds: ['f'] },
+      threat: { indicator: { type: 'url' as const } },
+    });
+    const { params } = build([doc('https://evil.example.com?Q=A'), doc('https://evil.example.com#Frag'), doc('HTTP://User:PW@Evil.Example.com/X')]);
+    expect(Object.keys(params.exact.url ?? {}).sort()).toEqual(['http://User:PW@evil.example.com/X', 'https://evil.example.com#Frag', 'https://evil.example.com?Q=A']);
+  });
+
+  it('refuse placeholders named after inherited properties', async () => {
+    const { fillTemplate: fill } = await import('../../../src/core/live/build-tag-pipeline.js');
+    expect(() => fill('@@toString', {})).toThrow('has no value');
+  });
+});
