@@ -21,6 +21,33 @@ export type {
 export { fetchStatus, type StatusReport, type PipelineSummary } from './io/fetch-status.js';
 export { buildResourceNames, type ResourceNames } from './core/resource-names.js';
 export {
+  syncIocs,
+  prepareSync,
+  applySync,
+  reportDryRun,
+  type SyncOptions,
+  type SyncReport,
+  type FeedSyncReport,
+} from './io/sync-iocs.js';
+export { parseIocs } from './core/ioc/parse-iocs.js';
+export { normalizeIndicator } from './core/ioc/normalize-indicator.js';
+export type { IocType, IocFormat, ParsedIoc, ParseResult, RejectedEntry } from './core/ioc/types.js';
+export { runHunt, DEFAULT_HUNT_INDICES, type HuntOptions, type HuntSummary, type HuntProgress } from './io/run-hunt.js';
+export { planHunt, buildUnitQuery, type HuntPlan, type PlanHuntInput } from './core/hunt/plan-hunt.js';
+export { buildIocMatcher, type IocMatcher, type Match } from './core/hunt/ioc-matcher.js';
+export { buildAlert, buildAlertId } from './core/hunt/build-alert.js';
+export {
+  installTagPipeline,
+  refreshTagPipeline,
+  chooseStrategy,
+  SCRIPT_STRATEGY_MAX_IOCS,
+  type InstallTagOptions,
+  type InstallTagReport,
+} from './io/install-tag-pipeline.js';
+export { attachTagPipeline, removeTagPipeline, fetchAttachments, type Attachment } from './io/attach-tag-pipeline.js';
+export { generateSampleEvents, plantedEvents, type SampleEventsOptions } from './core/generate-sample-events.js';
+export { writeSampleEvents } from './io/write-sample-events.js';
+export {
   startLocalEngine,
   stopLocalEngine,
   readLocalEngine,
@@ -37,5 +64,7 @@ export {
   ClusterError,
   InterruptedError,
   InternalError,
+  SourceError,
+  FindingsError,
   ExitCode,
 } from './errors.js';
