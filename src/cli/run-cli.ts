@@ -8,6 +8,7 @@ import { statusCommand } from './status-command.js';
 import { syncCommand } from './sync-command.js';
 import { huntCommand } from './hunt-command.js';
 import { pipelinesCommand } from './pipelines-command.js';
+import { demoCommand } from './demo-command.js';
 
 export interface CliResult {
   exitCode: number;
@@ -28,6 +29,7 @@ export async function runCli(argv: readonly string[], context: CliContext): Prom
     .command(syncCommand(context))
     .command(huntCommand(context))
     .command(pipelinesCommand(context))
+    .command(demoCommand(context))
     .command(statusCommand(context))
     .demandCommand(1, 'name a command: iochunt --help lists them')
     .recommendCommands()

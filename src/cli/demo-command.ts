@@ -1,0 +1,52 @@
+import type { CommandModule } from 'yargs';
+import { runDemo } from '../io/run-demo.js';
+import type { CliContext } from './cli-context.js';
+import { connectionOptionsFrom, type GlobalArgs } from './global-options.js';
+import { renderHunt } from './render-hunt.js';
+
+interface DemoArgs extends GlobalArgs {
+  keep: boolean;
+  events: number;
+}
+
+export function demoCommand(context: CliContext): CommandModule<GlobalArgs, DemoArgs> {
+  return {
+    command: 'demo',
+    describe: 'Start a local OpenSearch, load sample logs and the ANSSI APT31 bulletin, tag and hunt',
+    builder: (yargs) =>
+      yargs
+        .option('keep', { type: 'boolean', default: false, describe: 'Leave the local engine running and print its URL' })
+        .option('events', { type: 'number', default: 20_000, describe: 'Sample events to generate (2020 -> now)' }) as never,
+    handler: async (args) => {
+      // The demo's own engine unless a cluster was named explicitly.
+      const explicit = process.argv.some((a) => a === '--url' || a.startsWith('--url=')) || Boolean(process.env.IOCHUNT_URL);
+      const result = await runDemo({
+        prefix: args.prefix === 'iochunt' ? 'iochunt-demo' : args.prefix,
+        events: args.events,
+        keep: args.keep,
+        ...(explicit ? { connection: connectionOptionsFrom(args) } : {}),
+        onStep: (line) => {
+          if (!args.json) process.stderr.write(`${line}\n`);
+        },
+      });
+      if (args.json) {
+        context.out(JSON.stringify(result, null, 2));
+        return;
+      }
+      const lines = [
+        `loaded ${result.sync.totals.accepted} IOCs of ${result.sync.feeds.map((f) => f.name).join(', ')} (${result.sync.totals.rejected} rejected)`,
+        ...(result.live ? [`live tagging: ${result.live.tagged}/${result.live.indexed} new events tagged`] : []),
+        renderHunt(result.hunt),
+        `planted: ${result.planted.reportable} historical event(s) since 2021-01-01${result.live ? ` and ${result.live.tagged} live one(s)` : ''} are the findings above; ${result.planted.beforeHuntFrom} before 2021-01-01 is not reported`,
+        ...(result.localEngine
+          ? [
+              result.localEngine.running
+                ? `local OpenSearch still running at ${result.localEngine.url}: try "iochunt status --url ${result.localEngine.url} --prefix iochunt-demo"; stop it with "npm run engine -- stop opensearch"`
+                : 'local OpenSearch stopped (--keep leaves it running)',
+            ]
+          : []),
+      ];
+      context.out(lines.join('\n'));
+    },
+  };
+}
