@@ -9,6 +9,7 @@ import { syncCommand } from './sync-command.js';
 import { huntCommand } from './hunt-command.js';
 import { pipelinesCommand } from './pipelines-command.js';
 import { demoCommand } from './demo-command.js';
+import { scheduleCommand } from './schedule-command.js';
 
 export interface CliResult {
   exitCode: number;
@@ -29,6 +30,7 @@ export async function runCli(argv: readonly string[], context: CliContext): Prom
     .command(syncCommand(context))
     .command(huntCommand(context))
     .command(pipelinesCommand(context))
+    .command(scheduleCommand(context))
     .command(demoCommand(context))
     .command(statusCommand(context))
     .demandCommand(1, 'name a command: iochunt --help lists them')

@@ -1,0 +1,78 @@
+import type { CommandModule } from 'yargs';
+import { connect } from '../io/connect.js';
+import { DEFAULT_HUNT_INDICES } from '../io/run-hunt.js';
+import { parseDuration, runSchedule, type TickRecord } from '../io/run-schedule.js';
+import type { CliContext } from './cli-context.js';
+import { connectionOptionsFrom, type GlobalArgs } from './global-options.js';
+
+interface ScheduleArgs extends GlobalArgs {
+  every?: string;
+  cron?: string;
+  sync?: string[];
+  feed?: string;
+  index: string[];
+  concurrency: number;
+  lockTtl: string;
+  logFormat: 'text' | 'json';
+  ticks?: number;
+}
+
+const splitList = (values: string[]): string[] => values.flatMap((v) => v.split(',')).map((v) => v.trim()).filter(Boolean);
+
+function renderTick(record: TickRecord): string {
+  const head = `tick ${record.tick} at ${record.at}: ${record.action}`;
+  if (record.action === 'skipped') return `${head} (lock held by ${record.lockHolder} until ${record.lockExpires})`;
+  if (record.action === 'hunted') {
+    const s = record.synced ? ` synced +${record.synced.added} ~${record.synced.updated} -${record.synced.deactivated};` : '';
+    return `${head};${s} hunt ${record.hunt?.runId}: ${record.hunt?.newIocs ?? 0} new IOC(s), ${record.hunt?.alertsCreated} new alert(s), ${record.hunt?.findings} finding(s) in ${record.hunt?.durationMs} ms`;
+  }
+  return `${head}: ${record.error}`;
+}
+
+export function scheduleCommand(_context: CliContext): CommandModule<GlobalArgs, ScheduleArgs> {
+  return {
+    command: 'schedule',
+    describe: 'Long-running: on each tick sync the sources, then run an incremental hunt (one run at a time cluster-wide)',
+    builder: (yargs) =>
+      yargs
+        .option('every', { type: 'string', describe: 'Interval: 30s, 5m, 1h, 1d' })
+        .option('cron', { type: 'string', describe: 'Cron expression (UTC), e.g. "*/15 * * * *"' })
+        .option('sync', { type: 'string', array: true, describe: 'Sources to sync at each tick', coerce: splitList })
+        .option('feed', { type: 'string', describe: 'Feed name for the synced sources' })
+        .option('index', { type: 'string', array: true, default: DEFAULT_HUNT_INDICES, describe: 'Index patterns to hunt', coerce: splitList })
+        .option('concurrency', { type: 'number', default: 2, describe: 'Units searched at once' })
+        .option('lock-ttl', { type: 'string', default: '5m', describe: 'Lock expiry (renewed every third of it)' })
+        .option('log-format', { choices: ['text', 'json'] as const, default: 'text' as const, describe: 'One line per tick on stderr' })
+        .option('ticks', { type: 'number', describe: 'Stop after this many ticks' })
+        .check((args) => {
+          if (Boolean(args.every) === Boolean(args.cron)) throw new Error('give exactly one of --every or --cron');
+          return true;
+        })
+        .example('$0 schedule --every 15m --sync https://example.org/feed.csv', 'sync a feed and hunt incrementally every 15 minutes') as never,
+    handler: async (args) => {
+      const controller = new AbortController();
+      const stop = (): void => controller.abort();
+      process.once('SIGINT', stop);
+      process.once('SIGTERM', stop);
+      const engine = await connect(connectionOptionsFrom(args));
+      try {
+        await runSchedule(engine, {
+          prefix: args.prefix,
+          ...(args.every ? { every: args.every } : {}),
+          ...(args.cron ? { cron: args.cron } : {}),
+          ...(args.sync ? { sync: args.sync } : {}),
+          ...(args.feed ? { feed: args.feed } : {}),
+          ...(args.ticks ? { maxTicks: args.ticks } : {}),
+          hunt: { index: args.index, concurrency: args.concurrency },
+          lockTtlMs: parseDuration(args.lockTtl),
+          signal: controller.signal,
+          onTick: (record) => process.stderr.write(`${args.logFormat === 'json' ? JSON.stringify(record) : renderTick(record)}\n`),
+        });
+      } finally {
+        process.off('SIGINT', stop);
+        process.off('SIGTERM', stop);
+        await engine.close();
+      }
+    },
+  };
+}
