@@ -7,6 +7,8 @@
  *   tsx scripts/with-engines.ts -- npm test
  */
 import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { readLocalEngine, startLocalEngine, stopLocalEngine, type LocalFlavor } from '../src/io/local-engine.js';
 import { testEnv } from './engine.js';
 
@@ -18,6 +20,32 @@ if (command.length === 0) {
 }
 
 const flavors: LocalFlavor[] = ['opensearch', 'elasticsearch'];
+
+/**
+ * Users for the privilege tests (test/integration/privileges.test.ts): docker/iochunt-role.json
+ * for the test prefixes `t-priv-*`, and the same without writes on the alerts index.
+ */
+const TEST_USERS = { hunter: `hunter-${randomBytes(6).toString('hex')}`, readonly: `readonly-${randomBytes(6).toString('hex')}` };
+function testFileRealm(): { roles: Record<string, Record<string, unknown>>; users: { name: string; password: string; roles: string[] }[] } {
+  const role = JSON.parse(readFileSync(new URL('../docker/iochunt-role.json', import.meta.url), 'utf8')) as {
+    cluster: string[];
+    indices: { names: string[]; privileges: string[] }[];
+  };
+  const forTests = (readonlyAlerts: boolean): Record<string, unknown> => ({
+    cluster: role.cluster,
+    indices: role.indices.map((entry) => ({
+      names: entry.names.some((n) => n.startsWith('logs-')) ? ['t-priv-*-logs-*'] : entry.names.map((n) => n.replace(/^iochunt-/, 't-priv-*-')),
+      privileges: readonlyAlerts && entry.names.includes('iochunt-alerts') ? ['read', 'view_index_metadata'] : entry.privileges,
+    })),
+  });
+  return {
+    roles: { iochunt_test_hunter: forTests(false), iochunt_test_readonly: forTests(true) },
+    users: [
+      { name: 'iochunt-hunter', password: TEST_USERS.hunter, roles: ['iochunt_test_hunter'] },
+      { name: 'iochunt-readonly', password: TEST_USERS.readonly, roles: ['iochunt_test_readonly'] },
+    ],
+  };
+}
 const started: LocalFlavor[] = [];
 
 async function stopStarted(): Promise<void> {
@@ -31,13 +59,20 @@ async function main(): Promise<number> {
     flavors.map(async (flavor) => {
       const running = await readLocalEngine(flavor);
       if (running) return running;
-      const engine = await startLocalEngine({ flavor, onProgress: (line) => console.error(`[${flavor}] ${line}`) });
+      const engine = await startLocalEngine({
+        flavor,
+        onProgress: (line) => console.error(`[${flavor}] ${line}`),
+        ...(flavor === 'elasticsearch' ? { fileRealm: testFileRealm() } : {}),
+      });
       started.push(flavor);
       return engine;
     }),
   );
   for (const engine of engines) {
     Object.assign(env, testEnv(engine));
+    if (engine.flavor === 'elasticsearch' && started.includes('elasticsearch')) {
+      Object.assign(env, { IOCHUNT_TEST_ES_HUNTER_PASSWORD: TEST_USERS.hunter, IOCHUNT_TEST_ES_READONLY_PASSWORD: TEST_USERS.readonly });
+    }
     console.error(`[${engine.flavor}] ${engine.flavor} ${engine.version} up at ${engine.url}`);
   }
   console.error(`engines ready in ${((Date.now() - t0) / 1000).toFixed(1)}s; running: ${command.join(' ')}`);

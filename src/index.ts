@@ -68,3 +68,10 @@ export {
   FindingsError,
   ExitCode,
 } from './errors.js';
+export { runSchedule, parseDuration, type ScheduleOptions, type TickRecord } from './io/run-schedule.js';
+export { ScheduleLock } from './io/schedule-lock.js';
+export { runDemo, type DemoOptions, type DemoResult } from './io/run-demo.js';
+export { buildSavedObjects, toNdjson, type SavedObject } from './core/kibana/build-saved-objects.js';
+export { importSavedObjects } from './io/import-saved-objects.js';
+export { buildReportData, renderReportHtml, renderReportCsv, renderReportJson, type ReportData } from './core/report/build-report.js';
+export { fetchReportData } from './io/fetch-report-data.js';

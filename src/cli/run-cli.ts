@@ -10,6 +10,8 @@ import { huntCommand } from './hunt-command.js';
 import { pipelinesCommand } from './pipelines-command.js';
 import { demoCommand } from './demo-command.js';
 import { scheduleCommand } from './schedule-command.js';
+import { kibanaCommand } from './kibana-command.js';
+import { reportCommand } from './report-command.js';
 
 export interface CliResult {
   exitCode: number;
@@ -31,6 +33,8 @@ export async function runCli(argv: readonly string[], context: CliContext): Prom
     .command(huntCommand(context))
     .command(pipelinesCommand(context))
     .command(scheduleCommand(context))
+    .command(kibanaCommand(context))
+    .command(reportCommand(context))
     .command(demoCommand(context))
     .command(statusCommand(context))
     .demandCommand(1, 'name a command: iochunt --help lists them')

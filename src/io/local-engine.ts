@@ -6,6 +6,7 @@ import { createServer } from 'node:net';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { stringify as stringifyYaml } from 'yaml';
 import { ConfigError, IochuntError, ExitCode } from '../errors.js';
 import { fetchArtifact, resolveClasspath } from './maven-artifacts.js';
 import { packageInfo } from './package-info.js';
@@ -53,6 +54,11 @@ export interface LocalEngineOptions {
   startTimeoutMs?: number;
   /** Progress lines (resolving, starting, ...). */
   onProgress?: (line: string) => void;
+  /**
+   * Elasticsearch only: file-realm roles and users created before the start (the integ-test
+   * build cannot store native users: its `.security` index needs a module it lacks).
+   */
+  fileRealm?: { roles: Record<string, Record<string, unknown>>; users: { name: string; password: string; roles: string[] }[] };
   /**
    * Restart on the data of a stopped engine (its `dir`, kept with `stopLocalEngine(..., { keepData: true })`).
    * OpenSearch only: the runner recovers its indices from the directory.
@@ -203,6 +209,7 @@ async function prepareElasticsearch(
   heapMb: number,
   logFile: string,
   password: string,
+  fileRealm?: LocalEngineOptions['fileRealm'],
 ): Promise<Spawned> {
   const { coordinates, version } = LOCAL_ENGINE_ARTIFACTS.elasticsearch;
   const zip = await fetchArtifact(coordinates, join(cacheDir, 'maven'));
@@ -243,6 +250,13 @@ async function prepareElasticsearch(
     child.on('exit', (code) => (code === 0 ? resolve() : reject(new LocalEngineError(`elasticsearch-keystore failed: ${stderr.trim()}`))));
     child.stdin.end(password);
   });
+  if (fileRealm) {
+    // No YAML aliases: Elasticsearch's roles.yml parser rejects roles that use them.
+    await writeFile(join(home, 'config', 'roles.yml'), stringifyYaml(fileRealm.roles, { aliasDuplicateObjects: false }));
+    for (const user of fileRealm.users) {
+      await run(join(home, 'bin', 'elasticsearch-users'), ['useradd', user.name, '-p', user.password, '-r', user.roles.join(',')], { env });
+    }
+  }
   const asRoot = process.getuid?.() === 0;
   if (asRoot) await run('chown', ['-R', `${UNPRIVILEGED_ID}:${UNPRIVILEGED_ID}`, dir]);
   const command = asRoot ? 'setpriv' : join(home, 'bin', 'elasticsearch');
@@ -320,7 +334,7 @@ export async function startLocalEngine(options: LocalEngineOptions): Promise<Loc
     spawned =
       flavor === 'opensearch'
         ? await prepareOpenSearch(dir, cacheDir, heapMb, logFile)
-        : await prepareElasticsearch(dir, (port = await freePort()), cacheDir, heapMb, logFile, password ?? '');
+        : await prepareElasticsearch(dir, (port = await freePort()), cacheDir, heapMb, logFile, password ?? '', options.fileRealm);
   } catch (error) {
     if (!options.reuseDir) await rm(dir, { recursive: true, force: true });
     throw error;

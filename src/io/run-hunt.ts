@@ -272,7 +272,6 @@ export async function runHunt(engine: Engine, options: HuntOptions = {}): Promis
   });
   await state.writeRun(record('running'));
   options.onRunId?.(runId);
-  await ensureAlertsIndex(engine, names);
 
   const limit = pLimit(Math.max(1, options.concurrency ?? 2));
   let lastWrite = Date.now();
@@ -293,6 +292,7 @@ export async function runHunt(engine: Engine, options: HuntOptions = {}): Promis
     }
   };
   try {
+    await ensureAlertsIndex(engine, names);
     await Promise.all(units.map(({ phase: i, unit, key }) => limit(() => runUnit(i, unit, key))));
     if (options.signal?.aborted) throw new InterruptedError(`hunt interrupted: resume with --resume ${runId}`);
   } catch (error) {

@@ -1,0 +1,86 @@
+import { stat, writeFile } from 'node:fs/promises';
+import { dirname, extname, resolve } from 'node:path';
+import type { CommandModule } from 'yargs';
+import { UsageError } from '../errors.js';
+import { renderReportCsv, renderReportHtml, renderReportJson, type ReportData } from '../core/report/build-report.js';
+import { connect } from '../io/connect.js';
+import { fetchReportData } from '../io/fetch-report-data.js';
+import type { CliContext } from './cli-context.js';
+import { connectionOptionsFrom, type GlobalArgs } from './global-options.js';
+
+export type ReportFormat = 'html' | 'csv' | 'json';
+
+interface ReportArgs extends GlobalArgs {
+  run?: string;
+  feed?: string;
+  since?: string;
+  until?: string;
+  format?: ReportFormat;
+  out: string;
+}
+
+const RENDERERS: Record<ReportFormat, (data: ReportData) => string> = {
+  html: renderReportHtml,
+  csv: renderReportCsv,
+  json: renderReportJson,
+};
+
+/** `--format`, else the extension of `--out` (`.csv`, `.json`, `.html`/`.htm`), else HTML. */
+function formatFor(args: Pick<ReportArgs, 'format' | 'out'>): ReportFormat {
+  if (args.format) return args.format;
+  const extension = extname(args.out).toLowerCase();
+  return extension === '.csv' ? 'csv' : extension === '.json' ? 'json' : 'html';
+}
+
+/** Fails before the (possibly long) read of the alerts when the file could never be written. */
+async function checkOutputDirectory(out: string): Promise<void> {
+  const directory = dirname(resolve(out));
+  const info = await stat(directory).catch(() => undefined);
+  if (!info?.isDirectory()) throw new UsageError(`--out ${out}: directory ${directory} does not exist`);
+}
+
+export function reportCommand(context: CliContext): CommandModule<GlobalArgs, ReportArgs> {
+  return {
+    command: 'report',
+    describe: 'Write an incident report of the findings: per IOC first/last seen, hits, hosts, users, monthly timeline, sample events',
+    builder: (yargs) =>
+      yargs
+        .option('run', { type: 'string', describe: 'Report on this hunt run (its feeds, indices and period)' })
+        .option('feed', { type: 'string', describe: 'Only the findings of this feed' })
+        .option('since', { type: 'string', describe: 'Only findings from this date (default: the earliest hunt-from of the feed)' })
+        .option('until', { type: 'string', describe: 'Only findings before this date (default: now)' })
+        .option('format', { choices: ['html', 'csv', 'json'] as const, describe: 'Report format', defaultDescription: 'from the --out extension, else html' })
+        .option('out', { type: 'string', demandOption: true, describe: 'File to write' })
+        .conflicts('run', ['feed', 'since', 'until'])
+        .example('$0 report --feed CERTFR-2021-IOC-003 --out apt31.html', 'an HTML report of every finding of the ANSSI bulletin')
+        .example('$0 report --run 3f2a... --format csv --out run.csv', 'one CSV row per IOC found by a hunt run') as never,
+    handler: async (args) => {
+      const format = formatFor(args);
+      await checkOutputDirectory(args.out);
+      const engine = await connect(connectionOptionsFrom(args));
+      let data: ReportData;
+      try {
+        data = await fetchReportData(engine, {
+          prefix: args.prefix,
+          ...(args.run !== undefined ? { runId: args.run } : {}),
+          ...(args.feed !== undefined ? { feed: args.feed } : {}),
+          ...(args.since !== undefined ? { since: args.since } : {}),
+          ...(args.until !== undefined ? { until: args.until } : {}),
+        });
+      } finally {
+        await engine.close();
+      }
+      try {
+        await writeFile(args.out, RENDERERS[format](data), 'utf8');
+      } catch (error) {
+        throw new UsageError(`--out ${args.out}: cannot write it (${(error as NodeJS.ErrnoException).code ?? 'error'})`, { cause: error });
+      }
+      const { findings, iocsHit } = data.totals;
+      context.out(
+        args.json
+          ? JSON.stringify({ out: args.out, format, scope: data.scope, totals: data.totals }, null, 2)
+          : `wrote ${args.out}: ${findings} findings for ${iocsHit} IOCs`,
+      );
+    },
+  };
+}

@@ -1,0 +1,494 @@
+import { fieldValues } from '../hunt/field-values.js';
+import { parseEventTime } from '../hunt/parse-event-time.js';
+
+/**
+ * The incident report of `iochunt report` (SPEC "CLI"): per IOC first/last seen, hit counts,
+ * hosts and users involved, a monthly timeline since the hunt start and sample events, built
+ * from alert documents ({@link buildReportData}, pure) and rendered as HTML, CSV or JSON.
+ */
+
+/** Sample events kept per IOC, earliest first. */
+export const SAMPLES_PER_IOC = 5;
+
+/** The part of one alert document (`<prefix>-alerts`) a report needs, flattened. */
+export interface AlertRow {
+  /** The event's `@timestamp`, ISO 8601 UTC (`2021-03-04T05:06:07.000Z`). */
+  timestamp: string;
+  iocId: string;
+  iocValue: string;
+  iocType: string;
+  /** `threat.enrichments[0].feed.name`. */
+  feeds: string[];
+  /** `threat.enrichments[0].matched.field`, e.g. `destination.ip`. */
+  matchedField: string;
+  /** `threat.enrichments[0].matched.atomic`: the event's value that matched. */
+  atomic: string;
+  host?: string;
+  user?: string;
+  sourceIp?: string;
+  destinationIp?: string;
+  /** `iochunt.event.index` / `iochunt.event.id`: where the original event is. */
+  eventIndex: string;
+  eventId: string;
+  action?: string;
+  url?: string;
+}
+
+/** What the report covers. */
+export interface ReportScope {
+  /** Feeds asked for; empty means every feed. */
+  feeds: string[];
+  /** Index patterns hunted (a run's report), or the event indices the findings came from. */
+  indices: string[];
+  /** ISO start of the period; the timeline starts with its month. */
+  since: string;
+  /** ISO end of the period; the timeline ends with its month. */
+  until: string;
+  /** The hunt run the report is about, if any. */
+  runId?: string;
+  generatedAt: string;
+}
+
+/** One event in a report: an {@link AlertRow} without what its IOC entry already says. */
+export type ReportSample = Omit<AlertRow, 'iocId' | 'iocValue' | 'iocType' | 'feeds'>;
+
+export interface ReportIoc {
+  id: string;
+  value: string;
+  type: string;
+  /** Every feed its findings name, sorted. */
+  feeds: string[];
+  hits: number;
+  /** `@timestamp` of its earliest and latest finding. */
+  firstSeen: string;
+  lastSeen: string;
+  /** Distinct `host.name` / `user.name` of its findings, sorted. */
+  hosts: string[];
+  users: string[];
+  /** Its first {@link SAMPLES_PER_IOC} findings, earliest first. */
+  samples: ReportSample[];
+}
+
+export interface ReportTotals {
+  findings: number;
+  iocsHit: number;
+  /** Distinct hosts / users over all findings. */
+  hosts: number;
+  users: number;
+}
+
+/** Hits in one calendar month (UTC). */
+export interface TimelineMonth {
+  /** `YYYY-MM`. */
+  month: string;
+  hits: number;
+}
+
+export interface ReportData {
+  scope: ReportScope;
+  totals: ReportTotals;
+  /** Most hits first, then by value. */
+  iocs: ReportIoc[];
+  /** Every month from the month of `since` to the month of `until`, empty months included. */
+  timeline: TimelineMonth[];
+}
+
+export interface BuildReportInput {
+  scope: ReportScope;
+  alerts: readonly AlertRow[];
+}
+
+const byText = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
+/** Chronological, then by event, so the result does not depend on the order alerts were read. */
+function compareAlerts(a: AlertRow, b: AlertRow): number {
+  return byText(a.timestamp, b.timestamp) || byText(a.eventIndex, b.eventIndex) || byText(a.eventId, b.eventId) || byText(a.iocId, b.iocId);
+}
+
+/** `YYYY-MM` of an ISO date-time (UTC), or undefined when it cannot be read. */
+function monthOf(iso: string): string | undefined {
+  const ms = parseEventTime(iso);
+  return ms === undefined ? undefined : new Date(ms).toISOString().slice(0, 7);
+}
+
+function nextMonth(month: string): string {
+  const year = Number(month.slice(0, 4));
+  const m = Number(month.slice(5, 7));
+  return m === 12 ? `${String(year + 1).padStart(4, '0')}-01` : `${month.slice(0, 4)}-${String(m + 1).padStart(2, '0')}`;
+}
+
+function sample(row: AlertRow): ReportSample {
+  const { iocId: _id, iocValue: _value, iocType: _type, feeds: _feeds, ...rest } = row;
+  return { ...rest };
+}
+
+const sortedDistinct = (values: Iterable<string | undefined>): string[] =>
+  [...new Set([...values].filter((v): v is string => v !== undefined && v !== ''))].sort(byText);
+
+/**
+ * The report for a set of alert rows: totals, one entry per IOC (hits, first/last seen,
+ * distinct hosts and users, the first {@link SAMPLES_PER_IOC} events) and a monthly
+ * timeline. The timeline runs from the month of `scope.since` to the month of
+ * `scope.until`, including months without hits, so a quiet period shows as such; it is
+ * widened to the months of the earliest and latest finding if any lies outside the period,
+ * so the timeline always adds up to the number of findings.
+ *
+ * Timestamps must be ISO 8601 UTC (as {@link buildAlertRow} makes them): they are compared as
+ * strings. Pure: the inputs are not modified and share no objects with the result.
+ */
+export function buildReportData(input: BuildReportInput): ReportData {
+  const { scope } = input;
+  const alerts = [...input.alerts].sort(compareAlerts);
+
+  const perIoc = new Map<string, AlertRow[]>();
+  for (const alert of alerts) {
+    const rows = perIoc.get(alert.iocId);
+    if (rows) rows.push(alert);
+    else perIoc.set(alert.iocId, [alert]);
+  }
+  const iocs: ReportIoc[] = [...perIoc.entries()]
+    .map(([id, rows]) => {
+      const first = rows[0]!;
+      return {
+        id,
+        value: first.iocValue,
+        type: first.iocType,
+        feeds: sortedDistinct(rows.flatMap((r) => r.feeds)),
+        hits: rows.length,
+        firstSeen: first.timestamp,
+        lastSeen: rows[rows.length - 1]!.timestamp,
+        hosts: sortedDistinct(rows.map((r) => r.host)),
+        users: sortedDistinct(rows.map((r) => r.user)),
+        samples: rows.slice(0, SAMPLES_PER_IOC).map(sample),
+      };
+    })
+    .sort((a, b) => b.hits - a.hits || byText(a.value, b.value) || byText(a.id, b.id));
+
+  const hitsPerMonth = new Map<string, number>();
+  for (const alert of alerts) {
+    const month = monthOf(alert.timestamp);
+    if (month !== undefined) hitsPerMonth.set(month, (hitsPerMonth.get(month) ?? 0) + 1);
+  }
+  const bounds = [monthOf(scope.since), monthOf(scope.until), ...hitsPerMonth.keys()].filter((m): m is string => m !== undefined).sort(byText);
+  const timeline: TimelineMonth[] = [];
+  const last = bounds[bounds.length - 1];
+  for (let month = bounds[0]; month !== undefined && last !== undefined && month <= last; month = nextMonth(month)) {
+    timeline.push({ month, hits: hitsPerMonth.get(month) ?? 0 });
+  }
+
+  return {
+    scope: { ...scope, feeds: [...scope.feeds], indices: [...scope.indices] },
+    totals: {
+      findings: alerts.length,
+      iocsHit: iocs.length,
+      hosts: sortedDistinct(alerts.map((a) => a.host)).length,
+      users: sortedDistinct(alerts.map((a) => a.user)).length,
+    },
+    iocs,
+    timeline,
+  };
+}
+
+/** The first string at `path` (nested or dotted form; numbers are stringified). */
+function firstText(source: Record<string, unknown>, path: string): string | undefined {
+  const [value] = fieldValues(source, path);
+  return value === undefined ? undefined : String(value);
+}
+
+const optional = <K extends string>(key: K, value: string | undefined): Partial<Record<K, string>> =>
+  (value === undefined ? {} : { [key]: value }) as Partial<Record<K, string>>;
+
+/**
+ * The {@link AlertRow} of an alert document's `_source` (as `buildAlert` writes it), or
+ * undefined when it is not an iochunt alert (no IOC id) or its `@timestamp` (or
+ * `matched.occurred`) cannot be read. Multi-valued `host.name`/`user.name` keep their first
+ * value. The URL is `url.full`, else `url.original`, else `url.domain`.
+ */
+export function buildAlertRow(source: Record<string, unknown>): AlertRow | undefined {
+  const enrichments = (source.threat as { enrichments?: unknown } | undefined)?.enrichments;
+  const enrichment = (Array.isArray(enrichments) ? enrichments[0] : enrichments) as Record<string, unknown> | undefined;
+  const matched = (enrichment?.matched ?? {}) as Record<string, unknown>;
+  const iocId = firstText(source, 'iochunt.ioc.id') ?? (typeof matched.id === 'string' ? matched.id : undefined);
+  const ms = parseEventTime(source['@timestamp']) ?? parseEventTime(matched.occurred);
+  if (iocId === undefined || ms === undefined) return undefined;
+  const feeds = enrichment ? fieldValues(enrichment, 'feed.name').map(String) : [];
+  return {
+    timestamp: new Date(ms).toISOString(),
+    iocId,
+    iocValue: firstText(source, 'iochunt.ioc.value') ?? (typeof matched.atomic === 'string' ? matched.atomic : iocId),
+    iocType: firstText(source, 'iochunt.ioc.type') ?? (enrichment ? firstText(enrichment, 'indicator.type') : undefined) ?? 'unknown',
+    feeds,
+    matchedField: typeof matched.field === 'string' ? matched.field : '',
+    atomic: typeof matched.atomic === 'string' ? matched.atomic : '',
+    ...optional('host', firstText(source, 'host.name')),
+    ...optional('user', firstText(source, 'user.name')),
+    ...optional('sourceIp', firstText(source, 'source.ip')),
+    ...optional('destinationIp', firstText(source, 'destination.ip')),
+    eventIndex: firstText(source, 'iochunt.event.index') ?? '',
+    eventId: firstText(source, 'iochunt.event.id') ?? '',
+    ...optional('action', firstText(source, 'event.action')),
+    ...optional('url', firstText(source, 'url.full') ?? firstText(source, 'url.original') ?? firstText(source, 'url.domain')),
+  };
+}
+
+/* ------------------------------------------------------------------ rendering */
+
+const HTML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+
+/** Text safe in HTML (and inline SVG) content and in quoted attribute values. */
+export function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => HTML_ESCAPES[c]!);
+}
+
+/** `2021-03-04T05:06:07.000Z` -> `2021-03-04 05:06:07 UTC`; other text as is. */
+function formatTime(iso: string): string {
+  const match = /^(\d{4}-\d{2}-\d{2})T(\d{2}:\d{2}:\d{2})(?:\.\d+)?Z$/.exec(iso);
+  return match ? `${match[1]} ${match[2]} UTC` : iso;
+}
+
+const formatDate = (iso: string): string => (/^\d{4}-\d{2}-\d{2}/.test(iso) ? iso.slice(0, 10) : iso);
+
+const feedLabel = (feeds: readonly string[]): string => (feeds.length === 0 ? 'all feeds' : feeds.join(', '));
+
+const MONTH_NAMES = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+
+const STYLE = `
+:root { color-scheme: light; --ink: #1d2430; --muted: #5b6577; --line: #d9dee7; --accent: #b42318; --band: #f5f7fa; }
+* { box-sizing: border-box; }
+body { margin: 0; padding: 32px 40px; font: 14px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif; color: var(--ink); background: #fff; }
+h1 { font-size: 24px; margin: 0 0 4px; }
+h2 { font-size: 17px; margin: 28px 0 10px; padding-bottom: 4px; border-bottom: 2px solid var(--line); }
+h3 { font-size: 14px; margin: 18px 0 6px; }
+.period { color: var(--muted); margin: 0; font-size: 15px; }
+table { border-collapse: collapse; width: 100%; }
+th, td { text-align: left; vertical-align: top; padding: 5px 8px; border-bottom: 1px solid var(--line); overflow-wrap: anywhere; }
+th { background: var(--band); font-weight: 600; white-space: nowrap; overflow-wrap: normal; }
+td.nowrap { white-space: nowrap; overflow-wrap: normal; }
+table.scope { width: auto; min-width: 50%; }
+table.scope th { width: 11em; }
+td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
+code, .mono { font-family: ui-monospace, "SFMono-Regular", Menlo, Consolas, "Liberation Mono", monospace; font-size: 12.5px; }
+.totals { display: flex; gap: 16px; flex-wrap: wrap; }
+.total { border: 1px solid var(--line); border-radius: 6px; padding: 10px 18px; min-width: 140px; }
+.total .n { display: block; font-size: 26px; font-weight: 700; color: var(--accent); }
+.total .label { color: var(--muted); }
+svg.timeline { width: 100%; height: auto; display: block; }
+svg .bar { fill: var(--accent); }
+svg .axis { stroke: #8a94a6; stroke-width: 1; }
+svg .grid { stroke: var(--line); stroke-width: 1; }
+svg text { font-size: 11px; fill: var(--muted); }
+svg text.year { font-size: 12px; font-weight: 600; fill: var(--ink); }
+.empty { color: var(--muted); font-style: italic; }
+footer { margin-top: 32px; color: var(--muted); font-size: 12px; }
+@media print { body { padding: 0; } h2 { break-after: avoid; } tr { break-inside: avoid; } }
+`;
+
+function renderTimeline(timeline: readonly TimelineMonth[]): string {
+  const width = 1100;
+  const height = 280;
+  const left = 52;
+  const right = 12;
+  const top = 16;
+  const bottom = 56;
+  const plotWidth = width - left - right;
+  const plotHeight = height - top - bottom;
+  const max = Math.max(0, ...timeline.map((m) => m.hits));
+  const slot = timeline.length > 0 ? plotWidth / timeline.length : plotWidth;
+  const barWidth = Math.max(1, slot * 0.78);
+  const round = (n: number): string => String(Math.round(n * 100) / 100);
+  const baseline = top + plotHeight;
+  const parts: string[] = [];
+
+  // Grid lines and y labels: 0, and for a non-empty chart the maximum and (when distinct) its half.
+  const ticks = max === 0 ? [0] : [...new Set([0, Math.round(max / 2), max])];
+  for (const tick of ticks) {
+    const y = baseline - (max === 0 ? 0 : (tick / max) * plotHeight);
+    parts.push(`<line class="grid" x1="${left}" y1="${round(y)}" x2="${width - right}" y2="${round(y)}"/>`);
+    parts.push(`<text x="${left - 6}" y="${round(y + 4)}" text-anchor="end">${tick}</text>`);
+  }
+
+  const labelEveryMonth = timeline.length <= 24;
+  const labelQuarters = !labelEveryMonth && timeline.length <= 72;
+  timeline.forEach((entry, i) => {
+    const barHeight = max === 0 ? 0 : (entry.hits / max) * plotHeight;
+    const x = left + i * slot + (slot - barWidth) / 2;
+    const center = left + i * slot + slot / 2;
+    const label = `${entry.month}: ${entry.hits}`;
+    parts.push(
+      `<rect class="bar" x="${round(x)}" y="${round(baseline - barHeight)}" width="${round(barWidth)}" height="${round(barHeight)}"><title>${escapeHtml(label)}</title></rect>`,
+    );
+    const monthIndex = Number(entry.month.slice(5, 7)) - 1;
+    if (labelEveryMonth || (labelQuarters && monthIndex % 3 === 0)) {
+      parts.push(`<text x="${round(center)}" y="${baseline + 15}" text-anchor="middle">${MONTH_NAMES[monthIndex] ?? ''}</text>`);
+    }
+  });
+  // Years: a tick where each starts and its label centred under its months, shortened to ’YY when they are too narrow
+  // for four digits (and left out below 14 px: only a one-month year on a timeline of more than six years).
+  timeline.forEach((entry, i) => {
+    if (i > 0 && !entry.month.endsWith('-01')) return;
+    const year = entry.month.slice(0, 4);
+    const months = timeline.slice(i).findIndex((m, k) => k > 0 && m.month.endsWith('-01'));
+    const span = (months === -1 ? timeline.length - i : months) * slot;
+    const x = left + i * slot;
+    parts.push(`<line class="axis" x1="${round(x)}" y1="${baseline}" x2="${round(x)}" y2="${baseline + 36}"/>`);
+    const text = span >= 32 ? year : span >= 14 ? `’${year.slice(2)}` : '';
+    if (text !== '') parts.push(`<text class="year" x="${round(x + span / 2)}" y="${baseline + 34}" text-anchor="middle">${escapeHtml(text)}</text>`);
+  });
+  parts.push(`<line class="axis" x1="${left}" y1="${baseline}" x2="${width - right}" y2="${baseline}"/>`);
+
+  const title = timeline.length > 0 ? `Hits per month, ${timeline[0]!.month} to ${timeline[timeline.length - 1]!.month}` : 'Hits per month';
+  return [
+    `<svg class="timeline" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${width} ${height}" role="img" aria-label="${escapeHtml(title)}">`,
+    ...parts,
+    '</svg>',
+  ].join('\n');
+}
+
+const cell = (text: string | undefined, className?: string): string =>
+  `<td${className ? ` class="${className}"` : ''}>${text === undefined || text === '' ? '' : escapeHtml(text)}</td>`;
+
+const list = (values: readonly string[]): string => values.join(', ');
+
+function renderSamples(ioc: ReportIoc): string {
+  const rows = ioc.samples.map((s) =>
+    [
+      '<tr>',
+      cell(formatTime(s.timestamp), 'nowrap'),
+      cell(s.host),
+      cell(s.user),
+      cell(s.sourceIp, 'mono'),
+      cell(s.destinationIp, 'mono'),
+      `<td><code>${escapeHtml(s.matchedField)}</code> = <code>${escapeHtml(s.atomic)}</code></td>`,
+      cell(s.action),
+      cell(s.url, 'mono'),
+      `<td class="mono">${escapeHtml(s.eventIndex)}<br>${escapeHtml(s.eventId)}</td>`,
+      '</tr>',
+    ].join(''),
+  );
+  const more = ioc.hits > ioc.samples.length ? ` (first ${ioc.samples.length} of ${ioc.hits})` : '';
+  return [
+    `<h3><code>${escapeHtml(ioc.value)}</code> <span class="period">${escapeHtml(ioc.type)}${escapeHtml(more)}</span></h3>`,
+    '<table class="samples"><thead><tr><th>Time</th><th>Host</th><th>User</th><th>Source</th><th>Destination</th><th>Matched</th><th>Action</th><th>URL</th><th>Event</th></tr></thead>',
+    `<tbody>${rows.join('\n')}</tbody></table>`,
+  ].join('\n');
+}
+
+/**
+ * The report as one self-contained HTML5 page a CERT can receive by mail or print: inline
+ * CSS and SVG only, no script, no font or image to fetch (a Content-Security-Policy of
+ * `default-src 'none'` enforces it), so it opens offline and leaks nothing when opened.
+ * Every value from the cluster is HTML-escaped: IOC values, host names and URLs come from
+ * attacker-influenced logs. The timeline chart has exactly one `<rect class="bar">` per
+ * month, zero-height for empty months, each with a `YYYY-MM: N` tooltip.
+ */
+export function renderReportHtml(data: ReportData): string {
+  const { scope, totals } = data;
+  const period = `${formatDate(scope.since)} to ${formatDate(scope.until)}`;
+  const title = `IOC retro-hunt report: ${feedLabel(scope.feeds)}, ${period}`;
+  const scopeRows: [string, string][] = [
+    ['Feeds', feedLabel(scope.feeds)],
+    ['Period', `${formatTime(scope.since)} to ${formatTime(scope.until)}`],
+    ['Indices', scope.indices.length === 0 ? 'none' : list(scope.indices)],
+    ...(scope.runId === undefined ? [] : ([['Hunt run', scope.runId]] as [string, string][])),
+    ['Generated', formatTime(scope.generatedAt)],
+  ];
+  const totalBoxes: [number, string][] = [
+    [totals.findings, 'findings'],
+    [totals.iocsHit, 'IOCs hit'],
+    [totals.hosts, 'hosts'],
+    [totals.users, 'users'],
+  ];
+  const iocRows = data.iocs.map((ioc) =>
+    [
+      '<tr>',
+      `<td><code>${escapeHtml(ioc.value)}</code></td>`,
+      cell(ioc.type, 'nowrap'),
+      cell(list(ioc.feeds)),
+      `<td class="num">${ioc.hits}</td>`,
+      cell(formatTime(ioc.firstSeen), 'nowrap'),
+      cell(formatTime(ioc.lastSeen), 'nowrap'),
+      cell(list(ioc.hosts)),
+      cell(list(ioc.users)),
+      '</tr>',
+    ].join(''),
+  );
+  const noFindings = '<p class="empty">No findings in this scope.</p>';
+
+  return [
+    '<!DOCTYPE html>',
+    '<html lang="en">',
+    '<head>',
+    '<meta charset="utf-8">',
+    `<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">`,
+    '<meta name="viewport" content="width=device-width, initial-scale=1">',
+    '<meta name="generator" content="iochunt">',
+    `<title>${escapeHtml(title)}</title>`,
+    `<style>${STYLE}</style>`,
+    '</head>',
+    '<body>',
+    '<header>',
+    `<h1>IOC retro-hunt report: ${escapeHtml(feedLabel(scope.feeds))}</h1>`,
+    `<p class="period">${escapeHtml(period)}</p>`,
+    '</header>',
+    '<section><h2>Scope</h2>',
+    `<table class="scope"><tbody>${scopeRows.map(([k, v]) => `<tr><th>${escapeHtml(k)}</th>${cell(v)}</tr>`).join('')}</tbody></table>`,
+    '</section>',
+    '<section><h2>Summary</h2><div class="totals">',
+    ...totalBoxes.map(([n, label]) => `<div class="total"><span class="n">${n}</span><span class="label">${escapeHtml(label)}</span></div>`),
+    '</div></section>',
+    '<section><h2>Hits per month</h2>',
+    renderTimeline(data.timeline),
+    '</section>',
+    '<section><h2>Indicators</h2>',
+    data.iocs.length === 0
+      ? noFindings
+      : [
+          '<table class="iocs"><thead><tr><th>IOC</th><th>Type</th><th>Feeds</th><th class="num">Hits</th><th>First seen</th><th>Last seen</th><th>Hosts</th><th>Users</th></tr></thead>',
+          `<tbody>${iocRows.join('\n')}</tbody></table>`,
+        ].join('\n'),
+    '</section>',
+    `<section><h2>Sample events</h2>`,
+    data.iocs.length === 0 ? noFindings : data.iocs.map(renderSamples).join('\n'),
+    '</section>',
+    `<footer>Generated by iochunt on ${escapeHtml(formatTime(scope.generatedAt))}. One finding is one (event, indicator) pair; times are event times (UTC).</footer>`,
+    '</body>',
+    '</html>',
+    '',
+  ].join('\n');
+}
+
+/** One RFC 4180 field: quoted when it holds a quote, comma, CR or LF; quotes doubled. */
+function csvField(value: string | number): string {
+  const text = String(value);
+  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}
+
+/** Separator of list values (feeds, hosts, users) inside one CSV field. */
+const CSV_LIST_SEPARATOR = '; ';
+
+/**
+ * One CSV row per IOC (`value,type,feeds,hits,first_seen,last_seen,hosts,users`), RFC 4180:
+ * CRLF line ends, fields quoted when needed. Lists are joined with `"; "`.
+ *
+ * Pitfall: values are written verbatim, so a value starting with `=`, `+`, `-` or `@` may be
+ * read as a formula by a spreadsheet; open the file as text/CSV import, not by double-click.
+ */
+export function renderReportCsv(data: ReportData): string {
+  const header = ['value', 'type', 'feeds', 'hits', 'first_seen', 'last_seen', 'hosts', 'users'];
+  const rows = data.iocs.map((ioc) => [
+    ioc.value,
+    ioc.type,
+    ioc.feeds.join(CSV_LIST_SEPARATOR),
+    ioc.hits,
+    ioc.firstSeen,
+    ioc.lastSeen,
+    ioc.hosts.join(CSV_LIST_SEPARATOR),
+    ioc.users.join(CSV_LIST_SEPARATOR),
+  ]);
+  return [header, ...rows].map((row) => `${row.map(csvField).join(',')}\r\n`).join('');
+}
+
+/** The report data as indented JSON, ending with a newline. */
+export function renderReportJson(data: ReportData): string {
+  return `${JSON.stringify(data, null, 2)}\n`;
+}
