@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -172,6 +172,24 @@ describe.each(['opensearch', 'elasticsearch'] as const)('retro-hunt on %s', (fla
     const ids = await alertIds();
     expect(ids).toContain(buildAlertId(`${prefix}-logs-2022`, old.id, buildIocId('ipv4-addr', oldIp)));
     expect(ids).toContain(buildAlertId(`${prefix}-logs-2026`, 'ev-99-0', buildIocId('ipv4-addr', ANSSI_IPS[5]!)));
+  });
+
+  it('report --feed writes the findings of that feed as JSON, CSV and HTML', async () => {
+    const out = join(dir, `report-${flavor}`);
+    const json = await runIochunt(['report', '--url', fx.endpoint.url, ...auth(), '--prefix', prefix, '--feed', 'CERTFR-2021-IOC-003', '--format', 'json', '--out', `${out}.json`]);
+    expect(json.code, json.stderr).toBe(0);
+    const report = JSON.parse(readFileSync(`${out}.json`, 'utf8')) as { totals: { findings: number; iocsHit: number }; timeline: { month: string; hits: number }[]; iocs: { value: string; hits: number }[] };
+    // Three ANSSI IPs planted since 2021, plus the one the incremental test planted today.
+    expect(report.totals).toMatchObject({ findings: 4, iocsHit: 4 });
+    expect(report.iocs.map((i) => i.value).sort()).toEqual([ANSSI_IPS[0], ANSSI_IPS[1], ANSSI_IPS[2], ANSSI_IPS[5]].sort());
+    expect(report.timeline[0]?.month).toBe('2021-01');
+    expect(report.timeline.reduce((n, m) => n + m.hits, 0)).toBe(4);
+    const csv = await runIochunt(['report', '--url', fx.endpoint.url, ...auth(), '--prefix', prefix, '--format', 'csv', '--out', `${out}.csv`]);
+    expect(csv.code).toBe(0);
+    expect(readFileSync(`${out}.csv`, 'utf8').trim().split(/\r?\n/)).toHaveLength(1 + 10);
+    const html = await runIochunt(['report', '--url', fx.endpoint.url, ...auth(), '--prefix', prefix, '--feed', 'extra', '--format', 'html', '--out', `${out}.html`]);
+    expect(html.code).toBe(0);
+    expect(readFileSync(`${out}.html`, 'utf8')).toContain('evil-update.com');
   });
 
   it('status --json lists the runs newest first with their progress', async () => {
