@@ -1,6 +1,11 @@
 #!/usr/bin/env node
 import { runCli } from './run-cli.js';
 
+// `iochunt hunt --json | head`: a closed pipe ends the output, not with a stack trace.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EPIPE') process.exit(0);
+});
+
 const result = await runCli(process.argv.slice(2), { out: (text) => process.stdout.write(`${text}\n`) });
 if (result.error) process.stderr.write(`iochunt: ${result.error.split('\n')[0]}\n`);
 process.exitCode = result.exitCode;
