@@ -11,7 +11,7 @@ import { detectFormat } from '../core/ioc/detect-format.js';
 import { normalizeTlp } from '../core/ioc/normalize-tlp.js';
 import { parseIocs } from '../core/ioc/parse-iocs.js';
 import type { IocFormat, IocType, ParseResult, ParsedIoc, RejectedEntry, SkippedCount } from '../core/ioc/types.js';
-import { emptyCounts, shiftLines, SyncPlanner, type ChangeCounts, type FeedState, type ParsedSource } from '../core/plan-sync.js';
+import { emptyCounts, idKey, shiftLines, SyncPlanner, type ChangeCounts, type FeedState, type ParsedSource } from '../core/plan-sync.js';
 import { buildResourceNames } from '../core/resource-names.js';
 import { BulkWriter, type DroppedDocument } from './bulk-writer.js';
 import type { Engine } from './engine.js';
@@ -371,7 +371,7 @@ async function deactivateAbsent(context: WriteContext, feed: FeedState, stamp: {
   await engine.refresh(index);
   const query = { bool: { filter: [{ term: { 'iochunt.active_feeds': feed.name } }] } };
   for await (const page of engine.scanDocuments({ index, query, source: false })) {
-    const absent = page.map((hit) => hit.id).filter((id) => !feed.ids.has(id));
+    const absent = page.map((hit) => hit.id).filter((id) => !feed.ids.has(idKey(id)));
     if (absent.length === 0) continue;
     const stored = await engine.fetchDocuments(index, absent);
     for (const [id, doc] of stored) {
