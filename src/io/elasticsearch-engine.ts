@@ -1,6 +1,6 @@
 import { Client, type estypes } from '@elastic/elasticsearch';
 import { commonProcessors } from '../core/common-processors.js';
-import { errorTypeOfTranslated, isNotFound } from './cluster-errors.js';
+import { isNotFound } from './cluster-errors.js';
 import { RestEngineBase } from './rest-engine-base.js';
 import type { ClusterCall } from './cluster-call.js';
 import { BULK_FILTER, flattenBulkItems } from './bulk-items.js';
@@ -113,21 +113,6 @@ export class ElasticsearchEngine extends RestEngineBase implements Engine {
       if (isNotFound(error)) return undefined;
       throw error;
     }
-  }
-
-  async ensureIndex(name: string, body: Record<string, unknown>): Promise<boolean> {
-    if (await this.call(`checking index ${name}`, () => this.client.indices.exists({ index: name }))) return false;
-    try {
-      await this.createIndex(name, body);
-      return true;
-    } catch (error) {
-      if (errorTypeOfTranslated(error) === 'resource_already_exists_exception') return false; // created meanwhile
-      throw error;
-    }
-  }
-
-  async refresh(index: string): Promise<void> {
-    await this.call(`refreshing ${index}`, () => this.client.indices.refresh({ index, ignore_unavailable: true }));
   }
 
   async fetchDocuments(index: string, ids: readonly string[], source?: string[]): Promise<Map<string, StoredDocument>> {

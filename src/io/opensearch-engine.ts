@@ -1,7 +1,7 @@
 import type { Client } from '@opensearch-project/opensearch';
 import { commonProcessors } from '../core/common-processors.js';
 import type { ClusterCall } from './cluster-call.js';
-import { errorTypeOfTranslated, isNotFound } from './cluster-errors.js';
+import { isNotFound } from './cluster-errors.js';
 import { RestEngineBase } from './rest-engine-base.js';
 import { BULK_FILTER, flattenBulkItems } from './bulk-items.js';
 import type {
@@ -107,22 +107,6 @@ export class OpenSearchEngine extends RestEngineBase implements Engine {
       if (isNotFound(error)) return undefined;
       throw error;
     }
-  }
-
-  async ensureIndex(name: string, body: Record<string, unknown>): Promise<boolean> {
-    const { body: exists } = await this.call(`checking index ${name}`, () => this.client.indices.exists({ index: name }));
-    if (exists) return false;
-    try {
-      await this.createIndex(name, body);
-      return true;
-    } catch (error) {
-      if (errorTypeOfTranslated(error) === 'resource_already_exists_exception') return false; // created meanwhile
-      throw error;
-    }
-  }
-
-  async refresh(index: string): Promise<void> {
-    await this.call(`refreshing ${index}`, () => this.client.indices.refresh({ index, ignore_unavailable: true }));
   }
 
   async fetchDocuments(index: string, ids: readonly string[], source?: string[]): Promise<Map<string, StoredDocument>> {

@@ -1,6 +1,6 @@
 import type { ClusterCall } from './cluster-call.js';
-import { isNotFound } from './cluster-errors.js';
-import type { IndexFieldTypes, ResolvedIndex } from './engine.js';
+import { errorTypeOfTranslated, isNotFound } from './cluster-errors.js';
+import type { IndexFieldTypes, IndexSummary, ResolvedIndex } from './engine.js';
 import { parseFieldCaps, parseResolved, type FieldCapsBody, type ResolveBody } from './index-metadata.js';
 
 /**
@@ -10,7 +10,25 @@ import { parseFieldCaps, parseResolved, type FieldCapsBody, type ResolveBody } f
  */
 export abstract class RestEngineBase {
   protected abstract readonly call: ClusterCall;
+  abstract createIndex(name: string, body?: Record<string, unknown>): Promise<void>;
+  abstract fetchIndexSummaries(names: readonly string[]): Promise<IndexSummary[]>;
   protected abstract request(method: string, path: string, body?: unknown, querystring?: Record<string, string>): Promise<unknown>;
+
+  async ensureIndex(name: string, body: Record<string, unknown>): Promise<boolean> {
+    const [summary] = await this.fetchIndexSummaries([name]);
+    if (summary?.exists) return false;
+    try {
+      await this.createIndex(name, body);
+      return true;
+    } catch (error) {
+      if (errorTypeOfTranslated(error) === 'resource_already_exists_exception') return false; // created meanwhile
+      throw error;
+    }
+  }
+
+  async refresh(index: string): Promise<void> {
+    await this.call(`refreshing ${index}`, () => this.request('POST', `/${index.split(',').map(encodeURIComponent).join(',')}/_refresh`, undefined, { ignore_unavailable: 'true' }));
+  }
 
   async search(index: string, body: Record<string, unknown>): Promise<Record<string, unknown>> {
     return (await this.call(`searching ${index}`, () =>
