@@ -4,6 +4,7 @@ import { FindingsError } from '../errors.js';
 import type { MatchKind } from '../core/hunt/match-fields.js';
 import { connect } from '../io/connect.js';
 import { DEFAULT_HUNT_INDICES, runHunt, type HuntOptions } from '../io/run-hunt.js';
+import { splitList } from './cli-helpers.js';
 import type { CliContext } from './cli-context.js';
 import { connectionOptionsFrom, loadConfigFile, type GlobalArgs } from './global-options.js';
 import { renderHunt } from './render-hunt.js';
@@ -20,8 +21,6 @@ interface HuntArgs extends GlobalArgs {
   failOnFindings: boolean;
   slice: 'month' | 'year' | 'none';
 }
-
-const splitList = (values: string[]): string[] => values.flatMap((v) => v.split(',')).map((v) => v.trim()).filter(Boolean);
 
 export function huntCommand(context: CliContext): CommandModule<GlobalArgs, HuntArgs> {
   return {

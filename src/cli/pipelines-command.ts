@@ -3,25 +3,15 @@ import type { Argv, CommandModule } from 'yargs';
 import { InputError } from '../errors.js';
 import { buildResourceNames } from '../core/resource-names.js';
 import { attachTagPipeline, fetchAttachments, removeTagPipeline } from '../io/attach-tag-pipeline.js';
-import { connect } from '../io/connect.js';
-import type { Engine } from '../io/engine.js';
 import { fetchTagPipelineRecord, installTagPipeline, type InstallTagOptions, type TagPipelineRecord } from '../io/install-tag-pipeline.js';
 import type { CliContext } from './cli-context.js';
-import { connectionOptionsFrom, type GlobalArgs } from './global-options.js';
+import { withEngine } from './cli-helpers.js';
+import type { GlobalArgs } from './global-options.js';
 
 interface PipelinesArgs extends GlobalArgs {
   attach?: string[];
   strategy: NonNullable<InstallTagOptions['strategy']>;
   file?: string;
-}
-
-async function withEngine<T>(args: GlobalArgs, fn: (engine: Engine) => Promise<T>): Promise<T> {
-  const engine = await connect(connectionOptionsFrom(args));
-  try {
-    return await fn(engine);
-  } finally {
-    await engine.close();
-  }
 }
 
 /** Events for `pipelines simulate`: a JSON array, one object, or NDJSON (one event per line). */

@@ -2,6 +2,7 @@ import type { CommandModule } from 'yargs';
 import { connect } from '../io/connect.js';
 import { DEFAULT_HUNT_INDICES } from '../io/run-hunt.js';
 import { parseDuration, runSchedule, type TickRecord } from '../io/run-schedule.js';
+import { splitList } from './cli-helpers.js';
 import type { CliContext } from './cli-context.js';
 import { connectionOptionsFrom, type GlobalArgs } from './global-options.js';
 
@@ -16,8 +17,6 @@ interface ScheduleArgs extends GlobalArgs {
   logFormat: 'text' | 'json';
   ticks?: number;
 }
-
-const splitList = (values: string[]): string[] => values.flatMap((v) => v.split(',')).map((v) => v.trim()).filter(Boolean);
 
 function renderTick(record: TickRecord): string {
   const head = `tick ${record.tick} at ${record.at}: ${record.action}`;

@@ -1,7 +1,7 @@
 import type { CommandModule } from 'yargs';
-import { connect } from '../io/connect.js';
 import { fetchStatus } from '../io/fetch-status.js';
-import { connectionOptionsFrom, type GlobalArgs } from './global-options.js';
+import { withEngine } from './cli-helpers.js';
+import type { GlobalArgs } from './global-options.js';
 import { renderStatus } from './render-status.js';
 import type { CliContext } from './cli-context.js';
 
@@ -10,13 +10,8 @@ export function statusCommand(context: CliContext): CommandModule<GlobalArgs, Gl
     command: 'status',
     describe: 'Show engine, cluster health, and iochunt indices and pipelines',
     handler: async (args) => {
-      const engine = await connect(connectionOptionsFrom(args));
-      try {
-        const report = await fetchStatus(engine, args.prefix);
-        context.out(args.json ? JSON.stringify(report, null, 2) : renderStatus(report));
-      } finally {
-        await engine.close();
-      }
+      const report = await withEngine(args, (engine) => fetchStatus(engine, args.prefix));
+      context.out(args.json ? JSON.stringify(report, null, 2) : renderStatus(report));
     },
   };
 }

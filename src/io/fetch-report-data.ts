@@ -1,4 +1,5 @@
 import { UsageError } from '../errors.js';
+import { parseDateOption } from '../core/parse-date-option.js';
 import { buildAlertRow, buildReportData, type AlertRow, type ReportData, type ReportScope } from '../core/report/build-report.js';
 import { buildResourceNames, type ResourceNames } from '../core/resource-names.js';
 import type { Engine } from './engine.js';
@@ -45,12 +46,6 @@ interface RunParams {
   since?: string;
   until?: string;
   feeds?: string[];
-}
-
-function normalizeDate(value: string, flag: string): string {
-  const date = new Date(/^\d{4}-\d{2}-\d{2}$/.test(value) ? `${value}T00:00:00.000Z` : value);
-  if (Number.isNaN(date.getTime())) throw new UsageError(`${flag}: "${value}" is not a date (e.g. 2021-01-01)`);
-  return date.toISOString();
 }
 
 /** The earliest `hunt_from` of the IOCs (of one feed), i.e. where a hunt without `--since` starts. */
@@ -130,8 +125,8 @@ export async function fetchReportData(engine: Engine, options: FetchReportOption
     if (hasAlerts) query = await runScopeQuery(engine, options.runId, { index, feeds, since, until });
   } else {
     const feeds = options.feed === undefined ? [] : [options.feed];
-    const since = options.since === undefined ? undefined : normalizeDate(options.since, '--since');
-    const until = options.until === undefined ? undefined : normalizeDate(options.until, '--until');
+    const since = options.since === undefined ? undefined : parseDateOption(options.since, '--since');
+    const until = options.until === undefined ? undefined : parseDateOption(options.until, '--until');
     const filter: Record<string, unknown>[] = [
       ...(options.feed === undefined ? [] : [{ term: { 'threat.enrichments.feed.name': options.feed } }]),
       ...(since || until

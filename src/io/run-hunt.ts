@@ -18,6 +18,7 @@ import {
   type SkippedIndex,
 } from '../core/hunt/plan-hunt.js';
 import { splitBatch } from '../core/hunt/split-batch.js';
+import { parseDateOption } from '../core/parse-date-option.js';
 import { buildResourceNames, type ResourceNames } from '../core/resource-names.js';
 import { ensureAlertsIndex } from './alerts-index.js';
 import { BulkWriter, type DroppedDocument } from './bulk-writer.js';
@@ -187,8 +188,8 @@ export async function runHunt(engine: Engine, options: HuntOptions = {}): Promis
     ? (previous.details?.params as RunParams)
     : {
         index: [...(options.index ?? DEFAULT_HUNT_INDICES)],
-        ...(options.since ? { since: normalizeDate(options.since, '--since') } : {}),
-        until: options.until ? normalizeDate(options.until, '--until') : now.toISOString(),
+        ...(options.since ? { since: parseDateOption(options.since, '--since') } : {}),
+        until: options.until ? parseDateOption(options.until, '--until') : now.toISOString(),
         feeds: [...(options.feeds ?? [])],
         mode: options.mode ?? 'full',
         slice: options.slice ?? 'month',
@@ -335,12 +336,6 @@ export async function runHunt(engine: Engine, options: HuntOptions = {}): Promis
     for (const rejected of matcher.rejected) warn(`IOC ${rejected.ioc.id} (${rejected.ioc.value}) left out: ${rejected.reason}`);
     return { name, plan, matcher };
   }
-}
-
-function normalizeDate(value: string, flag: string): string {
-  const date = new Date(/^\d{4}-\d{2}-\d{2}$/.test(value) ? `${value}T00:00:00.000Z` : value);
-  if (Number.isNaN(date.getTime())) throw new UsageError(`${flag}: "${value}" is not a date (e.g. 2021-01-01)`);
-  return date.toISOString();
 }
 
 interface UnitContext {

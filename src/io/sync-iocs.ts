@@ -7,6 +7,7 @@ import {
   type IocDocument,
 } from '../core/build-ioc-document.js';
 import { chunkLines } from '../core/chunk-lines.js';
+import { parseDateOption } from '../core/parse-date-option.js';
 import { detectFormat } from '../core/ioc/detect-format.js';
 import { normalizeTlp } from '../core/ioc/normalize-tlp.js';
 import { parseIocs } from '../core/ioc/parse-iocs.js';
@@ -89,10 +90,7 @@ const LINE_FORMATS: ReadonlySet<IocFormat> = new Set(['txt', 'csv', 'anssi-csv']
 
 /** `2021-01-01` or any ISO timestamp -> canonical ISO; a UsageError otherwise. */
 export function parseHuntFrom(value: string | undefined): string {
-  if (value === undefined) return DEFAULT_HUNT_FROM;
-  const date = new Date(/^\d{4}-\d{2}-\d{2}$/.test(value) ? `${value}T00:00:00.000Z` : value);
-  if (Number.isNaN(date.getTime())) throw new UsageError(`--hunt-from: "${value}" is not a date (e.g. 2021-01-01)`);
-  return date.toISOString();
+  return value === undefined ? DEFAULT_HUNT_FROM : parseDateOption(value, '--hunt-from');
 }
 
 /** Parses one source: whole for JSON formats, in line chunks for TXT/CSV. */

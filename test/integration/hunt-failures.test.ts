@@ -14,21 +14,13 @@ import { runHunt } from '../../src/io/run-hunt.js';
 import { syncIocs } from '../../src/io/sync-iocs.js';
 import { writeSampleEvents } from '../../src/io/write-sample-events.js';
 import { useEngine } from '../helpers/engine-fixture.js';
+import { waitFor } from '../helpers/wait-for.js';
 import { uniqueName } from '../helpers/engines.js';
 import { ANSSI, ANSSI_IPS, expectedAlertIds, syncCorpusFeeds, writeCorpus } from '../helpers/hunt-corpus.js';
 import { runIochunt, stderrLines } from '../helpers/run-cli.js';
 
 const MAIN = fileURLToPath(new URL('../../dist/src/cli/main.js', import.meta.url));
 
-async function waitFor<T>(probe: () => T | undefined | Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error('timed out waiting');
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
 
 /** Starts `iochunt hunt` and resolves with the child once it has printed its run id. */
 async function startHunt(args: string[]): Promise<{ child: ReturnType<typeof spawn>; runId: string; output: () => { stdout: string; stderr: string } }> {

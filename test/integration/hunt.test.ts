@@ -12,6 +12,7 @@ import { runHunt } from '../../src/io/run-hunt.js';
 import { syncIocs } from '../../src/io/sync-iocs.js';
 import { writeSampleEvents } from '../../src/io/write-sample-events.js';
 import { useEngine } from '../helpers/engine-fixture.js';
+import { waitFor } from '../helpers/wait-for.js';
 import { uniqueName } from '../helpers/engines.js';
 import { ANSSI, ANSSI_IPS, EXTRA_FEED, expectedAlertIds, writeCorpus } from '../helpers/hunt-corpus.js';
 import { runIochunt, stderrLines } from '../helpers/run-cli.js';
@@ -201,13 +202,3 @@ describe.each(['opensearch', 'elasticsearch'] as const)('retro-hunt on %s', (fla
     expect(runs.filter((r) => r.kind === 'sync').length).toBeGreaterThanOrEqual(3);
   });
 });
-
-async function waitFor<T>(probe: () => T | undefined | Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error('timed out waiting');
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}

@@ -6,6 +6,7 @@ import { buildResourceNames } from '../../src/core/resource-names.js';
 import { LOCK_ID } from '../../src/io/schedule-lock.js';
 import type { TickRecord } from '../../src/io/run-schedule.js';
 import { useEngine } from '../helpers/engine-fixture.js';
+import { waitFor } from '../helpers/wait-for.js';
 import { uniqueName } from '../helpers/engines.js';
 import { syncCorpusFeeds, writeCorpus } from '../helpers/hunt-corpus.js';
 
@@ -30,15 +31,6 @@ function startScheduler(args: string[]): Scheduler {
   return { child, ticks, exit };
 }
 
-async function waitFor<T>(probe: () => T | undefined | Promise<T | undefined>, timeoutMs = 90_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error('timed out waiting');
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
 
 describe('iochunt schedule', () => {
   const fx = useEngine('opensearch');
@@ -66,8 +58,8 @@ describe('iochunt schedule', () => {
 
   it('SIGTERM mid-hunt leaves a resumable checkpoint and no lock', async () => {
     const scheduler = startScheduler([...common(), '--every', '1h']);
-    const run = await waitFor(async () => (await huntRuns().catch(() => []))[0]);
-    await waitFor(async () => ((await fx.engine.countDocuments(names.state, { term: { run_id: run.run_id } })) >= 15 ? true : undefined));
+    const run = await waitFor(async () => (await huntRuns().catch(() => []))[0], 90_000, 50);
+    await waitFor(async () => ((await fx.engine.countDocuments(names.state, { term: { run_id: run.run_id } })) >= 15 ? true : undefined), 90_000, 50);
     scheduler.child.kill('SIGTERM');
     expect(await scheduler.exit).toBe(130);
     expect(scheduler.ticks().map((t) => t.action)).toEqual(['interrupted']);
@@ -103,7 +95,7 @@ describe('iochunt schedule', () => {
     const slow = `http://127.0.0.1:${(server.address() as { port: number }).port}/feed.txt`;
     try {
       const a = startScheduler([...common(), '--every', '1h', '--lock-ttl', '4s', '--sync', slow]);
-      const held = await waitFor(async () => (await fx.engine.fetchDocuments(names.state, [LOCK_ID])).get(LOCK_ID)?.source);
+      const held = await waitFor(async () => (await fx.engine.fetchDocuments(names.state, [LOCK_ID])).get(LOCK_ID)?.source, 90_000, 50);
       a.child.kill('SIGKILL');
       await a.exit;
       const b = startScheduler([...common(), '--every', '1s', '--ticks', '8', '--lock-ttl', '4s']);

@@ -1,0 +1,20 @@
+import { connect } from '../io/connect.js';
+import type { Engine } from '../io/engine.js';
+import { connectionOptionsFrom, type GlobalArgs } from './global-options.js';
+
+/** `--index a,b --index c` -> `['a', 'b', 'c']`. */
+export const splitList = (values: string[]): string[] =>
+  values
+    .flatMap((v) => v.split(','))
+    .map((v) => v.trim())
+    .filter(Boolean);
+
+/** Connects with the global options, runs `fn`, and always closes the client (or Node would not exit). */
+export async function withEngine<T>(args: GlobalArgs, fn: (engine: Engine) => Promise<T>): Promise<T> {
+  const engine = await connect(connectionOptionsFrom(args));
+  try {
+    return await fn(engine);
+  } finally {
+    await engine.close();
+  }
+}
