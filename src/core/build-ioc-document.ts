@@ -17,6 +17,7 @@ export interface FeedEntry {
   first_seen?: string;
   last_seen?: string;
   tags?: string[];
+  /** The value as this feed wrote it (defanged, upper-case hash...), when it differs from `iochunt.value`. */
   original?: string;
   added_at: string;
   updated_at: string;
@@ -32,7 +33,6 @@ export interface IocDocument {
     /** The document's own `_id`, so copies (enrich indices, script params) can name it. */
     id: string;
     value: string;
-    original: string;
     cidr?: string;
     ip_range?: string;
     active: boolean;
@@ -59,6 +59,9 @@ export interface FeedLoad {
   setVersion: number;
 }
 
+/** What identifies an IOC document: its `_id` and the canonical (type, value) it was built from. */
+export type IocIdentity = Pick<ParsedIoc, 'type' | 'value' | 'cidr' | 'hashAlgorithm'> & { id: string };
+
 export type IocChange = 'added' | 'updated' | 'reactivated' | 'unchanged' | 'deactivated';
 
 export interface IocDocumentChange {
@@ -79,7 +82,7 @@ export function confidenceLabel(score: number | undefined): string | undefined {
 }
 
 /** `threat.indicator.*` fields that hold the value itself, per type (SPEC "IOC model"). */
-function valueFields(ioc: Pick<ParsedIoc, 'type' | 'value' | 'cidr' | 'hashAlgorithm'>): Record<string, unknown> {
+function valueFields(ioc: IocIdentity): Record<string, unknown> {
   switch (ioc.type) {
     case 'ipv4-addr':
     case 'ipv6-addr':
@@ -114,9 +117,8 @@ function defined<T extends Record<string, unknown>>(record: T): T {
 }
 
 function feedEntryFrom(ioc: ParsedIoc, load: FeedLoad, previous: FeedEntry | undefined): FeedEntry {
-  const tlp = ioc.tlp ?? load.tlp;
-  const confidence = ioc.confidence ?? load.confidence;
-  const content = defined({
+  const added_at = previous?.added_at ?? load.now;
+  const entry = defined({
     name: load.name,
     active: true,
     hunt_from: load.huntFrom,
@@ -125,16 +127,17 @@ function feedEntryFrom(ioc: ParsedIoc, load: FeedLoad, previous: FeedEntry | und
     description: ioc.description,
     reference: ioc.reference,
     provider: ioc.provider,
-    tlp,
-    confidence,
+    tlp: ioc.tlp ?? load.tlp,
+    confidence: ioc.confidence ?? load.confidence,
     first_seen: ioc.firstSeen,
     last_seen: ioc.lastSeen,
     tags: ioc.tags && ioc.tags.length > 0 ? [...ioc.tags].sort() : undefined,
-    original: ioc.original,
+    original: ioc.original === ioc.value ? undefined : ioc.original,
+    added_at,
+    updated_at: previous?.updated_at ?? load.now,
   });
-  const added_at = previous?.added_at ?? load.now;
-  const same = previous !== undefined && sameEntry(previous, { ...content, added_at, updated_at: previous.updated_at });
-  return { ...content, added_at, updated_at: same ? previous.updated_at : load.now } as FeedEntry;
+  if (previous !== undefined && !sameEntry(previous, entry)) entry.updated_at = load.now;
+  return entry as FeedEntry;
 }
 
 /**
@@ -145,12 +148,43 @@ function sameEntry(a: unknown, b: unknown): boolean {
   return JSON.stringify(a) === JSON.stringify(b);
 }
 
-function minIso(values: (string | undefined)[]): string | undefined {
-  return values.filter((v): v is string => v !== undefined).sort()[0];
+/** Aggregates of the feeds a document is derived from (one pass, no intermediate arrays). */
+interface FeedSummary {
+  tlp?: string;
+  confidence?: number;
+  huntFrom?: string;
+  /** Latest `valid_until`, or undefined as soon as one feed has none (it never expires). */
+  validUntil?: string;
+  firstSeen?: string;
+  lastSeen?: string;
 }
 
-function maxIso(values: (string | undefined)[]): string | undefined {
-  return values.filter((v): v is string => v !== undefined).sort().at(-1);
+function summarize(feeds: readonly FeedEntry[]): FeedSummary {
+  const summary: FeedSummary = {};
+  let tlpRank = -1;
+  let expires = feeds.length > 0;
+  for (const feed of feeds) {
+    if (feed.tlp !== undefined && TLP_ORDER.indexOf(feed.tlp) >= tlpRank) {
+      tlpRank = TLP_ORDER.indexOf(feed.tlp);
+      summary.tlp = feed.tlp;
+    }
+    if (feed.confidence !== undefined && (summary.confidence === undefined || feed.confidence > summary.confidence)) summary.confidence = feed.confidence;
+    if (summary.huntFrom === undefined || feed.hunt_from < summary.huntFrom) summary.huntFrom = feed.hunt_from;
+    if (feed.valid_until === undefined) expires = false;
+    else if (summary.validUntil === undefined || feed.valid_until > summary.validUntil) summary.validUntil = feed.valid_until;
+    if (feed.first_seen !== undefined && (summary.firstSeen === undefined || feed.first_seen < summary.firstSeen)) summary.firstSeen = feed.first_seen;
+    if (feed.last_seen !== undefined && (summary.lastSeen === undefined || feed.last_seen > summary.lastSeen)) summary.lastSeen = feed.last_seen;
+  }
+  if (!expires) delete summary.validUntil;
+  return summary;
+}
+
+/** Every IP IOC as a range (an address is a /32 or /128): one enrich `range` policy then matches addresses and networks with IP semantics. */
+function ipRange(identity: IocIdentity): string | undefined {
+  if (identity.cidr) return identity.cidr;
+  if (identity.type === 'ipv4-addr') return `${identity.value}/32`;
+  if (identity.type === 'ipv6-addr') return `${identity.value}/128`;
+  return undefined;
 }
 
 /**
@@ -160,22 +194,20 @@ function maxIso(values: (string | undefined)[]): string | undefined {
  * any active feed has none), strictest TLP, highest confidence, earliest first seen, latest last
  * seen; description, reference and source id from the first feed that added it.
  */
-function deriveDocument(
-  identity: Pick<ParsedIoc, 'type' | 'value' | 'cidr' | 'hashAlgorithm'>,
-  feeds: FeedEntry[],
-  stamp: { added_at: string; updated_at: string; set_version: number },
-): IocDocument {
-  const active = feeds.filter((f) => f.active);
+function deriveDocument(identity: IocIdentity, feeds: FeedEntry[], stamp: { added_at: string; updated_at: string; set_version: number }): IocDocument {
+  const names: string[] = [];
+  const activeNames: string[] = [];
+  const active: FeedEntry[] = [];
+  for (const feed of feeds) {
+    names.push(feed.name);
+    if (feed.active) {
+      active.push(feed);
+      activeNames.push(feed.name);
+    }
+  }
   const basis = active.length > 0 ? active : feeds;
   const first = basis[0];
-  const tlp = basis
-    .map((f) => f.tlp)
-    .filter((t): t is string => t !== undefined)
-    .sort((a, b) => TLP_ORDER.indexOf(a) - TLP_ORDER.indexOf(b))
-    .at(-1);
-  const confidences = basis.map((f) => f.confidence).filter((c): c is number => c !== undefined);
-  const confidence = confidences.length > 0 ? Math.max(...confidences) : undefined;
-  const validUntil = basis.some((f) => f.valid_until === undefined) ? undefined : maxIso(basis.map((f) => f.valid_until));
+  const summary = summarize(basis);
   return {
     threat: {
       indicator: defined({
@@ -185,27 +217,24 @@ function deriveDocument(
         description: first?.description,
         reference: first?.reference,
         provider: first?.provider,
-        confidence: confidenceLabel(confidence),
-        marking: tlp ? { tlp } : undefined,
-        first_seen: minIso(basis.map((f) => f.first_seen)),
-        last_seen: maxIso(basis.map((f) => f.last_seen)),
+        confidence: confidenceLabel(summary.confidence),
+        marking: summary.tlp ? { tlp: summary.tlp } : undefined,
+        first_seen: summary.firstSeen,
+        last_seen: summary.lastSeen,
       }) as IocDocument['threat']['indicator'],
-      feed: { name: feeds.map((f) => f.name) },
+      feed: { name: names },
     },
     iochunt: defined({
-      id: buildIocId(identity.type, identity.value),
+      id: identity.id,
       value: identity.value,
-      original: first?.original ?? identity.value,
       cidr: identity.cidr,
-      // Every IP IOC as a range (an address is a /32 or /128): one enrich `range` policy then
-      // matches addresses and networks with IP semantics.
-      ip_range: identity.cidr ?? (identity.type === 'ipv4-addr' ? `${identity.value}/32` : identity.type === 'ipv6-addr' ? `${identity.value}/128` : undefined),
+      ip_range: ipRange(identity),
       active: active.length > 0,
-      active_feeds: active.map((f) => f.name),
-      hunt_from: minIso(basis.map((f) => f.hunt_from)),
-      valid_until: validUntil,
+      active_feeds: activeNames,
+      hunt_from: summary.huntFrom,
+      valid_until: summary.validUntil,
       source_id: first?.source_id,
-      confidence,
+      confidence: summary.confidence,
       added_at: stamp.added_at,
       updated_at: stamp.updated_at,
       set_version: stamp.set_version,
@@ -214,13 +243,7 @@ function deriveDocument(
   };
 }
 
-function finish(
-  identity: Pick<ParsedIoc, 'type' | 'value' | 'cidr' | 'hashAlgorithm'>,
-  feeds: FeedEntry[],
-  existing: IocDocument | undefined,
-  load: Pick<FeedLoad, 'now' | 'setVersion'>,
-  changedAs: IocChange,
-): IocDocumentChange {
+function finish(identity: IocIdentity, feeds: FeedEntry[], existing: IocDocument | undefined, load: Pick<FeedLoad, 'now' | 'setVersion'>, changedAs: IocChange): IocDocumentChange {
   if (!existing) {
     return { document: deriveDocument(identity, feeds, { added_at: load.now, updated_at: load.now, set_version: load.setVersion }), change: 'added' };
   }
@@ -230,27 +253,27 @@ function finish(
     set_version: existing.iochunt.set_version,
   });
   if (sameEntry(kept, existing)) return { document: existing, change: 'unchanged' };
-  const document = deriveDocument(identity, feeds, {
-    added_at: existing.iochunt.added_at,
-    updated_at: load.now,
-    set_version: load.setVersion,
-  });
-  return { document, change: changedAs };
+  kept.iochunt.updated_at = load.now;
+  kept.iochunt.set_version = load.setVersion;
+  return { document: kept, change: changedAs };
 }
 
 /**
  * The document for `ioc` after this feed's load, given what is stored (if anything). Pure:
  * returns `unchanged` with the stored document when the load adds nothing, so a reload
- * writes nothing and no document version moves.
+ * writes nothing and no document version moves. `id` is the document id when the caller has
+ * it already (it is derived from the IOC otherwise).
  */
-export function buildIocDocument(ioc: ParsedIoc, load: FeedLoad, existing?: IocDocument): IocDocumentChange {
+export function buildIocDocument(ioc: ParsedIoc, load: FeedLoad, existing?: IocDocument, id = buildIocId(ioc.type, ioc.value)): IocDocumentChange {
   const feeds = existing ? existing.iochunt.feeds.map((f) => ({ ...f })) : [];
-  const at = feeds.findIndex((f) => f.name === load.name);
+  let at = -1;
+  for (let i = 0; i < feeds.length; i++) if (feeds[i]!.name === load.name) at = i;
   const previous = at >= 0 ? feeds[at] : undefined;
   const entry = feedEntryFrom(ioc, load, previous);
   if (at >= 0) feeds[at] = entry;
   else feeds.push(entry);
-  return finish(ioc, feeds, existing, load, previous?.active === false ? 'reactivated' : 'updated');
+  const identity: IocIdentity = { id, type: ioc.type, value: ioc.value, ...(ioc.cidr ? { cidr: ioc.cidr } : {}), ...(ioc.hashAlgorithm ? { hashAlgorithm: ioc.hashAlgorithm } : {}) };
+  return finish(identity, feeds, existing, load, previous?.active === false ? 'reactivated' : 'updated');
 }
 
 /**
@@ -261,18 +284,20 @@ export function buildDeactivatedDocument(existing: IocDocument, feedName: string
   const feeds = existing.iochunt.feeds.map((f) =>
     f.name === feedName && f.active ? { ...f, active: false, updated_at: load.now } : { ...f },
   );
-  const identity = identityOf(existing);
-  return finish(identity, feeds, existing, load, 'deactivated');
+  return finish(identityOf(existing), feeds, existing, load, 'deactivated');
 }
 
-/** The (type, value, cidr, hash algorithm) a stored document was built from. */
-export function identityOf(document: IocDocument): Pick<ParsedIoc, 'type' | 'value' | 'cidr' | 'hashAlgorithm'> {
+/** The identity a stored document was built from. */
+export function identityOf(document: IocDocument): IocIdentity {
   const hash = (document.threat.indicator.file as { hash?: Record<string, string> } | undefined)?.hash;
   const algorithm = hash ? (Object.keys(hash)[0] as ParsedIoc['hashAlgorithm']) : undefined;
+  const { type } = document.threat.indicator;
+  const { value } = document.iochunt;
   return defined({
-    type: document.threat.indicator.type,
-    value: document.iochunt.value,
+    id: document.iochunt.id ?? buildIocId(type, value),
+    type,
+    value,
     cidr: document.iochunt.cidr,
     hashAlgorithm: algorithm,
-  }) as Pick<ParsedIoc, 'type' | 'value' | 'cidr' | 'hashAlgorithm'>;
+  }) as IocIdentity;
 }

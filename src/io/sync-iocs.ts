@@ -12,7 +12,7 @@ import { detectFormat } from '../core/ioc/detect-format.js';
 import { normalizeTlp } from '../core/ioc/normalize-tlp.js';
 import { parseIocs } from '../core/ioc/parse-iocs.js';
 import type { IocFormat, IocType, ParseResult, ParsedIoc, RejectedEntry, SkippedCount } from '../core/ioc/types.js';
-import { emptyCounts, idKey, shiftLines, SyncPlanner, type ChangeCounts, type FeedState, type ParsedSource } from '../core/plan-sync.js';
+import { emptyCounts, idKey, SyncPlanner, type ChangeCounts, type FeedState, type ParsedSource } from '../core/plan-sync.js';
 import { buildResourceNames } from '../core/resource-names.js';
 import { BulkWriter, type DroppedDocument } from './bulk-writer.js';
 import type { Engine } from './engine.js';
@@ -106,7 +106,18 @@ function* parseSource(prepared: PreparedSync, index: number, options: SyncOption
   }
   const header = format !== 'txt';
   for (const chunk of chunkLines(text.text, { header, quoted: header, maxLines: options.chunkLines ?? 20_000 })) {
-    yield { name: text.name, result: shiftLines(parseIocs(chunk.text, parseOptions), chunk.lineOffset), ...feedHint };
+    yield { name: text.name, result: parseChunk(chunk.text, { ...parseOptions, lineOffset: chunk.lineOffset }), ...feedHint };
+  }
+}
+
+/** Parses one chunk; a malformed-source error names the line of the whole source, not of the chunk. */
+function parseChunk(text: string, options: Parameters<typeof parseIocs>[1] & { lineOffset: number }): ParseResult {
+  try {
+    return parseIocs(text, options);
+  } catch (error) {
+    const { line } = error instanceof InputError ? error.location : {};
+    if (!(error instanceof InputError) || line === undefined || options.lineOffset === 0) throw error;
+    throw new InputError(error.reason, { ...error.location, line: line + options.lineOffset }, { cause: error.cause });
   }
 }
 
@@ -237,7 +248,7 @@ async function writeBatch(context: WriteContext, load: FeedLoad, batch: [string,
   const stored = context.emptyIndex ? new Map() : await engine.fetchDocuments(index, batch.map(([id]) => id));
   for (const [id, ioc] of batch) {
     const existing = stored.get(id);
-    const { document, change } = buildIocDocument(ioc, load, existing?.source as IocDocument | undefined);
+    const { document, change } = buildIocDocument(ioc, load, existing?.source as IocDocument | undefined, id);
     counts.add(load.name, ioc.type, change);
     if (change === 'unchanged') continue;
     await writer.add(

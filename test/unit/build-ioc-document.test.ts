@@ -45,7 +45,6 @@ describe('buildIocDocument', () => {
       iochunt: {
         id: buildIocId('ipv4-addr', '45.83.1.2'),
         value: '45.83.1.2',
-        original: '45.83.1[.]2',
         ip_range: '45.83.1.2/32',
         active: true,
         active_feeds: ['CERTFR-2021-IOC-003'],

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { buildIocId } from '../../src/core/ioc/ioc-id.js';
 import type { ParseResult } from '../../src/core/ioc/types.js';
-import { feedNameFromSource, shiftLines, SyncPlanner } from '../../src/core/plan-sync.js';
+import { feedNameFromSource, idKey, SyncPlanner } from '../../src/core/plan-sync.js';
 
 const result = (feedName: string | undefined, values: string[]): ParseResult => ({
   format: 'txt',
@@ -46,11 +46,12 @@ describe('SyncPlanner', () => {
     ]);
   });
 
-  it('shifts chunk line numbers to source line numbers without touching the input', () => {
-    const input = result(undefined, ['a.example']);
-    const shifted = shiftLines(input, 40);
-    expect(shifted.iocs[0]!.location.line).toBe(41);
-    expect(shifted.rejected[0]!.location.line).toBe(139);
-    expect(input.iocs[0]!.location.line).toBe(1);
+  it('keys ids by their first 64 bits, surrogate code units included', () => {
+    const ids = ['d800', 'dfff', 'ffff', '0000'].map((head) => `${head}${'0'.repeat(12)}${'a'.repeat(48)}`);
+    const keys = ids.map(idKey);
+    expect(keys.map((k) => k.length)).toEqual([4, 4, 4, 4]);
+    expect(new Set(keys).size).toBe(4);
+    expect(idKey(`${'d800'}${'0'.repeat(12)}${'b'.repeat(48)}`)).toBe(keys[0]); // only the first 16 hex digits count
+    expect(idKey(`0000000000000001${'a'.repeat(48)}`)).not.toBe(keys[3]);
   });
 });

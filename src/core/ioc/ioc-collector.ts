@@ -3,6 +3,7 @@ import type {
   DuplicateEntry,
   IocFormat,
   IocProvenance,
+  NormalizedIoc,
   NormalizeOptions,
   ParsedIoc,
   ParseResult,
@@ -42,21 +43,25 @@ export interface IocCollector {
  * one is. Keeping the first rather than merging fields keeps every field of an IOC traceable
  * to one entry of the source (merged tags could say `tlp:green` next to a WHITE level).
  */
-export function createIocCollector(format: IocFormat, options: NormalizeOptions): IocCollector {
+export function createIocCollector(format: IocFormat, options: NormalizeOptions & { lineOffset?: number }): IocCollector {
   const iocs: ParsedIoc[] = [];
   const byKey = new Map<string, ParsedIoc>();
   const rejected: RejectedEntry[] = [];
   const skipped = new Map<string, number>();
   const duplicates: DuplicateEntry[] = [];
+  const offset = options.lineOffset ?? 0;
+  /** A copy of a location, with the line moved from the chunk's numbering to the source's. */
+  const place = (location: SourceLocation): SourceLocation =>
+    offset === 0 || location.line === undefined ? { ...location } : { ...location, line: location.line + offset };
 
   return {
     add({ value, hint, provenance, location }) {
       const result = normalizeIndicator(value, hint, options);
       if (!result.ok) {
-        rejected.push({ location: { ...location }, value: value.trim(), reason: result.reason });
+        rejected.push({ location: place(location), value: value.trim(), reason: result.reason });
         return;
       }
-      const ioc = withoutUndefined({ ...result.ioc, ...copyProvenance(provenance), location: { ...location } });
+      const ioc = parsedIoc(result.ioc, provenance, place(location));
       const key = `${ioc.type}|${ioc.value}`;
       const kept = byKey.get(key);
       if (!kept) {
@@ -64,10 +69,10 @@ export function createIocCollector(format: IocFormat, options: NormalizeOptions)
         iocs.push(ioc);
         return;
       }
-      duplicates.push({ type: ioc.type, value: ioc.value, location: { ...location }, keptAt: { ...kept.location } });
+      duplicates.push({ type: ioc.type, value: ioc.value, location: place(location), keptAt: { ...kept.location } });
     },
     reject(location, value, reason) {
-      rejected.push({ location: { ...location }, value, reason });
+      rejected.push({ location: place(location), value, reason });
     },
     skip(reason) {
       skipped.set(reason, (skipped.get(reason) ?? 0) + 1);
@@ -79,9 +84,25 @@ export function createIocCollector(format: IocFormat, options: NormalizeOptions)
   };
 }
 
-function copyProvenance(provenance: IocProvenance): IocProvenance {
-  const tags = provenance.tags && provenance.tags.length > 0 ? [...new Set(provenance.tags)] : undefined;
-  return { ...provenance, tags };
+/**
+ * The accepted IOC: canonical fields, then the defined provenance fields (tags deduplicated),
+ * then the location. One object per IOC, written key by key: this runs once per entry of
+ * million-line feeds.
+ */
+function parsedIoc(ioc: NormalizedIoc, provenance: IocProvenance, location: SourceLocation): ParsedIoc {
+  const out: Record<string, unknown> = {};
+  for (const key in ioc) {
+    const field = ioc[key as keyof NormalizedIoc];
+    if (field !== undefined) out[key] = field;
+  }
+  for (const key in provenance) {
+    const field = provenance[key as keyof IocProvenance];
+    if (field === undefined) continue;
+    if (key !== 'tags') out[key] = field;
+    else if ((field as string[]).length > 0) out[key] = [...new Set(field as string[])];
+  }
+  out.location = location;
+  return out as unknown as ParsedIoc;
 }
 
 /** Drops keys whose value is `undefined`, so results compare and serialise cleanly. */

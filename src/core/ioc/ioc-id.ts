@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { IocType } from './types.js';
 
 /**
@@ -8,5 +8,5 @@ import type { IocType } from './types.js';
  * `1.2.3[.]4` only get the same id after normalisation.
  */
 export function buildIocId(type: IocType, value: string): string {
-  return createHash('sha256').update(`${type}|${value}`).digest('hex');
+  return hash('sha256', `${type}|${value}`, 'hex');
 }

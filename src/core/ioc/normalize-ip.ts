@@ -100,9 +100,10 @@ function canonicalNetwork(address: Address, prefix: number | undefined, options:
   if (length < maxPrefix) {
     return { ok: false, reason: `network /${length} is larger than the largest accepted (/${maxPrefix})` };
   }
-  const first = maskAddress(address, length, false);
+  // A single address is its own first and last address: no masking (the common case, and hot in large loads).
+  const first = length === bits ? address : maskAddress(address, length, false);
   if (!options.allowPrivate) {
-    const nonPublic = nonPublicRange(first) ?? nonPublicRange(maskAddress(address, length, true));
+    const nonPublic = nonPublicRange(first) ?? (length === bits ? undefined : nonPublicRange(maskAddress(address, length, true)));
     if (nonPublic) return { ok: false, reason: `${nonPublic} ${length === bits ? 'address' : 'network'}, not public Internet space` };
   }
   if (length === bits) return { ok: true, ioc: { type, value: first.toString() } };

@@ -41,6 +41,8 @@ export function parseGenericCsv(text: string, options: ParseOptions = {}): Parse
   const { header, rows } = parseCsvRows(text, options.file);
   const columns = findColumns(header, options.file);
   const collector = createIocCollector('csv', options);
+  // Value and type only (the shape of most large lists): no provenance to read per row.
+  const bare = Object.keys(columns).every((name) => name === 'value' || name === 'type');
   for (const { line, cells } of rows) {
     const location = { file: options.file, line };
     const cell = (name: keyof Columns): string | undefined => {
@@ -48,12 +50,14 @@ export function parseGenericCsv(text: string, options: ParseOptions = {}): Parse
       return index === undefined ? undefined : cells[index]?.trim();
     };
     const value = cell('value') ?? '';
-    const provenance = readProvenance(cell);
+    const provenance: FieldResult<IocProvenance> = bare ? NO_PROVENANCE : readProvenance(cell);
     if (!provenance.ok) collector.reject(location, value.trim(), provenance.reason);
     else collector.add({ value, hint: cell('type'), provenance: provenance.value ?? {}, location });
   }
   return collector.finish(undefined);
 }
+
+const NO_PROVENANCE: FieldResult<IocProvenance> = Object.freeze({ ok: true, value: Object.freeze({}) });
 
 function findColumns(header: readonly string[], file: string | undefined): Columns {
   const names = header.map((name) => name.toLowerCase().replace(/[\s-]+/g, '_'));

@@ -129,6 +129,8 @@ export interface NormalizeOptions {
 export interface ParseOptions extends NormalizeOptions {
   /** Source name used in locations (file path, URL, `-`). */
   file?: string;
+  /** Added to every line number: the text is a chunk of a larger source (see `chunkLines`). */
+  lineOffset?: number;
 }
 
 /** Result of normalising one value. */
