@@ -2,10 +2,9 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { buildIocDocument, feedEntriesOf, type IocDocument } from '../../src/core/build-ioc-document.js';
+import { feedEntriesOf, type IocDocument } from '../../src/core/build-ioc-document.js';
 import { buildIocId } from '../../src/core/ioc/ioc-id.js';
 import { buildResourceNames } from '../../src/core/resource-names.js';
-import { loadResource } from '../../src/io/load-resource.js';
 import { syncIocs } from '../../src/io/sync-iocs.js';
 import { useEngine } from '../helpers/engine-fixture.js';
 import { uniqueName } from '../helpers/engines.js';
@@ -108,28 +107,6 @@ describe.each(['opensearch', 'elasticsearch'] as const)('iochunt sync on %s', (f
     for await (const page of fx.engine.scanDocuments({ index: names.state, query: { term: { kind: 'sync-run' } } })) runs.push(...page.map((h) => h.source));
     expect(runs.map((r) => r.status).sort()).toEqual(['completed', 'failed']);
     expect(runs.find((r) => r.status === 'failed')).toMatchObject({ feed: ['x'], error: expect.stringContaining('could not be written') });
-  });
-
-  it('upgrades an index created with feed entries as a disabled object: the old array is read, rewritten once as text', async () => {
-    fresh();
-    const { iocs } = buildResourceNames(prefix);
-    const mapping = loadResource('mappings', 'iocs') as { mappings: { properties: { iochunt: { properties: Record<string, unknown> } } } };
-    mapping.mappings.properties.iochunt.properties.feeds = { type: 'object', enabled: false };
-    await fx.engine.createIndex(iocs, mapping);
-    const load = { name: 'old', huntFrom: '2021-01-01T00:00:00.000Z', now: '2026-01-01T00:00:00.000Z', setVersion: 1 };
-    const ioc = { type: 'ipv4-addr' as const, value: '198.51.100.90', original: '198.51.100[.]90', location: {} };
-    const current = buildIocDocument(ioc, load).document;
-    const id = buildIocId(ioc.type, ioc.value);
-    await fx.engine.indexDocument({ index: iocs, id, document: { ...current, iochunt: { ...current.iochunt, feeds: feedEntriesOf(current) } }, refresh: true });
-
-    const source = file(`legacy-${flavor}.txt`, '198.51.100[.]90\n');
-    const first = await syncIocs(fx.engine, { sources: [source], prefix, feed: 'old', allowPrivate: true });
-    expect(first.totals).toMatchObject({ updated: 1, unchanged: 0 });
-    const stored = (await fx.engine.fetchDocument(iocs, id)) as unknown as IocDocument;
-    expect(typeof stored.iochunt.feeds).toBe('string');
-    expect(feedEntriesOf(stored)).toEqual([expect.objectContaining({ name: 'old', original: '198.51.100[.]90', added_at: '2026-01-01T00:00:00.000Z' })]);
-    const second = await syncIocs(fx.engine, { sources: [source], prefix, feed: 'old', allowPrivate: true });
-    expect(second.totals).toMatchObject({ updated: 0, unchanged: 1 });
   });
 
   async function scanIds(index: string): Promise<string[]> {
