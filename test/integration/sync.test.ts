@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { feedEntriesOf, type IocDocument } from '../../src/core/build-ioc-document.js';
+import type { IocDocument } from '../../src/core/build-ioc-document.js';
 import { buildIocId } from '../../src/core/ioc/ioc-id.js';
 import { buildResourceNames } from '../../src/core/resource-names.js';
 import { syncIocs } from '../../src/io/sync-iocs.js';
@@ -65,7 +65,7 @@ describe.each(['opensearch', 'elasticsearch'] as const)('iochunt sync on %s', (f
     expect(shared.threat.feed.name).toEqual(['feed-a', 'feed-b']);
     expect(shared.iochunt.active_feeds).toEqual(['feed-a', 'feed-b']);
     expect(shared.iochunt.hunt_from).toBe('2020-06-01T00:00:00.000Z');
-    expect(feedEntriesOf(shared).map((f) => [f.name, f.original])).toEqual([
+    expect(shared.iochunt.feeds.map((f) => [f.name, f.original])).toEqual([
       ['feed-a', undefined],
       ['feed-b', '198[.]51.100.77'],
     ]);

@@ -1,5 +1,5 @@
 import { InternalError } from '../../errors.js';
-import { feedEntriesOf, type IocDocument } from '../build-ioc-document.js';
+import type { IocDocument } from '../build-ioc-document.js';
 import type { IocType } from '../ioc/types.js';
 
 /** One stored IOC, in the shape the hunt matches with. */
@@ -45,7 +45,7 @@ export function huntIocFromDocument(id: string, document: IocDocument): HuntIoc 
 }
 
 function earliestFeedHuntFrom(document: IocDocument): string | undefined {
-  return feedEntriesOf(document)
+  return document.iochunt.feeds
     .map((feed) => feed.hunt_from)
     .filter((value): value is string => typeof value === 'string')
     .sort()[0];
