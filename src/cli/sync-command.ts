@@ -65,8 +65,12 @@ export function syncCommand(context: CliContext): CommandModule<GlobalArgs, Sync
         return;
       }
       const engine = await connect(connectionOptionsFrom(args));
+      const controller = new AbortController();
+      const stop = (): void => controller.abort();
+      process.once('SIGINT', stop);
+      process.once('SIGTERM', stop);
       try {
-        const report = await applySync(engine, prepared, options);
+        const report = await applySync(engine, prepared, { ...options, signal: controller.signal });
         const tagging = args.refresh ? await refreshTagPipeline(engine, { prefix: args.prefix }) : undefined;
         context.out(
           args.json
@@ -74,6 +78,8 @@ export function syncCommand(context: CliContext): CommandModule<GlobalArgs, Sync
             : `${renderSync(report)}${tagging ? `\nlive tagging: ${tagging.pipeline} ${tagging.unchanged ? 'already up to date' : 'refreshed'} (IOC set version ${tagging.setVersion}, ${tagging.iocs} active IOC(s))` : ''}`,
         );
       } finally {
+        process.off('SIGINT', stop);
+        process.off('SIGTERM', stop);
         await engine.close();
       }
     },

@@ -154,6 +154,10 @@ export interface Engine {
   fetchIndexTemplate(name: string): Promise<Record<string, unknown> | undefined>;
   /** `index.final_pipeline` (and `index.default_pipeline`) of concrete indices. */
   fetchPipelineSettings(index: string): Promise<Map<string, { final?: string; default?: string }>>;
+  /** `index.refresh_interval` as set on the index (undefined: the engine's default). */
+  fetchRefreshInterval(index: string): Promise<string | undefined>;
+  /** Sets `index.refresh_interval`; `null` resets it to the engine's default. */
+  writeRefreshInterval(index: string, interval: string | null): Promise<void>;
   /** Sets (or with `null` removes) `index.final_pipeline` on indices. */
   writeFinalPipeline(index: string, pipeline: string | null): Promise<void>;
   /** Runs a stored pipeline on documents without indexing them (`_ingest/pipeline/<id>/_simulate`). */

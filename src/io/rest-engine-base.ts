@@ -60,6 +60,19 @@ export abstract class RestEngineBase {
     );
   }
 
+  async fetchRefreshInterval(index: string): Promise<string | undefined> {
+    const body = (await this.call(`reading settings of ${index}`, () =>
+      this.request('GET', `/${encodeURIComponent(index)}/_settings/index.refresh_interval`),
+    )) as Record<string, { settings?: { index?: { refresh_interval?: string } } }>;
+    return body[index]?.settings?.index?.refresh_interval;
+  }
+
+  async writeRefreshInterval(index: string, interval: string | null): Promise<void> {
+    await this.call(`setting the refresh interval of ${index}`, () =>
+      this.request('PUT', `/${encodeURIComponent(index)}/_settings`, { index: { refresh_interval: interval } }),
+    );
+  }
+
   async writeFinalPipeline(index: string, pipeline: string | null): Promise<void> {
     await this.call(`setting the final pipeline of ${index}`, () =>
       this.request('PUT', `/${encodeURIComponent(index)}/_settings`, { index: { final_pipeline: pipeline } }, { expand_wildcards: 'open,hidden' }),

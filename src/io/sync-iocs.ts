@@ -1,4 +1,4 @@
-import { ClusterError, InputError, IochuntError, UsageError } from '../errors.js';
+import { ClusterError, InputError, InterruptedError, IochuntError, UsageError } from '../errors.js';
 import {
   buildDeactivatedDocument,
   buildIocDocument,
@@ -18,6 +18,7 @@ import { BulkWriter, type DroppedDocument } from './bulk-writer.js';
 import type { Engine } from './engine.js';
 import { loadResource } from './load-resource.js';
 import { readSources, type ReadSourcesOptions, type SourceText } from './read-sources.js';
+import { RefreshSuspension } from './refresh-suspension.js';
 import { StateStore } from './state-store.js';
 
 export interface SyncOptions {
@@ -46,6 +47,13 @@ export interface SyncOptions {
   chunkLines?: number;
   /** Bulk requests in flight; default 2. */
   concurrency?: number;
+  /**
+   * After this many IOCs, periodic refresh of the IOC index is turned off until the load ends
+   * (see RefreshSuspension); default 50,000. `Infinity` never.
+   */
+  bulkLoadAfter?: number;
+  /** Stops the load between batches: the run is recorded as failed (interrupted), exit 130. */
+  signal?: AbortSignal;
   source?: ReadSourcesOptions;
   now?: () => Date;
   /** Progress: IOCs written or compared so far. */
@@ -279,6 +287,9 @@ export async function applySync(engine: Engine, prepared: PreparedSync, options:
   const sourceNames = prepared.texts.map((t) => t.name);
   await state.writeRun({ kind: 'sync-run', run_id: runId, status: 'running', started_at: now, updated_at: now, set_version: setVersion, details: { sources: sourceNames } });
 
+  const suspension = new RefreshSuspension(engine, names.iocs, state);
+  await suspension.recover(); // a sync killed while the index was in bulk-load mode
+  const bulkLoadAfter = options.bulkLoadAfter ?? 50_000;
   const planner = new SyncPlanner(options.feed);
   const counts = new SyncCounts();
   const dropped: DroppedDocument[] = [];
@@ -307,9 +318,11 @@ export async function applySync(engine: Engine, prepared: PreparedSync, options:
         const { feed, fresh } = planner.add(source);
         for (let start = 0; start < fresh.length; start += batchSize) {
           const batch = fresh.slice(start, start + batchSize);
+          if (options.signal?.aborted) throw new InterruptedError(`sync interrupted after ${done} IOC(s); run it again to finish (reloading is idempotent)`);
           await writeBatch(context, loadOf(feed.name), batch);
           done += batch.length;
           options.onProgress?.(done);
+          if (done >= bulkLoadAfter) await suspension.suspend(now);
         }
       }
     }
@@ -317,6 +330,7 @@ export async function applySync(engine: Engine, prepared: PreparedSync, options:
       for (const feed of planner.feeds.values()) await deactivateAbsent(context, feed, { now, setVersion });
     }
     await writer.close();
+    await suspension.restore();
     if (dropped.length > 0) throw droppedError(dropped);
     await engine.refresh(names.iocs);
     const feeds = counts.report(planner.feeds.values(), prepared.huntFrom);
@@ -348,6 +362,8 @@ export async function applySync(engine: Engine, prepared: PreparedSync, options:
     return report;
   } catch (error) {
     await writer.close().catch(() => undefined);
+    await suspension.restore().catch(() => undefined); // if this fails too, the next sync restores it
+    await engine.refresh(names.iocs).catch(() => undefined); // what was written is searchable now
     const finished = new Date().toISOString();
     await state
       .writeRun({

@@ -5,7 +5,10 @@ import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import type { IocDocument } from '../../src/core/build-ioc-document.js';
 import { buildIocId } from '../../src/core/ioc/ioc-id.js';
 import { buildResourceNames } from '../../src/core/resource-names.js';
+import { REFRESH_SUSPENSION_ID, RefreshSuspension } from '../../src/io/refresh-suspension.js';
+import { StateStore } from '../../src/io/state-store.js';
 import { syncIocs } from '../../src/io/sync-iocs.js';
+import { InterruptedError } from '../../src/errors.js';
 import { useEngine } from '../helpers/engine-fixture.js';
 import { uniqueName } from '../helpers/engines.js';
 import { runIochunt, stderrLines } from '../helpers/run-cli.js';
@@ -107,6 +110,51 @@ describe.each(['opensearch', 'elasticsearch'] as const)('iochunt sync on %s', (f
     for await (const page of fx.engine.scanDocuments({ index: names.state, query: { term: { kind: 'sync-run' } } })) runs.push(...page.map((h) => h.source));
     expect(runs.map((r) => r.status).sort()).toEqual(['completed', 'failed']);
     expect(runs.find((r) => r.status === 'failed')).toMatchObject({ feed: ['x'], error: expect.stringContaining('could not be written') });
+  });
+
+  it('loads in bulk-load mode (refresh off) and puts the refresh interval back, also after an interruption', async () => {
+    fresh();
+    const names = buildResourceNames(prefix);
+    const source = file(`bulk-${flavor}.txt`, Array.from({ length: 30 }, (_, i) => `198.51.100.${i + 1}`).join('\n'));
+    const report = await syncIocs(fx.engine, { sources: [source], prefix, feed: 'bulk', allowPrivate: true, batchSize: 5, bulkLoadAfter: 10 });
+    expect(report.totals.added).toBe(30);
+    expect(await fx.engine.fetchRefreshInterval(names.iocs)).toBe('1s'); // as the mapping sets it
+    expect(await fx.engine.countDocuments(names.iocs)).toBe(30); // refreshed at the end: all searchable
+    expect(await fx.engine.fetchDocument(names.state, REFRESH_SUSPENSION_ID)).toBeUndefined();
+
+    const controller = new AbortController();
+    const more = file(`bulk-more-${flavor}.txt`, Array.from({ length: 30 }, (_, i) => `198.51.101.${i + 1}`).join('\n'));
+    const stopped = syncIocs(fx.engine, {
+      sources: [more],
+      prefix,
+      feed: 'more',
+      allowPrivate: true,
+      batchSize: 5,
+      bulkLoadAfter: 5,
+      signal: controller.signal,
+      onProgress: (done) => done >= 15 && controller.abort(),
+    });
+    await expect(stopped).rejects.toBeInstanceOf(InterruptedError);
+    expect(await fx.engine.fetchRefreshInterval(names.iocs)).toBe('1s');
+    await fx.engine.refresh(names.iocs);
+    expect(await fx.engine.countDocuments(names.iocs, { term: { 'threat.feed.name': 'more' } })).toBe(15); // what was read before the stop is written
+    const runs = await new StateStore(fx.engine, names.state).fetchRuns('sync-run');
+    expect(runs.find((r) => r.status === 'failed')).toMatchObject({ error: expect.stringContaining('sync interrupted after 15 IOC(s)') });
+  });
+
+  it('repairs the refresh interval a killed sync left off, on the next sync', async () => {
+    fresh();
+    const names = buildResourceNames(prefix);
+    await syncIocs(fx.engine, { sources: [file(`seed2-${flavor}.txt`, '192.0.2.10\n')], prefix, feed: 'seed', allowPrivate: true });
+    const state = new StateStore(fx.engine, names.state);
+    // What a sync killed in bulk-load mode leaves behind: refresh off, and the record of the old value.
+    expect(await new RefreshSuspension(fx.engine, names.iocs, state).suspend(new Date().toISOString())).toBe(true);
+    expect(await fx.engine.fetchRefreshInterval(names.iocs)).toBe('-1');
+    expect(await fx.engine.fetchDocument(names.state, REFRESH_SUSPENSION_ID)).toMatchObject({ details: { index: names.iocs, previous: '1s' } });
+
+    await syncIocs(fx.engine, { sources: [file(`small-${flavor}.txt`, '192.0.2.11\n')], prefix, feed: 'small', allowPrivate: true });
+    expect(await fx.engine.fetchRefreshInterval(names.iocs)).toBe('1s');
+    expect(await fx.engine.fetchDocument(names.state, REFRESH_SUSPENSION_ID)).toBeUndefined();
   });
 
   async function scanIds(index: string): Promise<string[]> {
