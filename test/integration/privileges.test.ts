@@ -1,5 +1,11 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildResourceNames } from '../../src/core/resource-names.js';
+import { connect } from '../../src/io/connect.js';
+import { REFRESH_SUSPENSION_ID } from '../../src/io/refresh-suspension.js';
+import { syncIocs } from '../../src/io/sync-iocs.js';
 import { useEngine } from '../helpers/engine-fixture.js';
 import { uniqueName } from '../helpers/engines.js';
 import { syncCorpusFeeds, writeCorpus } from '../helpers/hunt-corpus.js';
@@ -40,6 +46,26 @@ describe('least privileges on Elasticsearch (security on)', () => {
     const run = await runIochunt(['hunt', '--url', fx.endpoint.url, '--user', user, '--password', password, '--prefix', prefix, '--index', logs, '--json']);
     expect(run.code, run.stderr).toBe(0);
     expect(JSON.parse(run.stdout).totals.findings).toBe(8);
+  });
+
+  it('a user with the documented role syncs without bulk-load mode, which needs manage on the IOC index', async () => {
+    const [user, password] = testUser('hunter');
+    const other = uniqueName('priv');
+    const otherNames = buildResourceNames(other);
+    const dir = mkdtempSync(join(tmpdir(), 'iochunt-priv-'));
+    const source = join(dir, 'ips.txt');
+    writeFileSync(source, '198.51.100.1\n198.51.100.2\n198.51.100.3\n198.51.100.4\n198.51.100.5\n');
+    const engine = await connect({ url: fx.endpoint.url, user, password });
+    try {
+      const report = await syncIocs(engine, { sources: [source], prefix: other, feed: 'x', allowPrivate: true, batchSize: 2, bulkLoadAfter: 1 });
+      expect(report.totals.added).toBe(5);
+      expect(await fx.engine.fetchRefreshInterval(otherNames.iocs)).toBe('1s');
+      expect(await fx.engine.fetchDocument(otherNames.state, REFRESH_SUSPENSION_ID)).toBeUndefined();
+    } finally {
+      await engine.close();
+      rmSync(dir, { recursive: true, force: true });
+      await fx.engine.deleteIndices([otherNames.iocs, otherNames.state]);
+    }
   });
 
   it('a user without write on the alerts index gets one clear line, exit 1, and no alert is written', async () => {
