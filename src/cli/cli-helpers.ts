@@ -18,3 +18,20 @@ export async function withEngine<T>(args: GlobalArgs, fn: (engine: Engine) => Pr
     await engine.close();
   }
 }
+
+/**
+ * Runs `fn` with a signal that SIGINT or SIGTERM aborts, so a long command can stop at its
+ * next checkpoint (exit 130) instead of dying mid-write; the handlers are removed afterwards.
+ */
+export async function withStopSignal<T>(fn: (signal: AbortSignal) => Promise<T>): Promise<T> {
+  const controller = new AbortController();
+  const stop = (): void => controller.abort();
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  try {
+    return await fn(controller.signal);
+  } finally {
+    process.off('SIGINT', stop);
+    process.off('SIGTERM', stop);
+  }
+}

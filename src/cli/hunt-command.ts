@@ -2,11 +2,10 @@ import cliProgress from 'cli-progress';
 import type { CommandModule } from 'yargs';
 import { FindingsError } from '../errors.js';
 import type { MatchKind } from '../core/hunt/match-fields.js';
-import { connect } from '../io/connect.js';
 import { DEFAULT_HUNT_INDICES, runHunt, type HuntOptions } from '../io/run-hunt.js';
-import { splitList } from './cli-helpers.js';
+import { splitList, withEngine, withStopSignal } from './cli-helpers.js';
 import type { CliContext } from './cli-context.js';
-import { connectionOptionsFrom, loadConfigFile, type GlobalArgs } from './global-options.js';
+import { loadConfigFile, type GlobalArgs } from './global-options.js';
 import { renderHunt } from './render-hunt.js';
 
 interface HuntArgs extends GlobalArgs {
@@ -42,56 +41,55 @@ export function huntCommand(context: CliContext): CommandModule<GlobalArgs, Hunt
         .example('$0 hunt --resume 3f2a...', 'finish a run that was interrupted') as never,
     handler: async (args) => {
       const config = args.config ? loadConfigFile(args.config) : {};
-      const controller = new AbortController();
-      const stop = (): void => controller.abort();
-      process.once('SIGINT', stop);
-      process.once('SIGTERM', stop);
-      const tty = process.stderr.isTTY && !args.json;
-      const bar = tty
-        ? new cliProgress.SingleBar(
-            { format: 'hunt [{bar}] {value}/{total} units | {events} events | {alerts} alerts | ETA {eta_formatted}', stream: process.stderr, hideCursor: true },
-            cliProgress.Presets.shades_classic,
-          )
-        : undefined;
-      const options: HuntOptions = {
-        prefix: args.prefix,
-        index: args.index,
-        mode: args.mode,
-        concurrency: args.concurrency,
-        dryRun: args.dryRun,
-        slice: args.slice,
-        signal: controller.signal,
-        ...(args.since ? { since: args.since } : {}),
-        ...(args.until ? { until: args.until } : {}),
-        ...(args.feed && args.feed.length > 0 ? { feeds: args.feed } : {}),
-        ...(args.resume ? { resume: args.resume } : {}),
-        ...(config.fields ? { fields: config.fields as Partial<Record<MatchKind, string[]>> } : {}),
-        onRunId: (runId) => {
-          process.stderr.write(`iochunt: hunt run ${runId}\n`);
-        },
-        onWarning: (message) => {
-          process.stderr.write(`iochunt: warning: ${message}\n`);
-        },
-        onProgress: (p) => {
-          if (!bar) return;
-          if (bar.getTotal() !== p.unitsTotal) bar.start(p.unitsTotal, p.unitsDone, { events: 0, alerts: 0 });
-          bar.update(p.unitsDone, { events: p.eventsMatched, alerts: p.alertsCreated });
-        },
-      };
-      const engine = await connect(connectionOptionsFrom(args));
-      try {
-        const summary = await runHunt(engine, options);
-        bar?.stop();
-        context.out(args.json ? JSON.stringify(summary, null, 2) : renderHunt(summary));
-        if (args.failOnFindings && summary.totals.findings > 0) {
-          throw new FindingsError(`${summary.totals.findings} finding(s) (--fail-on-findings)`);
-        }
-      } finally {
-        bar?.stop();
-        process.off('SIGINT', stop);
-        process.off('SIGTERM', stop);
-        await engine.close();
-      }
+      await withStopSignal((signal) => hunt(args, config, signal, context));
     },
   };
+}
+
+/** `iochunt hunt` once the options are read: runs the hunt until done or `signal` stops it at a checkpoint. */
+async function hunt(args: HuntArgs, config: ReturnType<typeof loadConfigFile>, signal: AbortSignal, context: CliContext): Promise<void> {
+  const tty = process.stderr.isTTY && !args.json;
+  const bar = tty
+    ? new cliProgress.SingleBar(
+        { format: 'hunt [{bar}] {value}/{total} units | {events} events | {alerts} alerts | ETA {eta_formatted}', stream: process.stderr, hideCursor: true },
+        cliProgress.Presets.shades_classic,
+      )
+    : undefined;
+  const options: HuntOptions = {
+    prefix: args.prefix,
+    index: args.index,
+    mode: args.mode,
+    concurrency: args.concurrency,
+    dryRun: args.dryRun,
+    slice: args.slice,
+    signal,
+    ...(args.since ? { since: args.since } : {}),
+    ...(args.until ? { until: args.until } : {}),
+    ...(args.feed && args.feed.length > 0 ? { feeds: args.feed } : {}),
+    ...(args.resume ? { resume: args.resume } : {}),
+    ...(config.fields ? { fields: config.fields as Partial<Record<MatchKind, string[]>> } : {}),
+    onRunId: (runId) => {
+      process.stderr.write(`iochunt: hunt run ${runId}\n`);
+    },
+    onWarning: (message) => {
+      process.stderr.write(`iochunt: warning: ${message}\n`);
+    },
+    onProgress: (p) => {
+      if (!bar) return;
+      if (bar.getTotal() !== p.unitsTotal) bar.start(p.unitsTotal, p.unitsDone, { events: 0, alerts: 0 });
+      bar.update(p.unitsDone, { events: p.eventsMatched, alerts: p.alertsCreated });
+    },
+  };
+  try {
+    await withEngine(args, async (engine) => {
+      const summary = await runHunt(engine, options);
+      bar?.stop();
+      context.out(args.json ? JSON.stringify(summary, null, 2) : renderHunt(summary));
+      if (args.failOnFindings && summary.totals.findings > 0) {
+        throw new FindingsError(`${summary.totals.findings} finding(s) (--fail-on-findings)`);
+      }
+    });
+  } finally {
+    bar?.stop();
+  }
 }

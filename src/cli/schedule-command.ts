@@ -1,10 +1,9 @@
 import type { CommandModule } from 'yargs';
-import { connect } from '../io/connect.js';
 import { DEFAULT_HUNT_INDICES } from '../io/run-hunt.js';
 import { parseDuration, runSchedule, type TickRecord } from '../io/run-schedule.js';
-import { splitList } from './cli-helpers.js';
+import { splitList, withEngine, withStopSignal } from './cli-helpers.js';
 import type { CliContext } from './cli-context.js';
-import { connectionOptionsFrom, type GlobalArgs } from './global-options.js';
+import type { GlobalArgs } from './global-options.js';
 
 interface ScheduleArgs extends GlobalArgs {
   every?: string;
@@ -49,29 +48,22 @@ export function scheduleCommand(_context: CliContext): CommandModule<GlobalArgs,
         })
         .example('$0 schedule --every 15m --sync https://example.org/feed.csv', 'sync a feed and hunt incrementally every 15 minutes') as never,
     handler: async (args) => {
-      const controller = new AbortController();
-      const stop = (): void => controller.abort();
-      process.once('SIGINT', stop);
-      process.once('SIGTERM', stop);
-      const engine = await connect(connectionOptionsFrom(args));
-      try {
-        await runSchedule(engine, {
-          prefix: args.prefix,
-          ...(args.every ? { every: args.every } : {}),
-          ...(args.cron ? { cron: args.cron } : {}),
-          ...(args.sync ? { sync: args.sync } : {}),
-          ...(args.feed ? { feed: args.feed } : {}),
-          ...(args.ticks ? { maxTicks: args.ticks } : {}),
-          hunt: { index: args.index, concurrency: args.concurrency },
-          lockTtlMs: parseDuration(args.lockTtl),
-          signal: controller.signal,
-          onTick: (record) => process.stderr.write(`${args.logFormat === 'json' ? JSON.stringify(record) : renderTick(record)}\n`),
-        });
-      } finally {
-        process.off('SIGINT', stop);
-        process.off('SIGTERM', stop);
-        await engine.close();
-      }
+      await withStopSignal((signal) =>
+        withEngine(args, (engine) =>
+          runSchedule(engine, {
+            prefix: args.prefix,
+            ...(args.every ? { every: args.every } : {}),
+            ...(args.cron ? { cron: args.cron } : {}),
+            ...(args.sync ? { sync: args.sync } : {}),
+            ...(args.feed ? { feed: args.feed } : {}),
+            ...(args.ticks ? { maxTicks: args.ticks } : {}),
+            hunt: { index: args.index, concurrency: args.concurrency },
+            lockTtlMs: parseDuration(args.lockTtl),
+            signal,
+            onTick: (record) => process.stderr.write(`${args.logFormat === 'json' ? JSON.stringify(record) : renderTick(record)}\n`),
+          }),
+        ),
+      );
     },
   };
 }

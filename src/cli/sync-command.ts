@@ -1,10 +1,10 @@
 import type { CommandModule } from 'yargs';
 import { IOC_FORMATS } from '../core/ioc/types.js';
-import { connect } from '../io/connect.js';
 import { applySync, prepareSync, reportDryRun, type SyncOptions } from '../io/sync-iocs.js';
 import { refreshTagPipeline } from '../io/install-tag-pipeline.js';
 import type { CliContext } from './cli-context.js';
-import { connectionOptionsFrom, type GlobalArgs } from './global-options.js';
+import type { GlobalArgs } from './global-options.js';
+import { withEngine, withStopSignal } from './cli-helpers.js';
 import { renderSync } from './render-sync.js';
 
 interface SyncArgs extends GlobalArgs {
@@ -64,24 +64,17 @@ export function syncCommand(context: CliContext): CommandModule<GlobalArgs, Sync
         context.out(args.json ? JSON.stringify(report, null, 2) : renderSync(report));
         return;
       }
-      const engine = await connect(connectionOptionsFrom(args));
-      const controller = new AbortController();
-      const stop = (): void => controller.abort();
-      process.once('SIGINT', stop);
-      process.once('SIGTERM', stop);
-      try {
-        const report = await applySync(engine, prepared, { ...options, signal: controller.signal });
-        const tagging = args.refresh ? await refreshTagPipeline(engine, { prefix: args.prefix }) : undefined;
-        context.out(
-          args.json
-            ? JSON.stringify({ ...report, liveTagging: tagging ?? null }, null, 2)
-            : `${renderSync(report)}${tagging ? `\nlive tagging: ${tagging.pipeline} ${tagging.unchanged ? 'already up to date' : 'refreshed'} (IOC set version ${tagging.setVersion}, ${tagging.iocs} active IOC(s))` : ''}`,
-        );
-      } finally {
-        process.off('SIGINT', stop);
-        process.off('SIGTERM', stop);
-        await engine.close();
-      }
+      await withStopSignal((signal) =>
+        withEngine(args, async (engine) => {
+          const report = await applySync(engine, prepared, { ...options, signal });
+          const tagging = args.refresh ? await refreshTagPipeline(engine, { prefix: args.prefix }) : undefined;
+          context.out(
+            args.json
+              ? JSON.stringify({ ...report, liveTagging: tagging ?? null }, null, 2)
+              : `${renderSync(report)}${tagging ? `\nlive tagging: ${tagging.pipeline} ${tagging.unchanged ? 'already up to date' : 'refreshed'} (IOC set version ${tagging.setVersion}, ${tagging.iocs} active IOC(s))` : ''}`,
+          );
+        }),
+      );
     },
   };
 }
