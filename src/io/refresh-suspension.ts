@@ -22,6 +22,8 @@ interface SuspensionRecord {
  * an index whose refresh is already off is left alone.
  */
 export class RefreshSuspension {
+  /** Set once {@link suspend} has decided, so a refusal is not asked again for every batch. */
+  private tried = false;
   private previous: string | null | undefined;
 
   constructor(
@@ -39,9 +41,10 @@ export class RefreshSuspension {
     return true;
   }
 
-  /** Turns periodic refresh off (once); false when it cannot or should not. */
+  /** Turns periodic refresh off; false when it cannot or should not. Only the first call asks the cluster. */
   async suspend(now: string): Promise<boolean> {
-    if (this.previous !== undefined) return true;
+    if (this.tried) return this.previous !== undefined;
+    this.tried = true;
     let previous: string | null;
     try {
       previous = (await this.engine.fetchRefreshInterval(this.index)) ?? null;

@@ -56,9 +56,18 @@ describe('least privileges on Elasticsearch (security on)', () => {
     const source = join(dir, 'ips.txt');
     writeFileSync(source, '198.51.100.1\n198.51.100.2\n198.51.100.3\n198.51.100.4\n198.51.100.5\n');
     const engine = await connect({ url: fx.endpoint.url, user, password });
+    let asked = 0; // settings reads: the refusal is taken once, not once per batch
+    const counting = new Proxy(engine, {
+      get(target, key) {
+        if (key === 'fetchRefreshInterval') asked += 1;
+        const value = Reflect.get(target, key) as unknown;
+        return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+      },
+    });
     try {
-      const report = await syncIocs(engine, { sources: [source], prefix: other, feed: 'x', allowPrivate: true, batchSize: 2, bulkLoadAfter: 1 });
+      const report = await syncIocs(counting, { sources: [source], prefix: other, feed: 'x', allowPrivate: true, batchSize: 2, bulkLoadAfter: 1 });
       expect(report.totals.added).toBe(5);
+      expect(asked).toBe(1);
       expect(await fx.engine.fetchRefreshInterval(otherNames.iocs)).toBe('1s');
       expect(await fx.engine.fetchDocument(otherNames.state, REFRESH_SUSPENSION_ID)).toBeUndefined();
     } finally {
