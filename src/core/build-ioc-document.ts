@@ -1,3 +1,4 @@
+import { withoutUndefined } from './assign-defined.js';
 import { buildIocId } from './ioc/ioc-id.js';
 import type { IocType, ParsedIoc } from './ioc/types.js';
 
@@ -106,19 +107,9 @@ function urlDomain(url: string): { domain?: string } {
   }
 }
 
-/** A copy without undefined values (they would differ from a stored document that lacks the key). */
-function defined<T extends Record<string, unknown>>(record: T): T {
-  const out: Record<string, unknown> = {};
-  for (const key in record) {
-    const value = record[key];
-    if (value !== undefined) out[key] = value;
-  }
-  return out as T;
-}
-
 function feedEntryFrom(ioc: ParsedIoc, load: FeedLoad, previous: FeedEntry | undefined): FeedEntry {
   const added_at = previous?.added_at ?? load.now;
-  const entry = defined({
+  const entry = withoutUndefined({
     name: load.name,
     active: true,
     hunt_from: load.huntFrom,
@@ -210,7 +201,7 @@ function deriveDocument(identity: IocIdentity, feeds: FeedEntry[], stamp: { adde
   const summary = summarize(basis);
   return {
     threat: {
-      indicator: defined({
+      indicator: withoutUndefined({
         type: identity.type,
         ...valueFields(identity),
         name: identity.value,
@@ -224,7 +215,7 @@ function deriveDocument(identity: IocIdentity, feeds: FeedEntry[], stamp: { adde
       }) as IocDocument['threat']['indicator'],
       feed: { name: names },
     },
-    iochunt: defined({
+    iochunt: withoutUndefined({
       id: identity.id,
       value: identity.value,
       cidr: identity.cidr,
@@ -293,7 +284,7 @@ export function identityOf(document: IocDocument): IocIdentity {
   const algorithm = hash ? (Object.keys(hash)[0] as ParsedIoc['hashAlgorithm']) : undefined;
   const { type } = document.threat.indicator;
   const { value } = document.iochunt;
-  return defined({
+  return withoutUndefined({
     id: document.iochunt.id ?? buildIocId(type, value),
     type,
     value,

@@ -1,3 +1,4 @@
+import { assignDefined, withoutUndefined } from '../assign-defined.js';
 import { normalizeIndicator } from './normalize-indicator.js';
 import type {
   DuplicateEntry,
@@ -90,28 +91,11 @@ export function createIocCollector(format: IocFormat, options: NormalizeOptions 
  * million-line feeds.
  */
 function parsedIoc(ioc: NormalizedIoc, provenance: IocProvenance, location: SourceLocation): ParsedIoc {
-  const out: Record<string, unknown> = {};
-  for (const key in ioc) {
-    const field = ioc[key as keyof NormalizedIoc];
-    if (field !== undefined) out[key] = field;
-  }
-  for (const key in provenance) {
-    const field = provenance[key as keyof IocProvenance];
-    if (field === undefined) continue;
-    if (key !== 'tags') out[key] = field;
-    else if ((field as string[]).length > 0) out[key] = [...new Set(field as string[])];
+  const out = assignDefined(assignDefined({}, ioc), provenance);
+  if (provenance.tags !== undefined) {
+    if (provenance.tags.length > 0) out.tags = [...new Set(provenance.tags)];
+    else delete out.tags;
   }
   out.location = location;
   return out as unknown as ParsedIoc;
-}
-
-/** Drops keys whose value is `undefined`, so results compare and serialise cleanly. */
-function withoutUndefined<T extends object>(value: T): T {
-  // A for-in copy: this runs once per IOC, and entries/fromEntries allocate two arrays per key.
-  const out: Record<string, unknown> = {};
-  for (const key in value) {
-    const field = value[key];
-    if (field !== undefined) out[key] = field;
-  }
-  return out as T;
 }
