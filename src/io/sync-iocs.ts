@@ -10,7 +10,7 @@ import { chunkLines } from '../core/chunk-lines.js';
 import { parseDateOption } from '../core/parse-date-option.js';
 import { detectFormat } from '../core/ioc/detect-format.js';
 import { normalizeTlp } from '../core/ioc/normalize-tlp.js';
-import { parseIocs } from '../core/ioc/parse-iocs.js';
+import { parseIocs, type ParseIocsOptions } from '../core/ioc/parse-iocs.js';
 import type { IocFormat, IocType, ParseResult, ParsedIoc, RejectedEntry, SkippedCount } from '../core/ioc/types.js';
 import { emptyCounts, idKey, SyncPlanner, type ChangeCounts, type FeedState, type ParsedSource } from '../core/plan-sync.js';
 import { buildResourceNames } from '../core/resource-names.js';
@@ -101,12 +101,16 @@ export function parseHuntFrom(value: string | undefined): string {
   return value === undefined ? DEFAULT_HUNT_FROM : parseDateOption(value, '--hunt-from');
 }
 
+function parseOptionsFor(text: SourceText, format: IocFormat, options: SyncOptions): ParseIocsOptions {
+  return { format, file: text.name, ...(options.allowPrivate ? { allowPrivate: true } : {}) };
+}
+
 /** Parses one source: whole for JSON formats, in line chunks for TXT/CSV. */
 function* parseSource(prepared: PreparedSync, index: number, options: SyncOptions): Generator<ParsedSource> {
   const text = prepared.texts[index]!;
   const format = prepared.formats[index]!;
   const feedHint = text.feedHint ? { feedHint: text.feedHint } : {};
-  const parseOptions = { format, file: text.name, ...(options.allowPrivate ? { allowPrivate: true } : {}) };
+  const parseOptions = parseOptionsFor(text, format, options);
   const whole = prepared.parsed.get(index);
   if (whole) {
     yield { name: text.name, result: whole, ...feedHint };
@@ -114,18 +118,7 @@ function* parseSource(prepared: PreparedSync, index: number, options: SyncOption
   }
   const header = format !== 'txt';
   for (const chunk of chunkLines(text.text, { header, quoted: header, maxLines: options.chunkLines ?? 20_000 })) {
-    yield { name: text.name, result: parseChunk(chunk.text, { ...parseOptions, lineOffset: chunk.lineOffset }), ...feedHint };
-  }
-}
-
-/** Parses one chunk; a malformed-source error names the line of the whole source, not of the chunk. */
-function parseChunk(text: string, options: Parameters<typeof parseIocs>[1] & { lineOffset: number }): ParseResult {
-  try {
-    return parseIocs(text, options);
-  } catch (error) {
-    const { line } = error instanceof InputError ? error.location : {};
-    if (!(error instanceof InputError) || line === undefined || options.lineOffset === 0) throw error;
-    throw new InputError(error.reason, { ...error.location, line: line + options.lineOffset }, { cause: error.cause });
+    yield { name: text.name, result: parseIocs(chunk.text, { ...parseOptions, lineOffset: chunk.lineOffset }), ...feedHint };
   }
 }
 
@@ -152,7 +145,7 @@ export async function prepareSync(options: SyncOptions): Promise<PreparedSync> {
   formats.forEach((format, i) => {
     if (!LINE_FORMATS.has(format)) {
       const text = texts[i]!;
-      parsed.set(i, parseIocs(text.text, { format, file: text.name, ...(options.allowPrivate ? { allowPrivate: true } : {}) }));
+      parsed.set(i, parseIocs(text.text, parseOptionsFor(text, format, options)));
     }
   });
   const prepared: PreparedSync = { texts, formats, parsed, huntFrom, startedAt, ...(tlp ? { tlp } : {}) };

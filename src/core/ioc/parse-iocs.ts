@@ -1,3 +1,4 @@
+import { InputError } from '../../errors.js';
 import { detectFormat } from './detect-format.js';
 import { parseAnssiCsv } from './parse-anssi-csv.js';
 import { parseGenericCsv } from './parse-generic-csv.js';
@@ -26,10 +27,18 @@ const PARSERS: Readonly<Record<IocFormat, (text: string, options: ParseOptions) 
  * one call per event file (see `parseMispManifest`).
  *
  * @throws InputError when the whole source is unreadable (bad JSON, no CSV header, a CSV
- * without a value column); individual bad entries are in `rejected` instead.
+ * without a value column); individual bad entries are in `rejected` instead. Lines, in both,
+ * count from `lineOffset`.
  */
 export function parseIocs(text: string, options: ParseIocsOptions = {}): ParseResult {
   const { format = 'auto', ...parseOptions } = options;
   const resolved = format === 'auto' ? detectFormat(text, options.file) : format;
-  return PARSERS[resolved](text, parseOptions);
+  try {
+    return PARSERS[resolved](text, parseOptions);
+  } catch (error) {
+    // With `lineOffset` the text is a chunk: the error names the line of the whole source.
+    const line = error instanceof InputError ? error.location.line : undefined;
+    if (!(error instanceof InputError) || line === undefined || !options.lineOffset) throw error;
+    throw new InputError(error.reason, { ...error.location, line: line + options.lineOffset }, { cause: error.cause });
+  }
 }
