@@ -1,6 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -16,10 +15,10 @@ import { waitFor } from '../helpers/wait-for.js';
 import { uniqueName } from '../helpers/engines.js';
 import { ANSSI, ANSSI_IPS, EXTRA_FEED, expectedAlertIds, writeCorpus } from '../helpers/hunt-corpus.js';
 import { runIochunt, stderrLines } from '../helpers/run-cli.js';
+import { useTempFiles } from '../helpers/temp-files.js';
 
 const EVENTS = 3000;
-const dir = mkdtempSync(join(tmpdir(), 'iochunt-hunt-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const { dir } = useTempFiles('hunt');
 
 describe.each(['opensearch', 'elasticsearch'] as const)('retro-hunt on %s', (flavor) => {
   const fx = useEngine(flavor);

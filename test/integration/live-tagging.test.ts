@@ -1,5 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_MATCH_FIELDS, MATCH_KINDS, type MatchKind } from '../../src/core/hunt/match-fields.js';
@@ -11,9 +10,9 @@ import { useEngine } from '../helpers/engine-fixture.js';
 import { uniqueName } from '../helpers/engines.js';
 import { ANSSI, ANSSI_IPS } from '../helpers/hunt-corpus.js';
 import { runIochunt, stderrLines } from '../helpers/run-cli.js';
+import { useTempFiles } from '../helpers/temp-files.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'iochunt-live-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const { dir } = useTempFiles('live');
 
 /** One IOC value per kind, and an event value that should match it. */
 const SAMPLES: Record<MatchKind, { ioc: string; event: string }> = {

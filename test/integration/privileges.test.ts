@@ -1,6 +1,3 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildResourceNames } from '../../src/core/resource-names.js';
 import { connect } from '../../src/io/connect.js';
@@ -10,6 +7,7 @@ import { useEngine } from '../helpers/engine-fixture.js';
 import { uniqueName } from '../helpers/engines.js';
 import { syncCorpusFeeds, writeCorpus } from '../helpers/hunt-corpus.js';
 import { runIochunt, stderrLines } from '../helpers/run-cli.js';
+import { useTempFiles } from '../helpers/temp-files.js';
 
 /**
  * The users come from the local Elasticsearch's file realm, created by `npm run test:all`
@@ -25,6 +23,8 @@ function testUser(kind: 'hunter' | 'readonly'): [string, string] {
   }
   return [`iochunt-${kind}`, password];
 }
+
+const { file } = useTempFiles('priv');
 
 describe('least privileges on Elasticsearch (security on)', () => {
   const fx = useEngine('elasticsearch');
@@ -52,9 +52,7 @@ describe('least privileges on Elasticsearch (security on)', () => {
     const [user, password] = testUser('hunter');
     const other = uniqueName('priv');
     const otherNames = buildResourceNames(other);
-    const dir = mkdtempSync(join(tmpdir(), 'iochunt-priv-'));
-    const source = join(dir, 'ips.txt');
-    writeFileSync(source, '198.51.100.1\n198.51.100.2\n198.51.100.3\n198.51.100.4\n198.51.100.5\n');
+    const source = file('ips.txt', '198.51.100.1\n198.51.100.2\n198.51.100.3\n198.51.100.4\n198.51.100.5\n');
     const engine = await connect({ url: fx.endpoint.url, user, password });
     let asked = 0; // settings reads: the refusal is taken once, not once per batch
     const counting = new Proxy(engine, {
@@ -72,7 +70,6 @@ describe('least privileges on Elasticsearch (security on)', () => {
       expect(await fx.engine.fetchDocument(otherNames.state, REFRESH_SUSPENSION_ID)).toBeUndefined();
     } finally {
       await engine.close();
-      rmSync(dir, { recursive: true, force: true });
       await fx.engine.deleteIndices([otherNames.iocs, otherNames.state]);
     }
   });

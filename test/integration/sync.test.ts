@@ -1,7 +1,6 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import type { IocDocument } from '../../src/core/build-ioc-document.js';
 import { buildIocId } from '../../src/core/ioc/ioc-id.js';
 import { buildResourceNames } from '../../src/core/resource-names.js';
@@ -12,16 +11,10 @@ import { InterruptedError } from '../../src/errors.js';
 import { useEngine } from '../helpers/engine-fixture.js';
 import { uniqueName } from '../helpers/engines.js';
 import { runIochunt, stderrLines } from '../helpers/run-cli.js';
+import { useTempFiles } from '../helpers/temp-files.js';
 
 const ANSSI = new URL('../fixtures/iocs/CERTFR-2021-IOC-003-IOC.csv', import.meta.url).pathname;
-const dir = mkdtempSync(join(tmpdir(), 'iochunt-sync-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-function file(name: string, text: string): string {
-  const path = join(dir, name);
-  writeFileSync(path, text);
-  return path;
-}
+const { dir, file } = useTempFiles('sync');
 
 describe.each(['opensearch', 'elasticsearch'] as const)('iochunt sync on %s', (flavor) => {
   const fx = useEngine(flavor);
