@@ -24,6 +24,21 @@ export default tseslint.config(
     rules: { 'no-restricted-syntax': 'off' },
   },
   {
+    // Only src/io/engine/ talks to the cluster: the clients' values are imported nowhere else.
+    files: ['src/**/*.ts'],
+    ignores: ['src/io/engine/**', 'src/core/**'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['@elastic/elasticsearch', '@elastic/elasticsearch/*', '@opensearch-project/opensearch', '@opensearch-project/opensearch/*'], message: 'Only src/io/engine/ imports the clients.', allowTypeImports: true },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ['src/core/**/*.ts'],
     rules: {
       // Type-only imports (the Elasticsearch client's estypes for request bodies) are allowed.

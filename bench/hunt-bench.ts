@@ -12,20 +12,20 @@
 import { readFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { generateSampleEvents, type Plant } from '../src/core/generate-sample-events.js';
+import { generateSampleEvents, type Plant } from '../src/core/demo/generate-sample-events.js';
 import { buildIocMatcher } from '../src/core/hunt/ioc-matcher.js';
 import { huntIocFromDocument, type HuntIoc } from '../src/core/hunt/hunt-ioc.js';
 import { DEFAULT_MATCH_FIELDS, matchKindOf } from '../src/core/hunt/match-fields.js';
-import type { IocDocument } from '../src/core/build-ioc-document.js';
+import type { IocDocument } from '../src/core/ioc/build-ioc-document.js';
 import { normalizeIndicator } from '../src/core/ioc/normalize-indicator.js';
 import { parseIocs } from '../src/core/ioc/parse-iocs.js';
 import { buildResourceNames } from '../src/core/resource-names.js';
-import { connect } from '../src/io/connect.js';
-import type { Engine } from '../src/io/engine.js';
-import { readLocalEngine } from '../src/io/local-engine.js';
-import { runHunt } from '../src/io/run-hunt.js';
-import { syncIocs } from '../src/io/sync-iocs.js';
-import { writeSampleEvents } from '../src/io/write-sample-events.js';
+import { connect } from '../src/io/engine/connect.js';
+import type { Engine } from '../src/io/engine/engine.js';
+import { readLocalEngine } from '../src/local-engines/local-engine.js';
+import { runHunt } from '../src/io/hunt/run-hunt.js';
+import { syncIocs } from '../src/io/sync/sync-iocs.js';
+import { writeSampleEvents } from '../src/io/demo/write-sample-events.js';
 
 const stages = (process.argv.slice(2).length > 0 ? process.argv.slice(2) : ['500000', '1000000', '2000000']).map(Number);
 const ANSSI = new URL('../test/fixtures/iocs/CERTFR-2021-IOC-003-IOC.csv', import.meta.url).pathname;

@@ -19,9 +19,9 @@ import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { buildResourceNames } from '../src/core/resource-names.js';
-import { connect } from '../src/io/connect.js';
-import { readLocalEngine } from '../src/io/local-engine.js';
-import type { SyncReport } from '../src/io/sync-iocs.js';
+import { connect } from '../src/io/engine/connect.js';
+import { readLocalEngine } from '../src/local-engines/local-engine.js';
+import type { SyncReport } from '../src/io/sync/sync-iocs.js';
 
 const CLI = fileURLToPath(new URL('../dist/src/cli/main.js', import.meta.url));
 

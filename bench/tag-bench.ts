@@ -9,16 +9,16 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { generateSampleEvents } from '../src/core/generate-sample-events.js';
+import { generateSampleEvents } from '../src/core/demo/generate-sample-events.js';
 import { normalizeIndicator } from '../src/core/ioc/normalize-indicator.js';
 import { parseIocs } from '../src/core/ioc/parse-iocs.js';
 import { buildResourceNames } from '../src/core/resource-names.js';
-import { connect } from '../src/io/connect.js';
-import type { Engine } from '../src/io/engine.js';
-import { installTagPipeline } from '../src/io/install-tag-pipeline.js';
+import { connect } from '../src/io/engine/connect.js';
+import type { Engine } from '../src/io/engine/engine.js';
+import { installTagPipeline } from '../src/io/live/install-tag-pipeline.js';
 import { loadResource } from '../src/io/load-resource.js';
-import { readLocalEngine } from '../src/io/local-engine.js';
-import { syncIocs } from '../src/io/sync-iocs.js';
+import { readLocalEngine } from '../src/local-engines/local-engine.js';
+import { syncIocs } from '../src/io/sync/sync-iocs.js';
 
 const [eventsArg, ...countArgs] = process.argv.slice(2);
 const EVENTS = Number(eventsArg ?? 100_000);

@@ -6,7 +6,7 @@
  *   npm run engine -- url   opensearch|elasticsearch   # URL of the running one
  *   npm run engine -- env   opensearch|elasticsearch   # `export IOCHUNT_TEST_...=` lines for a shell
  */
-import { readLocalEngine, startLocalEngine, stopLocalEngine, type LocalEngine, type LocalFlavor } from '../src/io/local-engine.js';
+import { readLocalEngine, startLocalEngine, stopLocalEngine, type LocalEngine, type LocalFlavor } from '../src/local-engines/local-engine.js';
 
 const [command, flavor] = process.argv.slice(2);
 const flavors: readonly string[] = ['opensearch', 'elasticsearch'];

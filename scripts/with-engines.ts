@@ -9,7 +9,7 @@
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { readLocalEngine, startLocalEngine, stopLocalEngine, type LocalFlavor } from '../src/io/local-engine.js';
+import { readLocalEngine, startLocalEngine, stopLocalEngine, type LocalFlavor } from '../src/local-engines/local-engine.js';
 import { testEnv } from './engine.js';
 
 const separator = process.argv.indexOf('--');
@@ -22,7 +22,7 @@ if (command.length === 0) {
 const flavors: LocalFlavor[] = ['opensearch', 'elasticsearch'];
 
 /**
- * Users for the privilege tests (test/integration/privileges.test.ts): docker/iochunt-role.json
+ * Users for the privilege tests (test/integration/security/privileges.test.ts): docker/iochunt-role.json
  * for the test prefixes `t-priv-*`, and the same without writes on the alerts index.
  */
 const TEST_USERS = { hunter: `hunter-${randomBytes(6).toString('hex')}`, readonly: `readonly-${randomBytes(6).toString('hex')}` };

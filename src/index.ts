@@ -7,8 +7,8 @@
  * try { console.log(await fetchStatus(engine)); } finally { await engine.close(); }
  * ```
  */
-export { connect } from './io/connect.js';
-export type { ConnectionOptions } from './io/connection-options.js';
+export { connect } from './io/engine/connect.js';
+export type { ConnectionOptions } from './io/engine/connection-options.js';
 export type {
   ClusterHealth,
   Engine,
@@ -17,8 +17,8 @@ export type {
   Flavor,
   IndexSummary,
   IngestPipeline,
-} from './io/engine.js';
-export { fetchStatus, type StatusReport, type PipelineSummary } from './io/fetch-status.js';
+} from './io/engine/engine.js';
+export { fetchStatus, type StatusReport, type PipelineSummary } from './io/status/fetch-status.js';
 export { buildResourceNames, type ResourceNames } from './core/resource-names.js';
 export {
   syncIocs,
@@ -28,11 +28,11 @@ export {
   type SyncOptions,
   type SyncReport,
   type FeedSyncReport,
-} from './io/sync-iocs.js';
+} from './io/sync/sync-iocs.js';
 export { parseIocs } from './core/ioc/parse-iocs.js';
 export { normalizeIndicator } from './core/ioc/normalize-indicator.js';
 export type { IocType, IocFormat, ParsedIoc, ParseResult, RejectedEntry } from './core/ioc/types.js';
-export { runHunt, DEFAULT_HUNT_INDICES, type HuntOptions, type HuntSummary, type HuntProgress } from './io/run-hunt.js';
+export { runHunt, DEFAULT_HUNT_INDICES, type HuntOptions, type HuntSummary, type HuntProgress } from './io/hunt/run-hunt.js';
 export { planHunt, buildUnitQuery, type HuntPlan, type PlanHuntInput } from './core/hunt/plan-hunt.js';
 export { buildIocMatcher, type IocMatcher, type Match } from './core/hunt/ioc-matcher.js';
 export { buildAlert, buildAlertId } from './core/hunt/build-alert.js';
@@ -43,10 +43,10 @@ export {
   SCRIPT_STRATEGY_MAX_IOCS,
   type InstallTagOptions,
   type InstallTagReport,
-} from './io/install-tag-pipeline.js';
-export { attachTagPipeline, removeTagPipeline, fetchAttachments, type Attachment } from './io/attach-tag-pipeline.js';
-export { generateSampleEvents, plantedEvents, type SampleEventsOptions } from './core/generate-sample-events.js';
-export { writeSampleEvents } from './io/write-sample-events.js';
+} from './io/live/install-tag-pipeline.js';
+export { attachTagPipeline, removeTagPipeline, fetchAttachments, type Attachment } from './io/live/attach-tag-pipeline.js';
+export { generateSampleEvents, plantedEvents, type SampleEventsOptions } from './core/demo/generate-sample-events.js';
+export { writeSampleEvents } from './io/demo/write-sample-events.js';
 export {
   startLocalEngine,
   stopLocalEngine,
@@ -55,7 +55,7 @@ export {
   type LocalEngine,
   type LocalEngineOptions,
   type LocalFlavor,
-} from './io/local-engine.js';
+} from './local-engines/local-engine.js';
 export {
   IochuntError,
   UsageError,
@@ -68,10 +68,10 @@ export {
   FindingsError,
   ExitCode,
 } from './errors.js';
-export { runSchedule, parseDuration, type ScheduleOptions, type TickRecord } from './io/run-schedule.js';
-export { ScheduleLock } from './io/schedule-lock.js';
-export { runDemo, type DemoOptions, type DemoResult } from './io/run-demo.js';
+export { runSchedule, parseDuration, type ScheduleOptions, type TickRecord } from './io/schedule/run-schedule.js';
+export { ScheduleLock } from './io/schedule/schedule-lock.js';
+export { runDemo, type DemoOptions, type DemoResult } from './io/demo/run-demo.js';
 export { buildSavedObjects, toNdjson, type SavedObject } from './core/kibana/build-saved-objects.js';
-export { importSavedObjects } from './io/import-saved-objects.js';
+export { importSavedObjects } from './io/kibana/import-saved-objects.js';
 export { buildReportData, renderReportHtml, renderReportCsv, renderReportJson, type ReportData } from './core/report/build-report.js';
-export { fetchReportData } from './io/fetch-report-data.js';
+export { fetchReportData } from './io/report/fetch-report-data.js';

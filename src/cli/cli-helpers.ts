@@ -1,5 +1,5 @@
-import { connect } from '../io/connect.js';
-import type { Engine } from '../io/engine.js';
+import { connect } from '../io/engine/connect.js';
+import type { Engine } from '../io/engine/engine.js';
 import { connectionOptionsFrom, type GlobalArgs } from './global-options.js';
 
 /** `--index a,b --index c` -> `['a', 'b', 'c']`. */

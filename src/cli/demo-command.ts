@@ -1,5 +1,5 @@
 import type { CommandModule } from 'yargs';
-import { runDemo } from '../io/run-demo.js';
+import { runDemo } from '../io/demo/run-demo.js';
 import type { CliContext } from './cli-context.js';
 import { connectionOptionsFrom, type GlobalArgs } from './global-options.js';
 import { renderHunt } from './render-hunt.js';

@@ -2,8 +2,8 @@ import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import type { Argv } from 'yargs';
 import { ConfigError } from '../errors.js';
-import type { ConnectionOptions } from '../io/connection-options.js';
-import type { EngineChoice } from '../io/engine.js';
+import type { ConnectionOptions } from '../io/engine/connection-options.js';
+import type { EngineChoice } from '../io/engine/engine.js';
 import { LOG_LEVELS, type LogLevel } from '../logger.js';
 
 /** The SPEC's global options; yargs also reads each from `IOCHUNT_<NAME>`. */

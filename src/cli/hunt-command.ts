@@ -2,7 +2,7 @@ import cliProgress from 'cli-progress';
 import type { CommandModule } from 'yargs';
 import { FindingsError } from '../errors.js';
 import type { MatchKind } from '../core/hunt/match-fields.js';
-import { DEFAULT_HUNT_INDICES, runHunt, type HuntOptions } from '../io/run-hunt.js';
+import { DEFAULT_HUNT_INDICES, runHunt, type HuntOptions } from '../io/hunt/run-hunt.js';
 import { splitList, withEngine, withStopSignal } from './cli-helpers.js';
 import type { CliContext } from './cli-context.js';
 import { loadConfigFile, type GlobalArgs } from './global-options.js';

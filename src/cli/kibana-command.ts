@@ -3,10 +3,10 @@ import type { Argv, CommandModule } from 'yargs';
 import { buildSavedObjects, toNdjson, type SavedObject, type SavedObjectsTarget } from '../core/kibana/build-saved-objects.js';
 import { buildResourceNames } from '../core/resource-names.js';
 import { ClusterError, redactUrl, SourceError, UsageError } from '../errors.js';
-import { connect } from '../io/connect.js';
-import type { Engine } from '../io/engine.js';
-import { importSavedObjects, type ImportSavedObjectsResult } from '../io/import-saved-objects.js';
-import { DEFAULT_HUNT_INDICES } from '../io/run-hunt.js';
+import { connect } from '../io/engine/connect.js';
+import type { Engine } from '../io/engine/engine.js';
+import { importSavedObjects, type ImportSavedObjectsResult } from '../io/kibana/import-saved-objects.js';
+import { DEFAULT_HUNT_INDICES } from '../io/hunt/run-hunt.js';
 import type { CliContext } from './cli-context.js';
 import { connectionOptionsFrom, type GlobalArgs } from './global-options.js';
 

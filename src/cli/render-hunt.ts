@@ -1,4 +1,4 @@
-import type { HuntSummary } from '../io/run-hunt.js';
+import type { HuntSummary } from '../io/hunt/run-hunt.js';
 
 /** The human-readable end of `iochunt hunt`: scope, per-IOC findings, totals. */
 export function renderHunt(summary: HuntSummary, maxRows = 50): string {

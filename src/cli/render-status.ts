@@ -1,4 +1,4 @@
-import type { StatusReport } from '../io/fetch-status.js';
+import type { StatusReport } from '../io/status/fetch-status.js';
 
 /** The human-readable `iochunt status` table. */
 export function renderStatus(report: StatusReport): string {

@@ -3,8 +3,8 @@ import { dirname, extname, resolve } from 'node:path';
 import type { CommandModule } from 'yargs';
 import { UsageError } from '../errors.js';
 import { renderReportCsv, renderReportHtml, renderReportJson, type ReportData } from '../core/report/build-report.js';
-import { connect } from '../io/connect.js';
-import { fetchReportData } from '../io/fetch-report-data.js';
+import { connect } from '../io/engine/connect.js';
+import { fetchReportData } from '../io/report/fetch-report-data.js';
 import type { CliContext } from './cli-context.js';
 import { connectionOptionsFrom, type GlobalArgs } from './global-options.js';
 

@@ -1,7 +1,7 @@
 import yargs from 'yargs';
 import { ExitCode, IochuntError, UsageError } from '../errors.js';
 import { packageInfo } from '../io/package-info.js';
-import { STDIN_PATH } from '../io/read-sources.js';
+import { STDIN_PATH } from '../io/sync/read-sources.js';
 import type { CliContext } from './cli-context.js';
 import { withGlobalOptions } from './global-options.js';
 import { statusCommand } from './status-command.js';

@@ -1,6 +1,6 @@
 import type { CommandModule } from 'yargs';
-import { DEFAULT_HUNT_INDICES } from '../io/run-hunt.js';
-import { parseDuration, runSchedule, type TickRecord } from '../io/run-schedule.js';
+import { DEFAULT_HUNT_INDICES } from '../io/hunt/run-hunt.js';
+import { parseDuration, runSchedule, type TickRecord } from '../io/schedule/run-schedule.js';
 import { splitList, withEngine, withStopSignal } from './cli-helpers.js';
 import type { CliContext } from './cli-context.js';
 import type { GlobalArgs } from './global-options.js';

@@ -1,5 +1,5 @@
 import type { CommandModule } from 'yargs';
-import { fetchStatus } from '../io/fetch-status.js';
+import { fetchStatus } from '../io/status/fetch-status.js';
 import { withEngine } from './cli-helpers.js';
 import type { GlobalArgs } from './global-options.js';
 import { renderStatus } from './render-status.js';

@@ -1,7 +1,7 @@
 import type { CommandModule } from 'yargs';
 import { IOC_FORMATS } from '../core/ioc/types.js';
-import { applySync, prepareSync, reportDryRun, type SyncOptions } from '../io/sync-iocs.js';
-import { refreshTagPipeline } from '../io/install-tag-pipeline.js';
+import { applySync, prepareSync, reportDryRun, type SyncOptions } from '../io/sync/sync-iocs.js';
+import { refreshTagPipeline } from '../io/live/install-tag-pipeline.js';
 import type { CliContext } from './cli-context.js';
 import type { GlobalArgs } from './global-options.js';
 import { withEngine, withStopSignal } from './cli-helpers.js';

@@ -7,10 +7,10 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connect } from '../../src/io/connect.js';
-import type { Engine } from '../../src/io/engine.js';
-import { installTagPipeline } from '../../src/io/install-tag-pipeline.js';
-import { syncIocs } from '../../src/io/sync-iocs.js';
+import { connect } from '../../src/io/engine/connect.js';
+import type { Engine } from '../../src/io/engine/engine.js';
+import { installTagPipeline } from '../../src/io/live/install-tag-pipeline.js';
+import { syncIocs } from '../../src/io/sync/sync-iocs.js';
 import { ANSSI, ANSSI_IPS } from '../helpers/hunt-corpus.js';
 
 const IMAGE = 'docker.elastic.co/elasticsearch/elasticsearch:8.19.9';

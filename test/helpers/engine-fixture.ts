@@ -1,7 +1,7 @@
 import { afterEach, beforeAll, inject } from 'vitest';
-import { connect } from '../../src/io/connect.js';
-import type { Engine } from '../../src/io/engine.js';
-import type { LocalFlavor } from '../../src/io/local-engine.js';
+import { connect } from '../../src/io/engine/connect.js';
+import type { Engine } from '../../src/io/engine/engine.js';
+import type { LocalFlavor } from '../../src/local-engines/local-engine.js';
 import { connectionFor, uniqueName, type TestEngineEndpoint } from './engines.js';
 
 export interface EngineFixture {

@@ -5,8 +5,8 @@
  * 2. testcontainers, when a Docker engine answers;
  * 3. otherwise a failure that says how to start one. Never a skip.
  */
-import type { ConnectionOptions } from '../../src/io/connection-options.js';
-import type { LocalFlavor } from '../../src/io/local-engine.js';
+import type { ConnectionOptions } from '../../src/io/engine/connection-options.js';
+import type { LocalFlavor } from '../../src/local-engines/local-engine.js';
 
 export interface TestEngineEndpoint {
   flavor: LocalFlavor;

@@ -1,5 +1,5 @@
 import type { TestProject } from 'vitest/node';
-import { connect } from '../../src/io/connect.js';
+import { connect } from '../../src/io/engine/connect.js';
 import { connectionFor, resolveTestEngines, type TestEngineEndpoint } from './engines.js';
 
 declare module 'vitest' {

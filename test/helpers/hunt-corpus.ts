@@ -1,13 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { generateSampleEvents, plantedEvents, type Plant, type SampleEventsOptions } from '../../src/core/generate-sample-events.js';
+import { generateSampleEvents, plantedEvents, type Plant, type SampleEventsOptions } from '../../src/core/demo/generate-sample-events.js';
 import { buildAlertId } from '../../src/core/hunt/build-alert.js';
 import { buildIocId } from '../../src/core/ioc/ioc-id.js';
 import { parseIocs } from '../../src/core/ioc/parse-iocs.js';
 import type { IocType } from '../../src/core/ioc/types.js';
-import type { Engine } from '../../src/io/engine.js';
+import type { Engine } from '../../src/io/engine/engine.js';
 import { loadResource } from '../../src/io/load-resource.js';
-import { writeSampleEvents } from '../../src/io/write-sample-events.js';
+import { writeSampleEvents } from '../../src/io/demo/write-sample-events.js';
 
 export const ANSSI = fileURLToPath(new URL('../fixtures/iocs/CERTFR-2021-IOC-003-IOC.csv', import.meta.url));
 export const ANSSI_IPS = parseIocs(readFileSync(ANSSI, 'utf8'), { file: ANSSI }).iocs.map((i) => i.value);
@@ -80,7 +80,7 @@ export async function syncCorpusFeeds(engine: Engine, prefix: string): Promise<v
   const { mkdtempSync, rmSync, writeFileSync } = await import('node:fs');
   const { tmpdir } = await import('node:os');
   const { join } = await import('node:path');
-  const { syncIocs } = await import('../../src/io/sync-iocs.js');
+  const { syncIocs } = await import('../../src/io/sync/sync-iocs.js');
   const dir = mkdtempSync(join(tmpdir(), 'iochunt-extra-'));
   try {
     writeFileSync(join(dir, 'extra.txt'), EXTRA_FEED);

@@ -1,5 +1,5 @@
 import { InternalError } from '../../errors.js';
-import type { IocDocument } from '../build-ioc-document.js';
+import type { IocDocument } from '../ioc/build-ioc-document.js';
 import type { IocType } from '../ioc/types.js';
 
 /** One stored IOC, in the shape the hunt matches with. */

@@ -3,7 +3,7 @@ import { collectFieldValues, compileFieldPath, type FieldPath } from './field-va
 import type { HuntIoc } from './hunt-ioc.js';
 import { buildIpPrefixTable, type IpPrefixEntry, type IpPrefixTable } from './ip-prefix-table.js';
 import { MATCH_KINDS, matchKindOf, type MatchFields, type MatchKind } from './match-fields.js';
-import { parseEventTime } from './parse-event-time.js';
+import { parseEventTime } from '../time/parse-event-time.js';
 import { parseIocNetwork, parseIpKey } from './parse-ip-key.js';
 
 export { huntIocFromDocument, type HuntIoc } from './hunt-ioc.js';

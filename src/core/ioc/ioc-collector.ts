@@ -1,4 +1,4 @@
-import { assignDefined, withoutUndefined } from '../assign-defined.js';
+import { assignDefined, withoutUndefined } from './assign-defined.js';
 import { normalizeIndicator } from './normalize-indicator.js';
 import type {
   DuplicateEntry,

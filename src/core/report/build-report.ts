@@ -1,5 +1,5 @@
 import { fieldValues } from '../hunt/field-values.js';
-import { parseEventTime } from '../hunt/parse-event-time.js';
+import { parseEventTime } from '../time/parse-event-time.js';
 
 /**
  * The incident report of `iochunt report` (SPEC "CLI"): per IOC first/last seen, hit counts,

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { buildDeactivatedDocument } from '../../../src/core/build-ioc-document.js';
+import { buildDeactivatedDocument } from '../../../src/core/ioc/build-ioc-document.js';
 import { buildAlert, buildAlertId, buildEnrichment } from '../../../src/core/hunt/build-alert.js';
 import { huntIocFromDocument, type Match } from '../../../src/core/hunt/ioc-matcher.js';
 import { pickEventFields } from '../../../src/core/hunt/pick-event-fields.js';

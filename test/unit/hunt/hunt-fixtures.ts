@@ -1,4 +1,4 @@
-import { buildDeactivatedDocument, buildIocDocument, type IocDocument } from '../../../src/core/build-ioc-document.js';
+import { buildDeactivatedDocument, buildIocDocument, type IocDocument } from '../../../src/core/ioc/build-ioc-document.js';
 import { huntIocFromDocument, type HuntIoc } from '../../../src/core/hunt/hunt-ioc.js';
 import { buildIocId } from '../../../src/core/ioc/ioc-id.js';
 import { normalizeIndicator } from '../../../src/core/ioc/normalize-indicator.js';

@@ -11,7 +11,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { buildSavedObjects, toNdjson } from '../../../src/core/kibana/build-saved-objects.js';
 import { ClusterError, ConfigError, InputError } from '../../../src/errors.js';
-import { importSavedObjects } from '../../../src/io/import-saved-objects.js';
+import { importSavedObjects } from '../../../src/io/kibana/import-saved-objects.js';
 
 const USER = 'elastic';
 const PASSWORD = 'pw-Secret-42';

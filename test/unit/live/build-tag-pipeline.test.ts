@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { estypes } from '@elastic/elasticsearch';
 import { describe, expect, it } from 'vitest';
-import { buildIocDocument, type IocDocument } from '../../../src/core/build-ioc-document.js';
+import { buildIocDocument, type IocDocument } from '../../../src/core/ioc/build-ioc-document.js';
 import { DEFAULT_MATCH_FIELDS, type MatchFields, type MatchKind, matchKindOf, mergeMatchFields } from '../../../src/core/hunt/match-fields.js';
 import { buildIocId } from '../../../src/core/ioc/ioc-id.js';
 import { normalizeIndicator } from '../../../src/core/ioc/normalize-indicator.js';
@@ -27,7 +27,7 @@ function readPipelineFile(name: string): string {
   return readFileSync(new URL(`../../../pipelines/${name}`, import.meta.url), 'utf8');
 }
 
-/** As `src/io/load-resource.ts` loads it: parsed, without `_comment` keys. */
+/** As `src/io/load-resource.ts` (loadResource) loads it: parsed, without `_comment` keys. */
 function loadTemplate(name: string): Record<string, unknown> {
   return JSON.parse(readPipelineFile(name), (key, value: unknown) => (key === '_comment' ? undefined : value)) as Record<string, unknown>;
 }

@@ -1,0 +1,186 @@
+import { Client, type estypes } from '@elastic/elasticsearch';
+import { commonProcessors } from '../../core/live/common-processors.js';
+import { isNotFound } from './cluster-errors.js';
+import { RestEngineBase } from './rest-engine-base.js';
+import type { ClusterCall } from './cluster-call.js';
+import { BULK_FILTER, flattenBulkItems } from './bulk-items.js';
+import type {
+  BulkItemResult,
+  ScanHit,
+  ScanOptions,
+  StoredDocument,
+  ClusterHealth,
+  Engine,
+  EngineInfo,
+  IndexDocumentOptions,
+  IndexSummary,
+  IngestPipeline,
+} from './engine.js';
+
+/** {@link Engine} on the official Elasticsearch client (8.x and 9.x servers). */
+export class ElasticsearchEngine extends RestEngineBase implements Engine {
+  constructor(
+    readonly client: Client,
+    readonly info: EngineInfo,
+    protected readonly call: ClusterCall,
+  ) {
+    super();
+  }
+
+  async fetchHealth(): Promise<ClusterHealth> {
+    const health = await this.call('reading cluster health', () => this.client.cluster.health());
+    return {
+      status: health.status.toLowerCase() as ClusterHealth['status'],
+      numberOfNodes: health.number_of_nodes,
+      activeShards: health.active_shards,
+    };
+  }
+
+  async fetchIndexSummaries(names: readonly string[]): Promise<IndexSummary[]> {
+    return Promise.all(
+      names.map(async (name) => {
+        const exists = await this.call(`checking index ${name}`, () => this.client.indices.exists({ index: name }));
+        if (!exists) return { name, exists };
+        const { count } = await this.call(`counting ${name}`, () => this.client.count({ index: name }));
+        return { name, exists, docs: count };
+      }),
+    );
+  }
+
+  async fetchIngestProcessors(): Promise<string[]> {
+    const nodes = await this.call('listing ingest processors', () =>
+      this.client.nodes.info({ node_id: 'ingest:true', metric: 'ingest' }),
+    );
+    return commonProcessors(Object.values(nodes.nodes).map((node) => node.ingest?.processors?.map((p) => p.type) ?? []));
+  }
+
+  async fetchPipeline(id: string): Promise<IngestPipeline | undefined> {
+    try {
+      const found = await this.call(`reading pipeline ${id}`, () => this.client.ingest.getPipeline({ id }));
+      return found[id] as IngestPipeline | undefined;
+    } catch (error) {
+      if (isNotFound(error)) return undefined;
+      throw error;
+    }
+  }
+
+  async writePipeline(id: string, pipeline: IngestPipeline): Promise<void> {
+    const request: estypes.IngestPutPipelineRequest = { id, ...(pipeline as Omit<estypes.IngestPutPipelineRequest, 'id'>) };
+    await this.call(`writing pipeline ${id}`, () => this.client.ingest.putPipeline(request));
+  }
+
+  async deletePipeline(id: string): Promise<boolean> {
+    try {
+      await this.call(`deleting pipeline ${id}`, () => this.client.ingest.deletePipeline({ id }));
+      return true;
+    } catch (error) {
+      if (isNotFound(error)) return false;
+      throw error;
+    }
+  }
+
+  async createIndex(name: string, body: Record<string, unknown> = {}): Promise<void> {
+    await this.call(`creating index ${name}`, () =>
+      this.client.indices.create({ index: name, ...(body as Omit<estypes.IndicesCreateRequest, 'index'>) }),
+    );
+  }
+
+  async deleteIndices(names: readonly string[]): Promise<void> {
+    if (names.length === 0) return;
+    await this.call(`deleting ${names.join(',')}`, () =>
+      this.client.indices.delete({ index: [...names], ignore_unavailable: true }),
+    );
+  }
+
+  async indexDocument(options: IndexDocumentOptions): Promise<{ id: string }> {
+    const response = await this.call(`indexing into ${options.index}`, () =>
+      this.client.index({
+        index: options.index,
+        ...(options.id === undefined ? {} : { id: options.id }),
+        document: options.document,
+        ...(options.pipeline === undefined ? {} : { pipeline: options.pipeline }),
+        ...(options.refresh ? { refresh: true } : {}),
+      }),
+    );
+    return { id: response._id };
+  }
+
+  async fetchDocument(index: string, id: string): Promise<Record<string, unknown> | undefined> {
+    try {
+      const doc = await this.call(`reading ${index}/${id}`, () => this.client.get<Record<string, unknown>>({ index, id }));
+      return doc.found ? doc._source : undefined;
+    } catch (error) {
+      if (isNotFound(error)) return undefined;
+      throw error;
+    }
+  }
+
+  async fetchDocuments(index: string, ids: readonly string[], source?: string[]): Promise<Map<string, StoredDocument>> {
+    const found = new Map<string, StoredDocument>();
+    if (ids.length === 0) return found;
+    const response = await this.call(`reading ${ids.length} documents of ${index}`, () =>
+      this.client.mget<Record<string, unknown>>({ index, ids: [...ids], ...(source ? { _source_includes: source } : {}) }),
+    );
+    for (const doc of response.docs) {
+      if ('found' in doc && doc.found && doc._source !== undefined && doc._seq_no !== undefined && doc._primary_term !== undefined) {
+        found.set(doc._id, { id: doc._id, source: doc._source, seqNo: doc._seq_no, primaryTerm: doc._primary_term });
+      }
+    }
+    return found;
+  }
+
+  async bulk(ndjson: string, options: { refresh?: boolean } = {}): Promise<BulkItemResult[]> {
+    const response = await this.call('writing a bulk request', () =>
+      this.client.bulk({ body: ndjson, filter_path: BULK_FILTER, ...(options.refresh ? { refresh: true } : {}) } as estypes.BulkRequest),
+    );
+    return flattenBulkItems(response.items as never);
+  }
+
+  async countDocuments(index: string, query?: Record<string, unknown>): Promise<number> {
+    const response = await this.call(`counting ${index}`, () =>
+      this.client.count({ index, ignore_unavailable: true, allow_no_indices: true, ...(query ? { query } : {}) }),
+    );
+    return response.count;
+  }
+
+  async *scanDocuments(options: ScanOptions): AsyncIterable<ScanHit[]> {
+    const pit = await this.call(`opening a point in time on ${options.index}`, () =>
+      this.client.openPointInTime({ index: options.index, keep_alive: '2m', ignore_unavailable: true }),
+    );
+    let pitId = pit.id;
+    try {
+      let after: estypes.SortResults | undefined;
+      for (;;) {
+        options.signal?.throwIfAborted();
+        const page = await this.call(`scanning ${options.index}`, () =>
+          this.client.search<Record<string, unknown>>({
+            pit: { id: pitId, keep_alive: '2m' },
+            size: options.pageSize ?? 1000,
+            // `_shard_doc` is unique within a PIT, so it is a complete tiebreaker on its own.
+            sort: [{ _shard_doc: 'asc' }],
+            track_total_hits: false,
+            ...(options.query ? { query: options.query } : {}),
+            ...(options.source === undefined ? {} : { _source: options.source }),
+            ...(after ? { search_after: after } : {}),
+          }),
+        );
+        pitId = page.pit_id ?? pitId;
+        const hits = page.hits.hits;
+        if (hits.length === 0) return;
+        yield hits.map((hit) => ({ index: hit._index, id: hit._id ?? '', source: hit._source ?? {} }));
+        after = hits.at(-1)?.sort;
+      }
+    } finally {
+      // Best effort: an expired PIT is already gone; it must not hide the scan's own error.
+      await this.client.closePointInTime({ id: pitId }).catch(() => undefined);
+    }
+  }
+
+  protected async request(method: string, path: string, body?: unknown, querystring?: Record<string, string>): Promise<unknown> {
+    return this.client.transport.request({ method, path, ...(body === undefined ? {} : { body: body as Record<string, unknown> }), ...(querystring ? { querystring } : {}) });
+  }
+
+  async close(): Promise<void> {
+    await this.client.close();
+  }
+}

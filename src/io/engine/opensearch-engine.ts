@@ -1,0 +1,183 @@
+import type { Client } from '@opensearch-project/opensearch';
+import { commonProcessors } from '../../core/live/common-processors.js';
+import type { ClusterCall } from './cluster-call.js';
+import { isNotFound } from './cluster-errors.js';
+import { RestEngineBase } from './rest-engine-base.js';
+import { BULK_FILTER, flattenBulkItems } from './bulk-items.js';
+import type {
+  BulkItemResult,
+  ScanHit,
+  ScanOptions,
+  StoredDocument,
+  ClusterHealth,
+  Engine,
+  EngineInfo,
+  IndexDocumentOptions,
+  IndexSummary,
+  IngestPipeline,
+} from './engine.js';
+
+/** {@link Engine} on the OpenSearch client (2.x and 3.x servers). Responses come as `{ body }`. */
+export class OpenSearchEngine extends RestEngineBase implements Engine {
+  constructor(
+    readonly client: Client,
+    readonly info: EngineInfo,
+    protected readonly call: ClusterCall,
+  ) {
+    super();
+  }
+
+  async fetchHealth(): Promise<ClusterHealth> {
+    const { body } = await this.call('reading cluster health', () => this.client.cluster.health());
+    return { status: body.status.toLowerCase() as ClusterHealth['status'], numberOfNodes: body.number_of_nodes, activeShards: body.active_shards };
+  }
+
+  async fetchIndexSummaries(names: readonly string[]): Promise<IndexSummary[]> {
+    return Promise.all(
+      names.map(async (name) => {
+        const { body: exists } = await this.call(`checking index ${name}`, () => this.client.indices.exists({ index: name }));
+        if (!exists) return { name, exists: false };
+        const { body } = await this.call(`counting ${name}`, () => this.client.count({ index: name }));
+        return { name, exists: true, docs: body.count };
+      }),
+    );
+  }
+
+  async fetchIngestProcessors(): Promise<string[]> {
+    const { body } = await this.call('listing ingest processors', () =>
+      this.client.nodes.info({ node_id: 'ingest:true', metric: ['ingest'] }),
+    );
+    const nodes = Object.values(body.nodes ?? {}) as { ingest?: { processors?: { type: string }[] } }[];
+    return commonProcessors(nodes.map((node) => node.ingest?.processors?.map((p) => p.type) ?? []));
+  }
+
+  async fetchPipeline(id: string): Promise<IngestPipeline | undefined> {
+    try {
+      const { body } = await this.call(`reading pipeline ${id}`, () => this.client.ingest.getPipeline({ id }));
+      return (body as Record<string, IngestPipeline>)[id];
+    } catch (error) {
+      if (isNotFound(error)) return undefined;
+      throw error;
+    }
+  }
+
+  async writePipeline(id: string, pipeline: IngestPipeline): Promise<void> {
+    await this.call(`writing pipeline ${id}`, () => this.client.ingest.putPipeline({ id, body: pipeline as never }));
+  }
+
+  async deletePipeline(id: string): Promise<boolean> {
+    try {
+      await this.call(`deleting pipeline ${id}`, () => this.client.ingest.deletePipeline({ id }));
+      return true;
+    } catch (error) {
+      if (isNotFound(error)) return false;
+      throw error;
+    }
+  }
+
+  async createIndex(name: string, body: Record<string, unknown> = {}): Promise<void> {
+    await this.call(`creating index ${name}`, () => this.client.indices.create({ index: name, body: body as never }));
+  }
+
+  async deleteIndices(names: readonly string[]): Promise<void> {
+    if (names.length === 0) return;
+    await this.call(`deleting ${names.join(',')}`, () =>
+      this.client.indices.delete({ index: [...names], ignore_unavailable: true }),
+    );
+  }
+
+  async indexDocument(options: IndexDocumentOptions): Promise<{ id: string }> {
+    const { body } = await this.call(`indexing into ${options.index}`, () =>
+      this.client.index({
+        index: options.index,
+        ...(options.id === undefined ? {} : { id: options.id }),
+        body: options.document,
+        ...(options.pipeline === undefined ? {} : { pipeline: options.pipeline }),
+        ...(options.refresh ? { refresh: true } : {}),
+      }),
+    );
+    return { id: body._id };
+  }
+
+  async fetchDocument(index: string, id: string): Promise<Record<string, unknown> | undefined> {
+    try {
+      const { body } = await this.call(`reading ${index}/${id}`, () => this.client.get({ index, id }));
+      return body.found ? (body._source as Record<string, unknown>) : undefined;
+    } catch (error) {
+      if (isNotFound(error)) return undefined;
+      throw error;
+    }
+  }
+
+  async fetchDocuments(index: string, ids: readonly string[], source?: string[]): Promise<Map<string, StoredDocument>> {
+    const found = new Map<string, StoredDocument>();
+    if (ids.length === 0) return found;
+    const { body } = await this.call(`reading ${ids.length} documents of ${index}`, () =>
+      this.client.mget({ index, body: { ids: [...ids] }, ...(source ? { _source_includes: source } : {}) }),
+    );
+    for (const doc of body.docs as { _id: string; found?: boolean; _source?: Record<string, unknown>; _seq_no?: number; _primary_term?: number }[]) {
+      if (doc.found && doc._source !== undefined && doc._seq_no !== undefined && doc._primary_term !== undefined) {
+        found.set(doc._id, { id: doc._id, source: doc._source, seqNo: doc._seq_no, primaryTerm: doc._primary_term });
+      }
+    }
+    return found;
+  }
+
+  async bulk(ndjson: string, options: { refresh?: boolean } = {}): Promise<BulkItemResult[]> {
+    const { body } = await this.call('writing a bulk request', () =>
+      this.client.bulk({ body: ndjson as never, filter_path: BULK_FILTER, ...(options.refresh ? { refresh: true } : {}) }),
+    );
+    return flattenBulkItems(body.items as never);
+  }
+
+  async countDocuments(index: string, query?: Record<string, unknown>): Promise<number> {
+    const { body } = await this.call(`counting ${index}`, () =>
+      this.client.count({ index, ignore_unavailable: true, allow_no_indices: true, ...(query ? { body: { query } as never } : {}) }),
+    );
+    return body.count;
+  }
+
+  async *scanDocuments(options: ScanOptions): AsyncIterable<ScanHit[]> {
+    // OpenSearch has no `_shard_doc`: `search_after` on `_doc` under a PIT would skip or repeat
+    // hits across shards. A scroll sorted by `_doc` is consistent and as cheap.
+    let scrollId: string | undefined;
+    try {
+      let { body } = await this.call(`scanning ${options.index}`, () =>
+        this.client.search({
+          index: options.index,
+          scroll: '2m',
+          size: options.pageSize ?? 1000,
+          ignore_unavailable: true,
+          allow_no_indices: true,
+          body: {
+            sort: ['_doc'],
+            ...(options.query ? { query: options.query } : {}),
+            ...(options.source === undefined ? {} : { _source: options.source }),
+          } as never,
+        }),
+      );
+      for (;;) {
+        scrollId = body._scroll_id ?? scrollId;
+        const hits = body.hits.hits;
+        if (hits.length === 0) return;
+        yield hits.map((hit) => ({ index: hit._index ?? '', id: hit._id ?? '', source: (hit._source ?? {}) as Record<string, unknown> }));
+        options.signal?.throwIfAborted();
+        const id = scrollId;
+        if (!id) return;
+        ({ body } = await this.call(`scanning ${options.index}`, () => this.client.scroll({ scroll_id: id, scroll: '2m' })));
+      }
+    } finally {
+      const id = scrollId;
+      if (id) await this.client.clearScroll({ scroll_id: id }).catch(() => undefined);
+    }
+  }
+
+  protected async request(method: string, path: string, body?: unknown, querystring?: Record<string, string>): Promise<unknown> {
+    const response = await this.client.transport.request({ method, path, ...(body === undefined ? {} : { body: body as Record<string, unknown> }), ...(querystring ? { querystring } : {}) });
+    return response.body;
+  }
+
+  async close(): Promise<void> {
+    await this.client.close();
+  }
+}

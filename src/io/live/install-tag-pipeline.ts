@@ -1,0 +1,179 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ConfigError } from '../../errors.js';
+import { DEFAULT_MATCH_FIELDS, matchKindOf, mergeMatchFields, type MatchKind } from '../../core/hunt/match-fields.js';
+import {
+  buildEnrichPipeline,
+  buildEnrichPolicies,
+  buildLookupParams,
+  buildScriptPipeline,
+  LIVE_IOC_FIELDS,
+  type LiveIoc,
+  type Strategy,
+  type TagTemplates,
+} from '../../core/live/build-tag-pipeline.js';
+import { buildResourceNames, type ResourceNames } from '../../core/resource-names.js';
+import type { Engine } from '../engine/engine.js';
+import { loadResource } from '../load-resource.js';
+import { packageInfo } from '../package-info.js';
+import { StateStore } from '../store/state-store.js';
+
+/**
+ * Largest active IOC set the script strategy accepts. Its params live in the pipeline, i.e. in
+ * the cluster state that every node holds and every sync republishes. Measured with
+ * `npm run bench:tag` on OpenSearch 2.19 (2 cores): the pipeline grows ~0.3 MB per 1,000 IOCs
+ * (3.1 MB at 10,000, 7.7 MB at 25,000, 15.4 MB at 50,000) and its PUT takes 0.7 s, 1.3 s and
+ * 3.3 s; ingest throughput does not depend on the set size. 25,000 keeps the pipeline under
+ * ~8 MB of cluster state.
+ */
+export const SCRIPT_STRATEGY_MAX_IOCS = 25_000;
+
+export interface InstallTagOptions {
+  prefix?: string;
+  strategy?: 'auto' | Strategy;
+  fields?: Partial<Record<MatchKind, readonly string[]>>;
+  graceMs?: number;
+  /** Overrides {@link SCRIPT_STRATEGY_MAX_IOCS} (tests, benchmarks). */
+  maxScriptIocs?: number;
+}
+
+export interface InstallTagReport {
+  pipeline: string;
+  strategy: Strategy;
+  setVersion: number;
+  iocs: number;
+  /** True when the stored pipeline was already this version and content: nothing was written. */
+  unchanged: boolean;
+  /** IPv6 networks the script strategy cannot match (Painless has no IPv6 parser). */
+  skippedIpv6Networks: number;
+  enrichPolicies?: string[];
+}
+
+export function loadTagTemplates(): TagTemplates {
+  const read = (name: string): string => readFileSync(join(packageInfo().root, 'pipelines', `${name}.painless`), 'utf8');
+  const common = read('tag-common');
+  return {
+    script: loadResource('pipelines', 'tag-script'),
+    enrich: loadResource('pipelines', 'tag-enrich'),
+    lookup: `${common}\n${read('tag-lookup')}`,
+    reshape: `${common}\n${read('tag-reshape')}`,
+  };
+}
+
+/** `auto`: enrich where every ingest node has it, else script; neither is a clear refusal. */
+export async function chooseStrategy(engine: Engine, requested: InstallTagOptions['strategy'] = 'auto'): Promise<Strategy> {
+  const processors = await engine.fetchIngestProcessors();
+  const has = (type: string): boolean => processors.includes(type);
+  const needed: Record<Strategy, string[]> = { enrich: ['enrich', 'script', 'set'], script: ['script', 'set'] };
+  const usable = (s: Strategy): boolean => needed[s].every(has);
+  if (requested !== 'auto') {
+    if (!usable(requested)) {
+      throw new ConfigError(
+        `--strategy ${requested}: the ingest nodes of ${engine.info.url} lack ${needed[requested].filter((t) => !has(t)).join(', ')} processor(s)`,
+      );
+    }
+    return requested;
+  }
+  if (usable('enrich')) return 'enrich';
+  if (usable('script')) return 'script';
+  throw new ConfigError(
+    `${engine.info.flavor} ${engine.info.version} at ${engine.info.url} has neither the enrich nor the script ingest processor: live tagging cannot run there (nothing was installed); use "iochunt hunt --mode incremental" on a schedule instead`,
+  );
+}
+
+async function fetchLiveIocs(engine: Engine, names: ResourceNames): Promise<LiveIoc[]> {
+  const iocs: LiveIoc[] = [];
+  const exists = (await engine.fetchIndexSummaries([names.iocs]))[0]?.exists;
+  if (!exists) return iocs;
+  for await (const page of engine.scanDocuments({ index: names.iocs, query: { term: { 'iochunt.active': true } }, source: LIVE_IOC_FIELDS })) {
+    iocs.push(...page.map((hit) => hit.source as unknown as LiveIoc));
+  }
+  return iocs;
+}
+
+/**
+ * Installs (idempotently) the tagging pipeline `<prefix>-tag` for the current active IOC set.
+ * The pipeline `version` is the IOC-set version, so a pipeline already at this version with the
+ * same strategy is left alone. Enrich strategy: new policies per set version are created and
+ * executed first, the pipeline is switched to them, then older policies are deleted. Script
+ * strategy: refuses sets above the cap with a message naming it and the alternative.
+ */
+export async function installTagPipeline(engine: Engine, options: InstallTagOptions = {}): Promise<InstallTagReport> {
+  const names = buildResourceNames(options.prefix);
+  const strategy = await chooseStrategy(engine, options.strategy);
+  const fields = mergeMatchFields(DEFAULT_MATCH_FIELDS, options.fields);
+  const state = new StateStore(engine, names.state);
+  const [iocs, setVersion] = await Promise.all([fetchLiveIocs(engine, names), state.fetchSetVersion().catch(() => ({ version: 0 }))]);
+  const templates = loadTagTemplates();
+  const base = { templates, iocs, fields, iocIndex: names.iocs, setVersion: setVersion.version, ...(options.graceMs === undefined ? {} : { graceMs: options.graceMs }) };
+  const cap = options.maxScriptIocs ?? SCRIPT_STRATEGY_MAX_IOCS;
+  if (strategy === 'script' && iocs.length > cap) {
+    throw new ConfigError(
+      `${iocs.length} active IOCs exceed the script strategy's cap of ${cap} (its IOC set lives in the cluster state): tag with fewer feeds, or run "iochunt hunt --mode incremental" every few minutes instead`,
+    );
+  }
+  const current = await engine.fetchPipeline(names.tagPipeline);
+  const installed = current ? await fetchTagPipelineRecord(engine, names) : undefined;
+  const unchanged = current !== undefined && installed?.strategy === strategy && current.version === setVersion.version && installed.iocs === iocs.length;
+  const report: InstallTagReport = {
+    pipeline: names.tagPipeline,
+    strategy,
+    setVersion: setVersion.version,
+    iocs: iocs.length,
+    unchanged,
+    skippedIpv6Networks: strategy === 'script' ? buildLookupParams(iocs).skippedIpv6Networks : 0,
+  };
+  if (unchanged) return report;
+  await state.ensure();
+  const record: TagPipelineRecord = { kind: 'tag-pipeline', pipeline: names.tagPipeline, strategy, set_version: setVersion.version, iocs: iocs.length, updated_at: new Date().toISOString() };
+
+  if (strategy === 'script') {
+    await engine.writePipeline(names.tagPipeline, buildScriptPipeline(base) as never);
+    await state.writeDocument(`tag-pipeline:${names.tagPipeline}`, { ...record }, true);
+    return report;
+  }
+  const kinds = new Set<MatchKind>(iocs.map((ioc) => matchKindOf(ioc.threat.indicator.type)));
+  const policies = buildEnrichPolicies(names.prefix, names.iocs, setVersion.version, kinds);
+  const existing = await engine.listEnrichPolicies(`${names.prefix}-`);
+  for (const policy of policies) {
+    const { name, ...body } = policy;
+    if (!existing.includes(name)) await engine.writeEnrichPolicy(name, body);
+    await engine.executeEnrichPolicy(name);
+  }
+  await engine.writePipeline(names.tagPipeline, buildEnrichPipeline({ ...base, prefix: names.prefix, kinds }) as never);
+  await state.writeDocument(`tag-pipeline:${names.tagPipeline}`, { ...record }, true);
+  const current_ = new Set(policies.map((p) => p.name));
+  for (const name of existing) {
+    // A policy still referenced by a pipeline cannot be deleted; the next install retries.
+    if (!current_.has(name) && /-v\d+$/.test(name)) await engine.deleteEnrichPolicy(name).catch(() => undefined);
+  }
+  return { ...report, enrichPolicies: [...current_] };
+}
+
+/** What `<prefix>-state` records of the installed pipeline (OpenSearch pipelines have no `_meta`). */
+export interface TagPipelineRecord {
+  kind: 'tag-pipeline';
+  pipeline: string;
+  strategy: Strategy;
+  set_version: number;
+  iocs: number;
+  updated_at: string;
+}
+
+export async function fetchTagPipelineRecord(engine: Engine, names: ResourceNames): Promise<TagPipelineRecord | undefined> {
+  const [state] = await engine.fetchIndexSummaries([names.state]);
+  if (!state?.exists) return undefined;
+  return new StateStore(engine, names.state).fetchDocument<TagPipelineRecord>(`tag-pipeline:${names.tagPipeline}`);
+}
+
+/**
+ * Brings an installed pipeline up to date after a sync (SPEC: "the live matcher is refreshed").
+ * Does nothing when no tagging pipeline was ever installed.
+ */
+export async function refreshTagPipeline(engine: Engine, options: InstallTagOptions = {}): Promise<InstallTagReport | undefined> {
+  const names = buildResourceNames(options.prefix);
+  const current = await engine.fetchPipeline(names.tagPipeline);
+  if (!current) return undefined;
+  const strategy = (await fetchTagPipelineRecord(engine, names))?.strategy;
+  return installTagPipeline(engine, { ...options, ...(strategy ? { strategy } : {}) });
+}

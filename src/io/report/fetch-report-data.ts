@@ -1,0 +1,157 @@
+import { UsageError } from '../../errors.js';
+import { parseDateOption } from '../../core/time/parse-date-option.js';
+import { buildAlertRow, buildReportData, type AlertRow, type ReportData, type ReportScope } from '../../core/report/build-report.js';
+import { buildResourceNames, type ResourceNames } from '../../core/resource-names.js';
+import type { Engine } from '../engine/engine.js';
+import type { RunRecord } from '../store/state-store.js';
+
+/** Where hunts start when no IOC says otherwise (SPEC: `--hunt-from` defaults to 2021-01-01). */
+const HUNT_FROM_FALLBACK = '2021-01-01T00:00:00.000Z';
+
+/** The alert fields a report reads: everything {@link buildAlertRow} uses, nothing more. */
+const ALERT_SOURCE = [
+  '@timestamp',
+  'threat.enrichments.feed.name',
+  'threat.enrichments.matched',
+  'threat.enrichments.indicator.type',
+  'iochunt.ioc',
+  'iochunt.event',
+  'host.name',
+  'user.name',
+  'source.ip',
+  'destination.ip',
+  'url.full',
+  'url.original',
+  'url.domain',
+  'event.action',
+];
+
+export interface FetchReportOptions {
+  prefix?: string;
+  /** Report on this hunt run: its period, feeds and index patterns (from `<prefix>-state`). */
+  runId?: string;
+  /** Only the findings of this feed (`threat.enrichments.feed.name`). */
+  feed?: string;
+  /** Only findings at or after / before these dates (not with `runId`). */
+  since?: string;
+  until?: string;
+  /** For tests: the report's `generatedAt` and the default `until`. */
+  now?: () => Date;
+  signal?: AbortSignal;
+}
+
+/** The parameters a hunt run records (`details.params` of its state document). */
+interface RunParams {
+  index?: string[];
+  since?: string;
+  until?: string;
+  feeds?: string[];
+}
+
+/** The earliest `hunt_from` of the IOCs (of one feed), i.e. where a hunt without `--since` starts. */
+async function fetchEarliestHuntFrom(engine: Engine, names: ResourceNames, feeds: readonly string[]): Promise<string> {
+  const response = await engine.search(names.iocs, {
+    size: 0,
+    ...(feeds.length > 0 ? { query: { terms: { 'threat.feed.name': [...feeds] } } } : {}),
+    aggs: { from: { min: { field: 'iochunt.hunt_from' } } },
+  });
+  const from = (response.aggregations as { from?: { value?: number | null; value_as_string?: string } } | undefined)?.from;
+  return typeof from?.value === 'number' ? new Date(from.value).toISOString() : HUNT_FROM_FALLBACK;
+}
+
+/**
+ * The alerts of a run's scope: its period and feeds, and events from the indices it hunted,
+ * i.e. what the hunt's own summary counts (findings an earlier run made in the same scope
+ * included, since `op_type: create` keeps the first run's id on them). The indices are matched
+ * three ways because a finding records the concrete index of its event: the run's own
+ * findings, the indices the patterns resolve to now (aliases, data streams), and names
+ * matching the patterns (indices deleted since).
+ */
+async function runScopeQuery(engine: Engine, runId: string, params: Required<Pick<RunParams, 'index' | 'feeds'>> & { since: string; until: string }): Promise<Record<string, unknown>> {
+  const patterns = params.index.filter((p) => p !== '' && !p.startsWith('-'));
+  const resolved = patterns.length > 0 ? await engine.resolveIndices(params.index) : [];
+  const should: Record<string, unknown>[] = [
+    { term: { 'iochunt.run_id': runId } },
+    ...(resolved.length > 0 ? [{ terms: { 'iochunt.event.index': resolved.map((r) => r.name) } }] : []),
+    ...patterns.map((pattern) => ({ wildcard: { 'iochunt.event.index': { value: pattern } } })),
+  ];
+  return {
+    bool: {
+      filter: [
+        { range: { '@timestamp': { gte: params.since, lt: params.until, format: 'strict_date_optional_time' } } },
+        ...(params.feeds.length > 0 ? [{ terms: { 'threat.enrichments.feed.name': params.feeds } }] : []),
+        { bool: { should, minimum_should_match: 1 } },
+      ],
+    },
+  };
+}
+
+/**
+ * Reads what `iochunt report` shows and builds it ({@link buildReportData}):
+ * - with `runId`: the findings in that hunt run's scope (period, feeds, index patterns, from
+ *   `<prefix>-state`); an unknown run is a UsageError;
+ * - with `feed`: every finding of that feed (`threat.enrichments.feed.name`);
+ * - otherwise: every finding.
+ * `since`/`until` narrow the last two; without them the period runs from the earliest
+ * `hunt_from` of the feed's IOCs (2021-01-01 when there are none) to now, widened by the
+ * timeline to any finding outside it.
+ *
+ * A missing alerts alias (no hunt ever ran) gives an empty report, not an error.
+ * Pitfall: every finding in scope is held in memory (a few hundred bytes each).
+ */
+export async function fetchReportData(engine: Engine, options: FetchReportOptions = {}): Promise<ReportData> {
+  const names = buildResourceNames(options.prefix);
+  const generatedAt = (options.now ?? (() => new Date()))().toISOString();
+  if (options.runId !== undefined && (options.feed !== undefined || options.since !== undefined || options.until !== undefined)) {
+    throw new UsageError('--run reports on that run\'s own feeds and period: leave out --feed, --since and --until');
+  }
+
+  let scope: ReportScope;
+  let query: Record<string, unknown> | undefined;
+  const [alias] = await engine.fetchIndexSummaries([names.alerts]);
+  const hasAlerts = alias?.exists === true;
+
+  if (options.runId !== undefined) {
+    const record = (await engine.fetchDocument(names.state, options.runId)) as RunRecord | undefined;
+    if (!record || record.kind !== 'hunt-run') {
+      throw new UsageError(`--run: no hunt run ${options.runId} in ${names.state} (iochunt status lists the runs)`);
+    }
+    const params = (record.details?.params ?? {}) as RunParams;
+    const feeds = [...(params.feeds ?? record.feed ?? [])];
+    const index = [...(params.index ?? [])];
+    const since = params.since ?? (await fetchEarliestHuntFrom(engine, names, feeds));
+    const until = params.until ?? record.finished_at ?? record.started_at;
+    scope = { feeds, indices: index, since, until, runId: options.runId, generatedAt };
+    if (hasAlerts) query = await runScopeQuery(engine, options.runId, { index, feeds, since, until });
+  } else {
+    const feeds = options.feed === undefined ? [] : [options.feed];
+    const since = options.since === undefined ? undefined : parseDateOption(options.since, '--since');
+    const until = options.until === undefined ? undefined : parseDateOption(options.until, '--until');
+    const filter: Record<string, unknown>[] = [
+      ...(options.feed === undefined ? [] : [{ term: { 'threat.enrichments.feed.name': options.feed } }]),
+      ...(since || until
+        ? [{ range: { '@timestamp': { ...(since ? { gte: since } : {}), ...(until ? { lt: until } : {}), format: 'strict_date_optional_time' } } }]
+        : []),
+    ];
+    query = filter.length > 0 ? { bool: { filter } } : undefined;
+    scope = { feeds, indices: [], since: since ?? (await fetchEarliestHuntFrom(engine, names, feeds)), until: until ?? generatedAt, generatedAt };
+  }
+
+  const alerts: AlertRow[] = [];
+  if (hasAlerts) {
+    for await (const page of engine.scanDocuments({
+      index: names.alerts,
+      ...(query ? { query } : {}),
+      source: ALERT_SOURCE,
+      ...(options.signal ? { signal: options.signal } : {}),
+    })) {
+      for (const hit of page) {
+        const row = buildAlertRow(hit.source);
+        if (row) alerts.push(row);
+      }
+    }
+  }
+  // Without a run, the indices worth naming are those the findings came from.
+  if (options.runId === undefined) scope.indices = [...new Set(alerts.map((a) => a.eventIndex).filter((i) => i !== ''))].sort();
+  return buildReportData({ scope, alerts });
+}

