@@ -32,7 +32,8 @@ export {
 export { parseIocs } from './core/ioc/parse-iocs.js';
 export { normalizeIndicator } from './core/ioc/normalize-indicator.js';
 export type { IocType, IocFormat, ParsedIoc, ParseResult, RejectedEntry } from './core/ioc/types.js';
-export { runHunt, DEFAULT_HUNT_INDICES, type HuntOptions, type HuntSummary, type HuntProgress } from './io/hunt/run-hunt.js';
+export { DEFAULT_HUNT_INDICES, DEFAULT_HUNT_FROM, DEFAULT_PREFIX } from './core/defaults.js';
+export { runHunt, type HuntOptions, type HuntSummary, type HuntProgress } from './io/hunt/run-hunt.js';
 export { planHunt, buildUnitQuery, type HuntPlan, type PlanHuntInput } from './core/hunt/plan-hunt.js';
 export { buildIocMatcher, type IocMatcher, type Match } from './core/hunt/ioc-matcher.js';
 export { buildAlert, buildAlertId } from './core/hunt/build-alert.js';
@@ -44,7 +45,8 @@ export {
   type InstallTagOptions,
   type InstallTagReport,
 } from './io/live/install-tag-pipeline.js';
-export { attachTagPipeline, removeTagPipeline, fetchAttachments, type Attachment } from './io/live/attach-tag-pipeline.js';
+export { attachTagPipeline, removeTagPipeline, fetchAttachments } from './io/live/attach-tag-pipeline.js';
+export type { TagAttachmentRecord as Attachment } from './io/store/state-records.js';
 export { generateSampleEvents, plantedEvents, type SampleEventsOptions } from './core/demo/generate-sample-events.js';
 export { writeSampleEvents } from './io/demo/write-sample-events.js';
 export {

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import type { Argv } from 'yargs';
+import { DEFAULT_PREFIX } from '../core/defaults.js';
 import { ConfigError } from '../errors.js';
 import type { ConnectionOptions } from '../io/engine/connection-options.js';
 import type { EngineChoice } from '../io/engine/engine.js';
@@ -50,7 +51,7 @@ const ENV_OPTIONS: Record<string, { env: string; fallback?: unknown }> = {
   ca: { env: 'IOCHUNT_CA' },
   insecure: { env: 'IOCHUNT_INSECURE', fallback: false },
   engine: { env: 'IOCHUNT_ENGINE', fallback: 'auto' },
-  prefix: { env: 'IOCHUNT_PREFIX', fallback: 'iochunt' },
+  prefix: { env: 'IOCHUNT_PREFIX', fallback: DEFAULT_PREFIX },
   config: { env: 'IOCHUNT_CONFIG' },
   logLevel: { env: 'IOCHUNT_LOG_LEVEL', fallback: 'warn' },
 };
@@ -97,7 +98,7 @@ export function withGlobalOptions<T>(yargs: Argv<T>): Argv<T & GlobalArgs> {
       defaultDescription: 'auto',
       global: true,
     })
-    .option('prefix', { type: 'string', describe: `Prefix of every index/pipeline name${envNote('IOCHUNT_PREFIX')}`, defaultDescription: 'iochunt', global: true })
+    .option('prefix', { type: 'string', describe: `Prefix of every index/pipeline name${envNote('IOCHUNT_PREFIX')}`, defaultDescription: DEFAULT_PREFIX, global: true })
     .option('config', { type: 'string', describe: `JSON or YAML file of option defaults${envNote('IOCHUNT_CONFIG')}`, global: true })
     .option('json', { type: 'boolean', default: false, describe: 'Print one JSON document on stdout', global: true })
     .option('log-level', { choices: LOG_LEVELS, describe: `Logs go to stderr${envNote('IOCHUNT_LOG_LEVEL')}`, defaultDescription: 'warn', global: true })

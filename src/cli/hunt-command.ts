@@ -2,7 +2,8 @@ import cliProgress from 'cli-progress';
 import type { CommandModule } from 'yargs';
 import { FindingsError } from '../errors.js';
 import type { MatchKind } from '../core/hunt/match-fields.js';
-import { DEFAULT_HUNT_INDICES, runHunt, type HuntOptions } from '../io/hunt/run-hunt.js';
+import { DEFAULT_HUNT_INDICES } from '../core/defaults.js';
+import { runHunt, type HuntOptions } from '../io/hunt/run-hunt.js';
 import { splitList, withEngine, withStopSignal } from './cli-helpers.js';
 import type { CliContext } from './cli-context.js';
 import { loadConfigFile, type GlobalArgs } from './global-options.js';
@@ -27,7 +28,7 @@ export function huntCommand(context: CliContext): CommandModule<GlobalArgs, Hunt
     describe: 'Retro-hunt: find past events that touched an active IOC, one alert per (event, IOC)',
     builder: (yargs) =>
       yargs
-        .option('index', { type: 'string', array: true, default: DEFAULT_HUNT_INDICES, describe: 'Index patterns, aliases or data streams', coerce: splitList })
+        .option('index', { type: 'string', array: true, default: [...DEFAULT_HUNT_INDICES], describe: 'Index patterns, aliases or data streams', coerce: splitList })
         .option('since', { type: 'string', describe: 'Start (default: the earliest hunt-from of the feeds, i.e. 2021-01-01)' })
         .option('until', { type: 'string', describe: 'End (default: now)' })
         .option('feed', { type: 'string', array: true, describe: 'Only the IOCs of these feeds', coerce: splitList })

@@ -6,7 +6,7 @@ import { ClusterError, redactUrl, SourceError, UsageError } from '../errors.js';
 import { connect } from '../io/engine/connect.js';
 import type { Engine } from '../io/engine/engine.js';
 import { importSavedObjects, type ImportSavedObjectsResult } from '../io/kibana/import-saved-objects.js';
-import { DEFAULT_HUNT_INDICES } from '../io/hunt/run-hunt.js';
+import { DEFAULT_HUNT_INDICES } from '../core/defaults.js';
 import type { CliContext } from './cli-context.js';
 import { connectionOptionsFrom, type GlobalArgs } from './global-options.js';
 
@@ -137,7 +137,7 @@ export function kibanaCommand(context: CliContext): CommandModule<GlobalArgs, Ki
         .option('index', {
           type: 'string',
           array: true,
-          default: DEFAULT_HUNT_INDICES,
+          default: [...DEFAULT_HUNT_INDICES],
           describe: 'Index patterns of the live-tagged events (data view title)',
           coerce: (values: string[]) => values.flatMap((v) => v.split(',')).map((v) => v.trim()).filter(Boolean),
         })

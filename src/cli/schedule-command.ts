@@ -1,5 +1,5 @@
 import type { CommandModule } from 'yargs';
-import { DEFAULT_HUNT_INDICES } from '../io/hunt/run-hunt.js';
+import { DEFAULT_HUNT_INDICES } from '../core/defaults.js';
 import { parseDuration, runSchedule, type TickRecord } from '../io/schedule/run-schedule.js';
 import { splitList, withEngine, withStopSignal } from './cli-helpers.js';
 import type { CliContext } from './cli-context.js';
@@ -37,7 +37,7 @@ export function scheduleCommand(_context: CliContext): CommandModule<GlobalArgs,
         .option('cron', { type: 'string', describe: 'Cron expression (UTC), e.g. "*/15 * * * *"' })
         .option('sync', { type: 'string', array: true, describe: 'Sources to sync at each tick', coerce: splitList })
         .option('feed', { type: 'string', describe: 'Feed name for the synced sources' })
-        .option('index', { type: 'string', array: true, default: DEFAULT_HUNT_INDICES, describe: 'Index patterns to hunt', coerce: splitList })
+        .option('index', { type: 'string', array: true, default: [...DEFAULT_HUNT_INDICES], describe: 'Index patterns to hunt', coerce: splitList })
         .option('concurrency', { type: 'number', default: 2, describe: 'Units searched at once' })
         .option('lock-ttl', { type: 'string', default: '5m', describe: 'Lock expiry (renewed every third of it)' })
         .option('log-format', { choices: ['text', 'json'] as const, default: 'text' as const, describe: 'One line per tick on stderr' })

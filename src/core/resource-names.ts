@@ -1,4 +1,5 @@
 import { UsageError } from '../errors.js';
+import { DEFAULT_PREFIX } from './defaults.js';
 
 /** Names of everything iochunt creates in a cluster, all derived from one prefix. */
 export interface ResourceNames {
@@ -13,7 +14,7 @@ export interface ResourceNames {
 const VALID_PREFIX = /^[a-z0-9][a-z0-9_.-]{0,63}$/;
 
 /** `iochunt` -> `iochunt-iocs`, `iochunt-alerts`, `iochunt-state`, `iochunt-tag`. */
-export function buildResourceNames(prefix = 'iochunt'): ResourceNames {
+export function buildResourceNames(prefix = DEFAULT_PREFIX): ResourceNames {
   if (!VALID_PREFIX.test(prefix)) {
     throw new UsageError(
       `--prefix "${prefix}": use 1-64 lower-case letters, digits, "-", "_" or ".", starting with a letter or digit`,

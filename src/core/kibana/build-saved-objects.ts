@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { UsageError } from '../../errors.js';
+import { DEFAULT_HUNT_INDICES, DEFAULT_PREFIX } from '../defaults.js';
 import { buildResourceNames } from '../resource-names.js';
 
 /**
@@ -55,7 +56,7 @@ export interface BuildSavedObjectsOptions {
 }
 
 /** The hunt's default event indices (SPEC `iochunt hunt --index`), as one data view title. */
-export const DEFAULT_EVENTS_PATTERN = 'logs-*,filebeat-*,packetbeat-*,winlogbeat-*';
+export const DEFAULT_EVENTS_PATTERN = DEFAULT_HUNT_INDICES.join(',');
 
 /** The tag live tagging adds to every matching event (README "iochunt pipelines"). */
 export const LIVE_TAG = 'iochunt-match';
@@ -85,7 +86,6 @@ const KIBANA_TYPE_MIGRATION_VERSION: Record<SavedObjectType, string> = { 'index-
 const DASHBOARDS_MIGRATION_VERSION: Record<SavedObjectType, string> = { 'index-pattern': '7.6.0', search: '7.9.3' };
 
 const INDEX_REF_NAME = 'kibanaSavedObjectMeta.searchSourceJSON.index';
-const DEFAULT_PREFIX = 'iochunt';
 
 /** A KQL quoted string: only `\` and `"` need escaping inside double quotes. */
 function kqlString(value: string): string {

@@ -1,23 +1,8 @@
 import { UsageError } from '../../errors.js';
 import { buildResourceNames, type ResourceNames } from '../../core/resource-names.js';
 import type { Engine } from '../engine/engine.js';
+import type { TagAttachmentRecord as Attachment } from '../store/state-records.js';
 import { StateStore } from '../store/state-store.js';
-
-/** What `pipelines install --attach` changed on one target, so `pipelines remove` can undo it exactly. */
-export interface Attachment {
-  kind: 'tag-attachment';
-  target_type: 'template' | 'index';
-  target: string;
-  /** The final pipeline the target had before (kept running through a wrapper), or null. */
-  previous: string | null;
-  /** What iochunt set: `<prefix>-tag`, or a wrapper that runs `previous` then it. */
-  pipeline: string;
-  updated_at: string;
-}
-
-function attachmentId(type: Attachment['target_type'], target: string): string {
-  return `tag-attachment:${type}:${target}`;
-}
 
 function wrapperName(names: ResourceNames, previous: string): string {
   return `${names.tagPipeline}-after-${previous.replace(/[^a-zA-Z0-9_.-]/g, '_')}`;
@@ -69,12 +54,12 @@ export async function attachTagPipeline(engine: Engine, targets: readonly string
   const now = new Date().toISOString();
   const done: Attachment[] = [];
   const record = async (type: Attachment['target_type'], target: string, current: string | undefined): Promise<string> => {
-    const known = await state.fetchDocument<Attachment>(attachmentId(type, target));
+    const known = await state.fetchAttachment(type, target);
     // Already attached by us: keep what was there originally, not our own pipeline.
     const previous = known ? known.previous : (current ?? null);
     const pipeline = await chooseFinal(engine, names, previous ?? undefined);
     const attachment: Attachment = { kind: 'tag-attachment', target_type: type, target, previous, pipeline, updated_at: now };
-    await state.writeDocument(attachmentId(type, target), { ...attachment }, true);
+    await state.writeAttachment(attachment);
     done.push(attachment);
     return pipeline;
   };
@@ -98,15 +83,7 @@ export async function attachTagPipeline(engine: Engine, targets: readonly string
 
 /** Every recorded attachment (for `pipelines status` and `remove`). */
 export async function fetchAttachments(engine: Engine, prefix?: string): Promise<Attachment[]> {
-  const names = buildResourceNames(prefix);
-  const [summary] = await engine.fetchIndexSummaries([names.state]);
-  if (!summary?.exists) return [];
-  await engine.refresh(names.state);
-  const found: Attachment[] = [];
-  for await (const page of engine.scanDocuments({ index: names.state, query: { term: { kind: 'tag-attachment' } } })) {
-    found.push(...page.map((hit) => hit.source as unknown as Attachment));
-  }
-  return found.sort((a, b) => (a.target < b.target ? -1 : 1));
+  return new StateStore(engine, buildResourceNames(prefix).state).fetchAttachments();
 }
 
 /**
@@ -127,10 +104,10 @@ export async function removeTagPipeline(engine: Engine, prefix?: string): Promis
   const state = new StateStore(engine, names.state);
   for (const attachment of attachments) {
     if (attachment.pipeline !== names.tagPipeline) await engine.deletePipeline(attachment.pipeline);
-    await state.deleteDocument(attachmentId(attachment.target_type, attachment.target));
+    await state.deleteAttachment(attachment);
   }
   await engine.deletePipeline(names.tagPipeline);
-  await state.deleteDocument(`tag-pipeline:${names.tagPipeline}`).catch(() => undefined);
+  await state.deleteTagPipeline(names.tagPipeline).catch(() => undefined);
   if (engine.info.flavor === 'elasticsearch') {
     const policies = await engine.listEnrichPolicies(`${names.prefix}-`).catch(() => []);
     for (const policy of policies) await engine.deleteEnrichPolicy(policy).catch(() => undefined);

@@ -16,6 +16,7 @@ import { buildResourceNames, type ResourceNames } from '../../core/resource-name
 import type { Engine } from '../engine/engine.js';
 import { loadResource } from '../load-resource.js';
 import { packageInfo } from '../package-info.js';
+import type { TagPipelineRecord } from '../store/state-records.js';
 import { StateStore } from '../store/state-store.js';
 
 /**
@@ -113,7 +114,7 @@ export async function installTagPipeline(engine: Engine, options: InstallTagOpti
     );
   }
   const current = await engine.fetchPipeline(names.tagPipeline);
-  const installed = current ? await fetchTagPipelineRecord(engine, names) : undefined;
+  const installed = current ? await state.fetchTagPipeline(names.tagPipeline) : undefined;
   const unchanged = current !== undefined && installed?.strategy === strategy && current.version === setVersion.version && installed.iocs === iocs.length;
   const report: InstallTagReport = {
     pipeline: names.tagPipeline,
@@ -129,7 +130,7 @@ export async function installTagPipeline(engine: Engine, options: InstallTagOpti
 
   if (strategy === 'script') {
     await engine.writePipeline(names.tagPipeline, buildScriptPipeline(base) as never);
-    await state.writeDocument(`tag-pipeline:${names.tagPipeline}`, { ...record }, true);
+    await state.writeTagPipeline(record);
     return report;
   }
   const kinds = new Set<MatchKind>(iocs.map((ioc) => matchKindOf(ioc.threat.indicator.type)));
@@ -141,7 +142,7 @@ export async function installTagPipeline(engine: Engine, options: InstallTagOpti
     await engine.executeEnrichPolicy(name);
   }
   await engine.writePipeline(names.tagPipeline, buildEnrichPipeline({ ...base, prefix: names.prefix, kinds }) as never);
-  await state.writeDocument(`tag-pipeline:${names.tagPipeline}`, { ...record }, true);
+  await state.writeTagPipeline(record);
   const current_ = new Set(policies.map((p) => p.name));
   for (const name of existing) {
     // A policy still referenced by a pipeline cannot be deleted; the next install retries.
@@ -150,20 +151,9 @@ export async function installTagPipeline(engine: Engine, options: InstallTagOpti
   return { ...report, enrichPolicies: [...current_] };
 }
 
-/** What `<prefix>-state` records of the installed pipeline (OpenSearch pipelines have no `_meta`). */
-export interface TagPipelineRecord {
-  kind: 'tag-pipeline';
-  pipeline: string;
-  strategy: Strategy;
-  set_version: number;
-  iocs: number;
-  updated_at: string;
-}
-
+/** What `<prefix>-state` records of the installed pipeline, if any. */
 export async function fetchTagPipelineRecord(engine: Engine, names: ResourceNames): Promise<TagPipelineRecord | undefined> {
-  const [state] = await engine.fetchIndexSummaries([names.state]);
-  if (!state?.exists) return undefined;
-  return new StateStore(engine, names.state).fetchDocument<TagPipelineRecord>(`tag-pipeline:${names.tagPipeline}`);
+  return new StateStore(engine, names.state).fetchTagPipeline(names.tagPipeline);
 }
 
 /**

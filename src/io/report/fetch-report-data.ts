@@ -1,12 +1,12 @@
 import { UsageError } from '../../errors.js';
+import { DEFAULT_HUNT_FROM } from '../../core/defaults.js';
 import { parseDateOption } from '../../core/time/parse-date-option.js';
 import { buildAlertRow, buildReportData, type AlertRow, type ReportData, type ReportScope } from '../../core/report/build-report.js';
 import { buildResourceNames, type ResourceNames } from '../../core/resource-names.js';
 import type { Engine } from '../engine/engine.js';
-import type { RunRecord } from '../store/state-store.js';
+import type { HuntRunParams } from '../store/state-records.js';
+import { StateStore } from '../store/state-store.js';
 
-/** Where hunts start when no IOC says otherwise (SPEC: `--hunt-from` defaults to 2021-01-01). */
-const HUNT_FROM_FALLBACK = '2021-01-01T00:00:00.000Z';
 
 /** The alert fields a report reads: everything {@link buildAlertRow} uses, nothing more. */
 const ALERT_SOURCE = [
@@ -40,13 +40,6 @@ export interface FetchReportOptions {
   signal?: AbortSignal;
 }
 
-/** The parameters a hunt run records (`details.params` of its state document). */
-interface RunParams {
-  index?: string[];
-  since?: string;
-  until?: string;
-  feeds?: string[];
-}
 
 /** The earliest `hunt_from` of the IOCs (of one feed), i.e. where a hunt without `--since` starts. */
 async function fetchEarliestHuntFrom(engine: Engine, names: ResourceNames, feeds: readonly string[]): Promise<string> {
@@ -56,7 +49,7 @@ async function fetchEarliestHuntFrom(engine: Engine, names: ResourceNames, feeds
     aggs: { from: { min: { field: 'iochunt.hunt_from' } } },
   });
   const from = (response.aggregations as { from?: { value?: number | null; value_as_string?: string } } | undefined)?.from;
-  return typeof from?.value === 'number' ? new Date(from.value).toISOString() : HUNT_FROM_FALLBACK;
+  return typeof from?.value === 'number' ? new Date(from.value).toISOString() : DEFAULT_HUNT_FROM;
 }
 
 /**
@@ -67,7 +60,7 @@ async function fetchEarliestHuntFrom(engine: Engine, names: ResourceNames, feeds
  * findings, the indices the patterns resolve to now (aliases, data streams), and names
  * matching the patterns (indices deleted since).
  */
-async function runScopeQuery(engine: Engine, runId: string, params: Required<Pick<RunParams, 'index' | 'feeds'>> & { since: string; until: string }): Promise<Record<string, unknown>> {
+async function runScopeQuery(engine: Engine, runId: string, params: Pick<HuntRunParams, 'index' | 'feeds' | 'until'> & { since: string }): Promise<Record<string, unknown>> {
   const patterns = params.index.filter((p) => p !== '' && !p.startsWith('-'));
   const resolved = patterns.length > 0 ? await engine.resolveIndices(params.index) : [];
   const should: Record<string, unknown>[] = [
@@ -112,11 +105,12 @@ export async function fetchReportData(engine: Engine, options: FetchReportOption
   const hasAlerts = alias?.exists === true;
 
   if (options.runId !== undefined) {
-    const record = (await engine.fetchDocument(names.state, options.runId)) as RunRecord | undefined;
-    if (!record || record.kind !== 'hunt-run') {
+    const record = await new StateStore(engine, names.state).fetchRun(options.runId);
+    if (record?.kind !== 'hunt-run') {
       throw new UsageError(`--run: no hunt run ${options.runId} in ${names.state} (iochunt status lists the runs)`);
     }
-    const params = (record.details?.params ?? {}) as RunParams;
+    // Records written before `details.params` was complete may lack some parameters.
+    const params: Partial<HuntRunParams> = record.details?.params ?? {};
     const feeds = [...(params.feeds ?? record.feed ?? [])];
     const index = [...(params.index ?? [])];
     const since = params.since ?? (await fetchEarliestHuntFrom(engine, names, feeds));

@@ -1,19 +1,8 @@
 import { hostname } from 'node:os';
 import type { Engine } from '../engine/engine.js';
+import { LOCK_ID, type ScheduleLockRecord } from '../store/state-records.js';
 
-/** The cluster-wide lock document: one scheduler run at a time across every iochunt process. */
-export interface LockDocument {
-  kind: 'schedule-lock';
-  owner: string;
-  host: string;
-  pid: number;
-  acquired_at: string;
-  expires_at: string;
-}
-
-export const LOCK_ID = 'schedule-lock';
-
-export type LockResult = { acquired: true } | { acquired: false; holder: LockDocument };
+export type LockResult = { acquired: true } | { acquired: false; holder: ScheduleLockRecord };
 
 /**
  * A lock held through one document in `<prefix>-state`: taken with `op_type: create` (only one
@@ -32,7 +21,7 @@ export class ScheduleLock {
     private readonly ttlMs: number,
   ) {}
 
-  private document(now: number, acquiredAt?: string): LockDocument {
+  private document(now: number, acquiredAt?: string): ScheduleLockRecord {
     return {
       kind: 'schedule-lock',
       owner: this.owner,
@@ -43,7 +32,7 @@ export class ScheduleLock {
     };
   }
 
-  private async write(op: 'create' | 'index', doc: LockDocument, expect?: { seqNo: number; primaryTerm: number }): Promise<boolean> {
+  private async write(op: 'create' | 'index', doc: ScheduleLockRecord, expect?: { seqNo: number; primaryTerm: number }): Promise<boolean> {
     const meta = { _index: this.index, _id: LOCK_ID, ...(expect ? { if_seq_no: expect.seqNo, if_primary_term: expect.primaryTerm } : {}) };
     const [item] = await this.engine.bulk(`${JSON.stringify({ [op]: meta })}\n${JSON.stringify(doc)}\n`, { refresh: true });
     if (item && item.status < 300) {
@@ -62,11 +51,11 @@ export class ScheduleLock {
     if (await this.write('create', this.document(now))) return { acquired: true };
     const current = (await this.engine.fetchDocuments(this.index, [LOCK_ID])).get(LOCK_ID);
     if (!current) return this.acquire(now); // released meanwhile
-    const holder = current.source as unknown as LockDocument;
+    const holder = current.source as unknown as ScheduleLockRecord;
     if (holder.owner !== this.owner && Date.parse(holder.expires_at) > now) return { acquired: false, holder };
     // Expired (its holder died or hung) or already ours: take it over, unless someone else just did.
     if (await this.write('index', this.document(now), { seqNo: current.seqNo, primaryTerm: current.primaryTerm })) return { acquired: true };
-    const winner = (await this.engine.fetchDocuments(this.index, [LOCK_ID])).get(LOCK_ID)?.source as unknown as LockDocument | undefined;
+    const winner = (await this.engine.fetchDocuments(this.index, [LOCK_ID])).get(LOCK_ID)?.source as unknown as ScheduleLockRecord | undefined;
     return winner ? { acquired: false, holder: winner } : this.acquire(now);
   }
 
@@ -74,7 +63,7 @@ export class ScheduleLock {
   async renew(now = Date.now()): Promise<boolean> {
     if (this.seqNo === undefined || this.primaryTerm === undefined) return false;
     const current = (await this.engine.fetchDocuments(this.index, [LOCK_ID])).get(LOCK_ID);
-    const acquiredAt = (current?.source as unknown as LockDocument | undefined)?.acquired_at;
+    const acquiredAt = (current?.source as unknown as ScheduleLockRecord | undefined)?.acquired_at;
     return this.write('index', this.document(now, acquiredAt), { seqNo: this.seqNo, primaryTerm: this.primaryTerm });
   }
 

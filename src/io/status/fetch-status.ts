@@ -1,5 +1,6 @@
 import { buildResourceNames } from '../../core/resource-names.js';
 import type { ClusterHealth, Engine, EngineInfo, IndexSummary } from '../engine/engine.js';
+import type { HuntRunRecord, RunRecord, SyncRunRecord } from '../store/state-records.js';
 import { StateStore } from '../store/state-store.js';
 
 /** A sync or hunt run, as `status --json` lists it (newest first). */
@@ -29,6 +30,13 @@ export interface StatusReport {
   runs: RunSummary[];
 }
 
+/** A hunt's progress, or a sync's totals. */
+function progressOf(record: RunRecord): { progress?: Record<string, unknown> } {
+  const details = record.details as Partial<HuntRunRecord['details'] & SyncRunRecord['details']> | undefined;
+  if (details?.progress) return { progress: { ...details.progress } };
+  return details?.totals ? { progress: { ...details.totals } } : {};
+}
+
 /** Reads what `iochunt status` shows: engine, health, iochunt's indices and pipelines. */
 export async function fetchStatus(engine: Engine, prefix?: string): Promise<StatusReport> {
   const names = buildResourceNames(prefix);
@@ -49,7 +57,7 @@ export async function fetchStatus(engine: Engine, prefix?: string): Promise<Stat
       status: r.status,
       startedAt: r.started_at,
       ...(r.finished_at ? { finishedAt: r.finished_at } : {}),
-      ...(r.details?.progress ? { progress: r.details.progress as Record<string, unknown> } : r.details?.totals ? { progress: r.details.totals as Record<string, unknown> } : {}),
+      ...progressOf(r),
     }));
   return {
     engine: engine.info,

@@ -2,27 +2,25 @@ import { randomUUID } from 'node:crypto';
 import { ClusterError } from '../../errors.js';
 import type { Engine } from '../engine/engine.js';
 import { loadResource } from '../load-resource.js';
-
-/** The document that holds the IOC-set version: it grows by one with every sync that changes IOCs. */
-const SET_VERSION_ID = 'ioc-set-version';
-
-export interface RunRecord {
-  kind: 'sync-run' | 'hunt-run';
-  run_id: string;
-  status: 'running' | 'completed' | 'failed' | 'interrupted';
-  started_at: string;
-  finished_at?: string;
-  updated_at: string;
-  feed?: string[];
-  set_version?: number;
-  error?: string;
-  /** Counts, parameters, progress: kept, not indexed. */
-  details?: Record<string, unknown>;
-}
+import {
+  REFRESH_SUSPENSION_ID,
+  SET_VERSION_ID,
+  stateIds,
+  type HuntCheckpointRecord,
+  type HuntRunParams,
+  type HuntWatermarkRecord,
+  type RefreshSuspensionRecord,
+  type RunRecord,
+  type StateRecord,
+  type TagAttachmentRecord,
+  type TagPipelineRecord,
+} from './state-records.js';
 
 /**
- * `<prefix>-state`: run records, checkpoints and the IOC-set version. Secrets are never
- * written here: callers pass counts and parameters, not connection options.
+ * `<prefix>-state`, read and written through typed records ({@link StateRecord}, ids from
+ * {@link stateIds}): runs, checkpoints, watermarks, the IOC-set version, the tagging pipeline
+ * and its attachments, the bulk-load record. The schedule lock's protocol (create, renew with
+ * optimistic concurrency) lives with the scheduler; its record type lives in the schema too.
  */
 export class StateStore {
   constructor(
@@ -38,25 +36,31 @@ export class StateStore {
     await this.engine.ensureIndex(this.index, loadResource('mappings', 'state'));
   }
 
+  /** Whether the state index exists (reads of a missing one are empty, not errors). */
+  async exists(): Promise<boolean> {
+    const [summary] = await this.engine.fetchIndexSummaries([this.index]);
+    return summary?.exists === true;
+  }
+
   async writeRun(record: RunRecord): Promise<void> {
-    await this.engine.indexDocument({ index: this.index, id: record.run_id, document: { ...record }, refresh: true });
+    await this.write(stateIds.run(record.run_id), record, true);
   }
 
   async fetchRun(runId: string): Promise<RunRecord | undefined> {
-    return (await this.engine.fetchDocument(this.index, runId)) as RunRecord | undefined;
+    return this.read<RunRecord>(stateIds.run(runId));
   }
 
-  /** Any state document by id (checkpoints, watermarks). */
-  async writeDocument(id: string, document: Record<string, unknown>, refresh = false): Promise<void> {
-    await this.engine.indexDocument({ index: this.index, id, document, refresh });
+  /** Runs of a kind, newest first. */
+  async fetchRuns(kind: RunRecord['kind'], limit = 20): Promise<RunRecord[]> {
+    const runs: RunRecord[] = [];
+    for await (const page of this.engine.scanDocuments({ index: this.index, query: { term: { kind } } })) {
+      runs.push(...page.map((hit) => hit.source as unknown as RunRecord));
+    }
+    return runs.sort((a, b) => (a.started_at < b.started_at ? 1 : -1)).slice(0, limit);
   }
 
-  async deleteDocument(id: string): Promise<void> {
-    await this.engine.bulk(`${JSON.stringify({ delete: { _index: this.index, _id: id } })}\n`, { refresh: true });
-  }
-
-  async fetchDocument<T>(id: string): Promise<T | undefined> {
-    return (await this.engine.fetchDocument(this.index, id)) as T | undefined;
+  async writeCheckpoint(record: HuntCheckpointRecord): Promise<void> {
+    await this.write(stateIds.checkpoint(record.run_id, record.unit), record);
   }
 
   /** Keys of the units a hunt run has checkpointed. */
@@ -70,13 +74,61 @@ export class StateStore {
     return done;
   }
 
-  /** Runs of a kind, newest first. */
-  async fetchRuns(kind: RunRecord['kind'], limit = 20): Promise<RunRecord[]> {
-    const runs: RunRecord[] = [];
-    for await (const page of this.engine.scanDocuments({ index: this.index, query: { term: { kind } } })) {
-      runs.push(...page.map((hit) => hit.source as unknown as RunRecord));
+  async fetchWatermark(scope: Pick<HuntRunParams, 'index' | 'feeds'>): Promise<HuntWatermarkRecord | undefined> {
+    return this.read<HuntWatermarkRecord>(stateIds.watermark(scope));
+  }
+
+  async writeWatermark(scope: Pick<HuntRunParams, 'index' | 'feeds'>, record: HuntWatermarkRecord): Promise<void> {
+    await this.write(stateIds.watermark(scope), record, true);
+  }
+
+  async fetchRefreshSuspension(): Promise<RefreshSuspensionRecord | undefined> {
+    return this.read<RefreshSuspensionRecord>(REFRESH_SUSPENSION_ID);
+  }
+
+  async writeRefreshSuspension(record: RefreshSuspensionRecord): Promise<void> {
+    await this.write(REFRESH_SUSPENSION_ID, record, true);
+  }
+
+  async deleteRefreshSuspension(): Promise<void> {
+    await this.delete(REFRESH_SUSPENSION_ID);
+  }
+
+  /** The installed tagging pipeline's record; undefined when none (or no state index yet). */
+  async fetchTagPipeline(pipeline: string): Promise<TagPipelineRecord | undefined> {
+    if (!(await this.exists())) return undefined;
+    return this.read<TagPipelineRecord>(stateIds.tagPipeline(pipeline));
+  }
+
+  async writeTagPipeline(record: TagPipelineRecord): Promise<void> {
+    await this.write(stateIds.tagPipeline(record.pipeline), record, true);
+  }
+
+  async deleteTagPipeline(pipeline: string): Promise<void> {
+    await this.delete(stateIds.tagPipeline(pipeline));
+  }
+
+  async fetchAttachment(type: TagAttachmentRecord['target_type'], target: string): Promise<TagAttachmentRecord | undefined> {
+    return this.read<TagAttachmentRecord>(stateIds.attachment(type, target));
+  }
+
+  async writeAttachment(record: TagAttachmentRecord): Promise<void> {
+    await this.write(stateIds.attachment(record.target_type, record.target), record, true);
+  }
+
+  async deleteAttachment(record: Pick<TagAttachmentRecord, 'target_type' | 'target'>): Promise<void> {
+    await this.delete(stateIds.attachment(record.target_type, record.target));
+  }
+
+  /** Every recorded attachment, by target name; none when there is no state index. */
+  async fetchAttachments(): Promise<TagAttachmentRecord[]> {
+    if (!(await this.exists())) return [];
+    await this.engine.refresh(this.index);
+    const found: TagAttachmentRecord[] = [];
+    for await (const page of this.engine.scanDocuments({ index: this.index, query: { term: { kind: 'tag-attachment' } } })) {
+      found.push(...page.map((hit) => hit.source as unknown as TagAttachmentRecord));
     }
-    return runs.sort((a, b) => (a.started_at < b.started_at ? 1 : -1)).slice(0, limit);
+    return found.sort((a, b) => (a.target < b.target ? -1 : 1));
   }
 
   /** The current IOC-set version (0 before the first sync) with what is needed to bump it safely. */
@@ -97,8 +149,8 @@ export class StateStore {
       ...(seen.seqNo === undefined ? {} : { if_seq_no: seen.seqNo, if_primary_term: seen.primaryTerm }),
     };
     const op = seen.seqNo === undefined ? 'create' : 'index';
-    const body = `${JSON.stringify({ [op]: meta })}\n${JSON.stringify({ kind: 'ioc-set-version', set_version: next, updated_at: now })}\n`;
-    const [item] = await this.engine.bulk(body, { refresh: true });
+    const record: StateRecord = { kind: 'ioc-set-version', set_version: next, updated_at: now };
+    const [item] = await this.engine.bulk(`${JSON.stringify({ [op]: meta })}\n${JSON.stringify(record)}\n`, { refresh: true });
     if (!item || item.status >= 300) {
       throw new ClusterError(
         'server',
@@ -108,5 +160,17 @@ export class StateStore {
         { ...(item ? { statusCode: item.status } : {}), ...(item?.errorType ? { type: item.errorType } : {}) },
       );
     }
+  }
+
+  private async write(id: string, record: StateRecord, refresh = false): Promise<void> {
+    await this.engine.indexDocument({ index: this.index, id, document: { ...record }, refresh });
+  }
+
+  private async read<T extends StateRecord>(id: string): Promise<T | undefined> {
+    return (await this.engine.fetchDocument(this.index, id)) as T | undefined;
+  }
+
+  private async delete(id: string): Promise<void> {
+    await this.engine.bulk(`${JSON.stringify({ delete: { _index: this.index, _id: id } })}\n`, { refresh: true });
   }
 }

@@ -1,15 +1,7 @@
 import { ClusterError } from '../../errors.js';
 import type { Engine } from '../engine/engine.js';
+import type { RefreshSuspensionRecord } from '../store/state-records.js';
 import type { StateStore } from '../store/state-store.js';
-
-/** State document that says a sync turned refresh off, and what to put back. */
-export const REFRESH_SUSPENSION_ID = 'sync-refresh-suspension';
-
-interface SuspensionRecord {
-  kind: 'sync-refresh-suspension';
-  updated_at: string;
-  details: { index: string; previous: string | null };
-}
 
 /**
  * Bulk-load mode for the IOC index during a large sync: periodic refresh off, then put back
@@ -34,10 +26,10 @@ export class RefreshSuspension {
 
   /** Puts back what a sync that died while suspended left; true if there was something. */
   async recover(): Promise<boolean> {
-    const record = await this.state.fetchDocument<SuspensionRecord>(REFRESH_SUSPENSION_ID);
+    const record = await this.state.fetchRefreshSuspension();
     if (!record) return false;
     await this.engine.writeRefreshInterval(record.details.index, record.details.previous);
-    await this.state.deleteDocument(REFRESH_SUSPENSION_ID);
+    await this.state.deleteRefreshSuspension();
     return true;
   }
 
@@ -53,12 +45,12 @@ export class RefreshSuspension {
       throw error;
     }
     if (previous === '-1') return false;
-    const record: SuspensionRecord = { kind: 'sync-refresh-suspension', updated_at: now, details: { index: this.index, previous } };
-    await this.state.writeDocument(REFRESH_SUSPENSION_ID, record as unknown as Record<string, unknown>, true);
+    const record: RefreshSuspensionRecord = { kind: 'sync-refresh-suspension', updated_at: now, details: { index: this.index, previous } };
+    await this.state.writeRefreshSuspension(record);
     try {
       await this.engine.writeRefreshInterval(this.index, '-1');
     } catch (error) {
-      await this.state.deleteDocument(REFRESH_SUSPENSION_ID);
+      await this.state.deleteRefreshSuspension();
       if (isForbidden(error)) return false;
       throw error;
     }
@@ -70,7 +62,7 @@ export class RefreshSuspension {
   async restore(): Promise<void> {
     if (this.previous === undefined) return;
     await this.engine.writeRefreshInterval(this.index, this.previous);
-    await this.state.deleteDocument(REFRESH_SUSPENSION_ID);
+    await this.state.deleteRefreshSuspension();
     this.previous = undefined;
   }
 }

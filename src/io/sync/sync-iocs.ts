@@ -6,6 +6,7 @@ import {
   type IocChange,
   type IocDocument,
 } from '../../core/ioc/build-ioc-document.js';
+import { DEFAULT_HUNT_FROM } from '../../core/defaults.js';
 import { chunkLines } from '../../core/ioc/chunk-lines.js';
 import { parseDateOption } from '../../core/time/parse-date-option.js';
 import { detectFormat } from '../../core/ioc/detect-format.js';
@@ -93,7 +94,6 @@ export interface PreparedSync {
   startedAt: number;
 }
 
-const DEFAULT_HUNT_FROM = '2021-01-01T00:00:00.000Z';
 const LINE_FORMATS: ReadonlySet<IocFormat> = new Set(['txt', 'csv', 'anssi-csv']);
 
 /** `2021-01-01` or any ISO timestamp -> canonical ISO; a UsageError otherwise. */

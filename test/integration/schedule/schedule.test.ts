@@ -3,7 +3,7 @@ import { createServer } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildResourceNames } from '../../../src/core/resource-names.js';
-import { LOCK_ID } from '../../../src/io/schedule/schedule-lock.js';
+import { LOCK_ID } from '../../../src/io/store/state-records.js';
 import type { TickRecord } from '../../../src/io/schedule/run-schedule.js';
 import { useEngine } from '../../helpers/engine-fixture.js';
 import { waitFor } from '../../helpers/wait-for.js';

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildResourceNames } from '../../../src/core/resource-names.js';
 import { connect } from '../../../src/io/engine/connect.js';
-import { REFRESH_SUSPENSION_ID } from '../../../src/io/sync/refresh-suspension.js';
+import { REFRESH_SUSPENSION_ID } from '../../../src/io/store/state-records.js';
 import { syncIocs } from '../../../src/io/sync/sync-iocs.js';
 import { useEngine } from '../../helpers/engine-fixture.js';
 import { uniqueName } from '../../helpers/engines.js';
