@@ -1,5 +1,5 @@
 import { IOC_TYPES } from '../core/ioc/types.js';
-import type { SyncReport } from '../io/sync/sync-iocs.js';
+import type { SyncReport } from '../core/ioc/sync-report.js';
 
 const COLUMNS = ['added', 'updated', 'reactivated', 'unchanged', 'deactivated'] as const;
 

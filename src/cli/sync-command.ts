@@ -1,7 +1,7 @@
 import type { CommandModule } from 'yargs';
 import { IOC_FORMATS } from '../core/ioc/types.js';
-import { applySync, prepareSync, reportDryRun, type SyncOptions } from '../io/sync/sync-iocs.js';
-import { refreshTagPipeline } from '../io/live/install-tag-pipeline.js';
+import { syncAndRefresh } from '../io/sync/sync-and-refresh.js';
+import { prepareSync, reportDryRun, type SyncOptions } from '../io/sync/sync-iocs.js';
 import type { CliContext } from './cli-context.js';
 import type { GlobalArgs } from './global-options.js';
 import { withEngine, withStopSignal } from './cli-helpers.js';
@@ -66,8 +66,7 @@ export function syncCommand(context: CliContext): CommandModule<GlobalArgs, Sync
       }
       await withStopSignal((signal) =>
         withEngine(args, async (engine) => {
-          const report = await applySync(engine, prepared, { ...options, signal });
-          const tagging = args.refresh ? await refreshTagPipeline(engine, { prefix: args.prefix }) : undefined;
+          const { sync: report, tagging } = await syncAndRefresh(engine, prepared, { ...options, signal, refresh: args.refresh });
           context.out(
             args.json
               ? JSON.stringify({ ...report, liveTagging: tagging ?? null }, null, 2)

@@ -1,15 +1,6 @@
 import { basename, extname } from 'node:path';
-import type { IocChange } from './build-ioc-document.js';
 import { buildIocId } from './ioc-id.js';
-import {
-  IOC_TYPES,
-  type IocFormat,
-  type IocType,
-  type ParseResult,
-  type ParsedIoc,
-  type RejectedEntry,
-  type SkippedCount,
-} from './types.js';
+import type { IocFormat, ParseResult, ParsedIoc, RejectedEntry, SkippedCount } from './types.js';
 
 /** One parsed source (or one chunk of a large one), with the name it was read under. */
 export interface ParsedSource {
@@ -48,13 +39,6 @@ export function idKey(id: string): string {
   );
 }
 
-/** Counts per change kind, per IOC type. */
-export type ChangeCounts = Record<IocChange | 'rejected', number>;
-
-export function emptyCounts(): ChangeCounts {
-  return { added: 0, updated: 0, reactivated: 0, unchanged: 0, deactivated: 0, rejected: 0 };
-}
-
 /** `/feeds/apt31-ips.txt` -> `apt31-ips`; a URL's last path segment likewise. */
 export function feedNameFromSource(name: string): string {
   const last = basename(name.replace(/[?#].*$/, '').replace(/\/+$/, '')) || name;
@@ -67,7 +51,7 @@ export function feedNameFromSource(name: string): string {
  * (bulletin id, MISP event info, STIX report), else its container's, else its file name.
  * Holds ids, not IOCs, so memory grows by one id per IOC however large the load.
  */
-export class SyncPlanner {
+export class FeedGrouper {
   readonly feeds = new Map<string, FeedState>();
   readonly rejected: RejectedEntry[] = [];
   private readonly skipped = new Map<string, number>();
@@ -104,8 +88,4 @@ export class SyncPlanner {
   skippedCounts(): SkippedCount[] {
     return [...this.skipped].map(([reason, count]) => ({ reason, count }));
   }
-}
-
-export function emptyCountsByType(): Record<IocType, ChangeCounts> {
-  return Object.fromEntries(IOC_TYPES.map((type) => [type, emptyCounts()])) as Record<IocType, ChangeCounts>;
 }

@@ -4,11 +4,11 @@ import { Cron } from 'croner';
 import { InterruptedError, IochuntError, UsageError } from '../../errors.js';
 import { buildResourceNames } from '../../core/resource-names.js';
 import type { Engine } from '../engine/engine.js';
-import { refreshTagPipeline } from '../live/install-tag-pipeline.js';
 import { runHunt, type HuntOptions } from '../hunt/run-hunt.js';
 import { ScheduleLock } from './schedule-lock.js';
 import { StateStore } from '../store/state-store.js';
-import { syncIocs } from '../sync/sync-iocs.js';
+import { prepareSync } from '../sync/prepare-sync.js';
+import { syncAndRefresh } from '../sync/sync-and-refresh.js';
 
 export interface ScheduleOptions {
   prefix?: string;
@@ -134,9 +134,9 @@ async function runTick(
   try {
     let synced: TickRecord['synced'];
     if (options.sync && options.sync.length > 0) {
-      const report = await syncIocs(engine, { sources: options.sync, prefix: names.prefix, ...(options.feed ? { feed: options.feed } : {}) });
+      const syncOptions = { sources: options.sync, prefix: names.prefix, ...(options.feed ? { feed: options.feed } : {}) };
+      const { sync: report } = await syncAndRefresh(engine, await prepareSync(syncOptions), syncOptions);
       synced = { added: report.totals.added, updated: report.totals.updated, deactivated: report.totals.deactivated, rejected: report.totals.rejected };
-      await refreshTagPipeline(engine, { prefix: names.prefix });
     }
     const summary = await runHunt(engine, { ...options.hunt, prefix: names.prefix, mode: 'incremental', signal: tickStop.signal });
     return {

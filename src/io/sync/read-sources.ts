@@ -1,20 +1,11 @@
 import { existsSync } from 'node:fs';
 import { readFile, readdir, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
-import { SourceError } from '../../errors.js';
-import { redactUrl } from '../../errors.js';
+import { redactUrl, SourceError } from '../../errors.js';
 import { parseMispManifest } from '../../core/ioc/parse-misp-manifest.js';
+import type { SourceText } from '../../core/ioc/parse-sources.js';
 
-/** One text to parse, named for locations in messages. */
-export interface SourceText {
-  /** File path, URL (without credentials) or `-`. */
-  name: string;
-  text: string;
-  /** Set when the container tells the format (a MISP feed directory holds MISP events). */
-  format?: 'misp';
-  /** A feed name the container gives (MISP feed directory name), used when the text gives none. */
-  feedHint?: string;
-}
+export type { SourceText };
 
 export interface ReadSourcesOptions {
   /** Per-URL timeout; default 60 s. */

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { buildIocId } from '../../../src/core/ioc/ioc-id.js';
 import type { ParseResult } from '../../../src/core/ioc/types.js';
-import { feedNameFromSource, idKey, SyncPlanner } from '../../../src/core/ioc/feed-grouper.js';
+import { feedNameFromSource, idKey, FeedGrouper } from '../../../src/core/ioc/feed-grouper.js';
 
 const result = (feedName: string | undefined, values: string[]): ParseResult => ({
   format: 'txt',
@@ -12,9 +12,9 @@ const result = (feedName: string | undefined, values: string[]): ParseResult => 
   duplicates: [],
 });
 
-describe('SyncPlanner', () => {
+describe('FeedGrouper', () => {
   it('names feeds by --feed, else the source, else the file name, and dedupes within a feed', () => {
-    const planner = new SyncPlanner();
+    const planner = new FeedGrouper();
     expect(planner.add({ name: '/feeds/apt31.txt', result: result(undefined, ['a.example', 'b.example']) }).fresh.map(([, i]) => i.value)).toEqual([
       'a.example',
       'b.example',
@@ -31,7 +31,7 @@ describe('SyncPlanner', () => {
     expect(planner.rejected).toHaveLength(4);
     expect(planner.skippedCounts()).toEqual([{ reason: 'to_ids is false', count: 8 }]);
 
-    const one = new SyncPlanner('my-feed');
+    const one = new FeedGrouper('my-feed');
     one.add({ name: 'a.txt', result: result('X', ['a.example']) });
     one.add({ name: 'b.txt', result: result('Y', ['a.example']) });
     expect([...one.feeds.keys()]).toEqual(['my-feed']);
