@@ -4,7 +4,7 @@
  * the problem. Credentials never reach a message: build messages with {@link redactUrl}.
  */
 
-/** Exit codes of the CLI (SPEC "Exit codes"). */
+/** Exit codes of the CLI (README "Exit codes"). */
 export const ExitCode = {
   ok: 0,
   runtime: 1,
@@ -96,9 +96,40 @@ export class ClusterError extends IochuntError {
   }
 }
 
+/**
+ * Kibana or OpenSearch Dashboards (`kibana import`) could not do what was asked: unreachable,
+ * credentials refused, the import refused. Not a cluster error: the cluster may be fine. Exit 1.
+ */
+export class KibanaError extends IochuntError {
+  readonly code: string;
+  readonly exitCode = ExitCode.runtime;
+
+  constructor(
+    readonly kind: ClusterErrorKind,
+    message: string,
+    readonly details: { statusCode?: number } = {},
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.code = `kibana_${kind}`;
+  }
+}
+
+/** A file iochunt was asked to write (`--out`) could not be written: exit 1. The same in every command. */
+export class OutputError extends IochuntError {
+  readonly code = 'output';
+  readonly exitCode = ExitCode.runtime;
+}
+
 /** A source (URL, file, directory) could not be read: exit 1. Nothing was written. */
 export class SourceError extends IochuntError {
   readonly code = 'source';
+  readonly exitCode = ExitCode.runtime;
+}
+
+/** A local engine (tests, `iochunt demo`) failed to start; carries the last lines of its log. Exit 1. */
+export class LocalEngineError extends IochuntError {
+  readonly code = 'local_engine';
   readonly exitCode = ExitCode.runtime;
 }
 

@@ -1,3 +1,5 @@
+import { readFile, writeFile } from 'node:fs/promises';
+import { OutputError, SourceError } from '../errors.js';
 import { connect } from '../io/engine/connect.js';
 import type { Engine } from '../io/engine/engine.js';
 import { connectionOptionsFrom, type GlobalArgs } from './global-options.js';
@@ -16,6 +18,24 @@ export async function withEngine<T>(args: GlobalArgs, fn: (engine: Engine) => Pr
     return await fn(engine);
   } finally {
     await engine.close();
+  }
+}
+
+/** Writes a file the user asked for (`--out`): a failure is the same one-line OutputError in every command. */
+export async function writeOutputFile(path: string, text: string): Promise<void> {
+  try {
+    await writeFile(path, text, 'utf8');
+  } catch (error) {
+    throw new OutputError(`--out ${path}: cannot write it (${(error as NodeJS.ErrnoException).code ?? 'error'})`, { cause: error });
+  }
+}
+
+/** Reads a file named on the command line (`--file`, `simulate FILE`): a failure is one SourceError line. */
+export async function readInputFile(path: string): Promise<string> {
+  try {
+    return await readFile(path, 'utf8');
+  } catch (error) {
+    throw new SourceError(`cannot read ${path}: ${(error as NodeJS.ErrnoException).code ?? 'error'}`, { cause: error });
   }
 }
 

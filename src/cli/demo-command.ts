@@ -1,7 +1,8 @@
 import type { CommandModule } from 'yargs';
 import { runDemo } from '../io/demo/run-demo.js';
 import type { CliContext } from './cli-context.js';
-import { connectionOptionsFrom, type GlobalArgs } from './global-options.js';
+import { DEMO_PREFIX } from '../core/defaults.js';
+import { connectionOptionsFrom, isDefaulted, type GlobalArgs } from './global-options.js';
 import { renderHunt } from './render-hunt.js';
 
 interface DemoArgs extends GlobalArgs {
@@ -18,15 +19,16 @@ export function demoCommand(context: CliContext): CommandModule<GlobalArgs, Demo
         .option('keep', { type: 'boolean', default: false, describe: 'Leave the local engine running and print its URL' })
         .option('events', { type: 'number', default: 20_000, describe: 'Sample events to generate (2020 -> now)' }) as never,
     handler: async (args) => {
-      // The demo's own engine unless a cluster was named explicitly.
-      const explicit = process.argv.some((a) => a === '--url' || a.startsWith('--url=')) || Boolean(process.env.IOCHUNT_URL);
+      // The demo's own engine unless a cluster was named (command line, environment or --config),
+      // and its own prefix unless one was named, so a demo on a real cluster touches no real data.
+      const explicit = !isDefaulted(args, 'url');
       const result = await runDemo({
-        prefix: args.prefix === 'iochunt' ? 'iochunt-demo' : args.prefix,
+        prefix: isDefaulted(args, 'prefix') ? DEMO_PREFIX : args.prefix,
         events: args.events,
         keep: args.keep,
         ...(explicit ? { connection: connectionOptionsFrom(args) } : {}),
         onStep: (line) => {
-          if (!args.json) process.stderr.write(`${line}\n`);
+          if (!args.json) context.err(line);
         },
       });
       if (args.json) {

@@ -3,11 +3,11 @@ import { parse as parseYaml } from 'yaml';
 import type { Argv } from 'yargs';
 import { DEFAULT_PREFIX } from '../core/defaults.js';
 import { ConfigError } from '../errors.js';
-import type { ConnectionOptions } from '../io/engine/connection-options.js';
+import { DEFAULT_URL, type ConnectionOptions } from '../io/engine/connection-options.js';
 import type { EngineChoice } from '../io/engine/engine.js';
 import { LOG_LEVELS, type LogLevel } from '../logger.js';
 
-/** The SPEC's global options; yargs also reads each from `IOCHUNT_<NAME>`. */
+/** The global options (README "Commands"); yargs also reads each from `IOCHUNT_<NAME>`. */
 export interface GlobalArgs {
   url: string;
   apiKey?: string;
@@ -44,7 +44,7 @@ export function loadConfigFile(path: string): Record<string, unknown> {
 
 /** Options a user may also set as `IOCHUNT_<NAME>`, and their built-in defaults. */
 const ENV_OPTIONS: Record<string, { env: string; fallback?: unknown }> = {
-  url: { env: 'IOCHUNT_URL', fallback: 'http://localhost:9200' },
+  url: { env: 'IOCHUNT_URL', fallback: DEFAULT_URL },
   apiKey: { env: 'IOCHUNT_API_KEY' },
   user: { env: 'IOCHUNT_USER' },
   password: { env: 'IOCHUNT_PASSWORD' },
@@ -55,6 +55,19 @@ const ENV_OPTIONS: Record<string, { env: string; fallback?: unknown }> = {
   config: { env: 'IOCHUNT_CONFIG' },
   logLevel: { env: 'IOCHUNT_LOG_LEVEL', fallback: 'warn' },
 };
+
+/** Where `resolveGlobalOptions` records the options that took their built-in default (a symbol: yargs' strict mode never sees it). */
+const DEFAULTED = Symbol('iochunt.defaulted');
+
+/**
+ * Whether an option was left to its built-in default (not given on the command line, in the
+ * environment or in the `--config` file). `iochunt demo` starts its own engine unless a
+ * cluster was named in any of those three places.
+ */
+export function isDefaulted(args: object, key: keyof GlobalArgs): boolean {
+  const defaulted = (args as { [DEFAULTED]?: Set<string> })[DEFAULTED];
+  return defaulted?.has(key) === true;
+}
 
 const camel = (key: string): string => key.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
 
@@ -71,10 +84,14 @@ export function resolveGlobalOptions(
   const configPath = (argv.config as string | undefined) ?? env.IOCHUNT_CONFIG;
   const fromFile = configPath ? readConfig(configPath) : {};
   const config = Object.fromEntries(Object.entries(fromFile).map(([key, value]) => [camel(key), value]));
+  const defaulted = new Set<string>();
+  Object.defineProperty(argv, DEFAULTED, { value: defaulted, enumerable: false });
   for (const [key, { env: name, fallback }] of Object.entries(ENV_OPTIONS)) {
     if (argv[key] !== undefined) continue;
     const raw = env[name];
-    const value = raw !== undefined && raw !== '' ? (typeof fallback === 'boolean' ? /^(1|true|yes)$/i.test(raw) : raw) : (config[key] ?? fallback);
+    const given = raw !== undefined && raw !== '' ? (typeof fallback === 'boolean' ? /^(1|true|yes)$/i.test(raw) : raw) : config[key];
+    if (given === undefined) defaulted.add(key);
+    const value = given ?? fallback;
     if (value === undefined) continue;
     argv[key] = value;
     const kebab = key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
@@ -86,7 +103,7 @@ const envNote = (name: string): string => ` (env ${name})`;
 
 export function withGlobalOptions<T>(yargs: Argv<T>): Argv<T & GlobalArgs> {
   return yargs
-    .option('url', { type: 'string', describe: `Cluster URL(s), comma separated${envNote('IOCHUNT_URL')}`, defaultDescription: 'http://localhost:9200', global: true })
+    .option('url', { type: 'string', describe: `Cluster URL(s), comma separated${envNote('IOCHUNT_URL')}`, defaultDescription: DEFAULT_URL, global: true })
     .option('api-key', { type: 'string', describe: `API key, base64 id:key${envNote('IOCHUNT_API_KEY')}`, global: true })
     .option('user', { type: 'string', describe: `Basic auth user${envNote('IOCHUNT_USER')}`, global: true })
     .option('password', { type: 'string', describe: `Basic auth password${envNote('IOCHUNT_PASSWORD')}`, global: true })

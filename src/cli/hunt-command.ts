@@ -5,7 +5,7 @@ import type { MatchKind } from '../core/hunt/match-fields.js';
 import { DEFAULT_HUNT_INDICES } from '../core/defaults.js';
 import { runHunt, type HuntOptions } from '../io/hunt/run-hunt.js';
 import { splitList, withEngine, withStopSignal } from './cli-helpers.js';
-import type { CliContext } from './cli-context.js';
+import { warnOn, type CliContext } from './cli-context.js';
 import { loadConfigFile, type GlobalArgs } from './global-options.js';
 import { renderHunt } from './render-hunt.js';
 
@@ -69,12 +69,8 @@ async function hunt(args: HuntArgs, config: ReturnType<typeof loadConfigFile>, s
     ...(args.feed && args.feed.length > 0 ? { feeds: args.feed } : {}),
     ...(args.resume ? { resume: args.resume } : {}),
     ...(config.fields ? { fields: config.fields as Partial<Record<MatchKind, string[]>> } : {}),
-    onRunId: (runId) => {
-      process.stderr.write(`iochunt: hunt run ${runId}\n`);
-    },
-    onWarning: (message) => {
-      process.stderr.write(`iochunt: warning: ${message}\n`);
-    },
+    onRunId: (runId) => context.err(`iochunt: hunt run ${runId}`),
+    onWarning: warnOn(context),
     onProgress: (p) => {
       if (!bar) return;
       if (bar.getTotal() !== p.unitsTotal) bar.start(p.unitsTotal, p.unitsDone, { events: 0, alerts: 0 });

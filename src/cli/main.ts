@@ -6,7 +6,10 @@ process.stdout.on('error', (error: NodeJS.ErrnoException) => {
   if (error.code === 'EPIPE') process.exit(0);
 });
 
-const result = await runCli(process.argv.slice(2), { out: (text) => process.stdout.write(`${text}\n`) });
+const result = await runCli(process.argv.slice(2), {
+  out: (text) => process.stdout.write(`${text}\n`),
+  err: (text) => process.stderr.write(`${text}\n`),
+});
 if (result.error) process.stderr.write(`iochunt: ${result.error.split('\n')[0]}\n`);
 process.exitCode = result.exitCode;
 // Let pending writes drain, then exit even if a client left a socket open.

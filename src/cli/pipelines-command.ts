@@ -1,32 +1,19 @@
-import { readFileSync } from 'node:fs';
 import type { Argv, CommandModule } from 'yargs';
-import { InputError } from '../errors.js';
+import { parseEventsFile } from '../core/live/parse-events-file.js';
 import { buildResourceNames } from '../core/resource-names.js';
-import { attachTagPipeline, fetchAttachments, removeTagPipeline } from '../io/live/attach-tag-pipeline.js';
-import { fetchTagPipelineRecord, installTagPipeline, type InstallTagOptions } from '../io/live/install-tag-pipeline.js';
-import type { TagPipelineRecord } from '../io/store/state-records.js';
+import { UsageError } from '../errors.js';
+import { attachTagPipeline, removeTagPipeline } from '../io/live/attach-tag-pipeline.js';
+import { fetchTagStatus } from '../io/live/fetch-tag-status.js';
+import { installTagPipeline, type InstallTagOptions } from '../io/live/install-tag-pipeline.js';
 import type { CliContext } from './cli-context.js';
-import { withEngine } from './cli-helpers.js';
+import { readInputFile, splitList, withEngine } from './cli-helpers.js';
 import type { GlobalArgs } from './global-options.js';
+import { renderInstall, renderRemove, renderTagStatus } from './render-pipelines.js';
 
 interface PipelinesArgs extends GlobalArgs {
   attach?: string[];
   strategy: NonNullable<InstallTagOptions['strategy']>;
   file?: string;
-}
-
-/** Events for `pipelines simulate`: a JSON array, one object, or NDJSON (one event per line). */
-export function parseEventsFile(text: string, file: string): Record<string, unknown>[] {
-  const trimmed = text.trim();
-  try {
-    if (trimmed.startsWith('[')) return JSON.parse(trimmed) as Record<string, unknown>[];
-    return trimmed
-      .split('\n')
-      .filter((line) => line.trim() !== '')
-      .map((line) => JSON.parse(line) as Record<string, unknown>);
-  } catch (error) {
-    throw new InputError(`not JSON or NDJSON events: ${(error as Error).message}`, { file });
-  }
 }
 
 export function pipelinesCommand(context: CliContext): CommandModule<GlobalArgs, PipelinesArgs> {
@@ -38,7 +25,7 @@ export function pipelinesCommand(context: CliContext): CommandModule<GlobalArgs,
       yargs
         .positional('action', { choices: ['install', 'status', 'remove', 'simulate'] as const, describe: 'What to do' })
         .positional('file', { type: 'string', describe: 'simulate: JSON/NDJSON events' })
-        .option('attach', { type: 'string', array: true, describe: 'install: set as final_pipeline of these index templates, indices, data streams' })
+        .option('attach', { type: 'string', array: true, describe: 'install: set as final_pipeline of these index templates, indices, data streams', coerce: splitList })
         .option('strategy', { choices: ['auto', 'enrich', 'script'] as const, default: 'auto' as const, describe: 'enrich (Elasticsearch), script (OpenSearch)' })
         .example('$0 pipelines install --attach logs-template', 'tag new events of indices created from logs-template')
         .example('$0 pipelines simulate events.ndjson', 'show what the pipeline does to these events') as never,
@@ -48,34 +35,17 @@ export function pipelinesCommand(context: CliContext): CommandModule<GlobalArgs,
       await withEngine(args, async (engine) => {
         if (action === 'install') {
           const report = await installTagPipeline(engine, { prefix: args.prefix, strategy: args.strategy });
-          const attached = args.attach && args.attach.length > 0 ? await attachTagPipeline(engine, args.attach.flatMap((a) => a.split(',')), args.prefix) : [];
-          print(
-            args,
-            { ...report, attached },
-            [
-              `${report.pipeline}: ${report.strategy} strategy, IOC set version ${report.setVersion}, ${report.iocs} active IOC(s)${report.unchanged ? ' (already up to date)' : ''}`,
-              ...(report.skippedIpv6Networks ? [`warning: ${report.skippedIpv6Networks} IPv6 network IOC(s) cannot be matched by the script strategy (the retro-hunt covers them)`] : []),
-              ...attached.map((a) => `attached to ${a.target_type} ${a.target} as final pipeline ${a.pipeline}${a.previous ? ` (keeps running ${a.previous})` : ''}`),
-            ].join('\n'),
-          );
+          const attached = args.attach && args.attach.length > 0 ? await attachTagPipeline(engine, args.attach, args.prefix) : [];
+          print(args, { ...report, attached }, renderInstall(report, attached));
         } else if (action === 'status') {
-          const pipeline = await engine.fetchPipeline(names.tagPipeline);
-          const attachments = await fetchAttachments(engine, args.prefix);
-          const meta = (await fetchTagPipelineRecord(engine, names)) ?? ({} as Partial<TagPipelineRecord>);
-          const status = { pipeline: names.tagPipeline, installed: pipeline !== undefined, strategy: meta.strategy, setVersion: meta.set_version, iocs: meta.iocs, attachments };
-          print(
-            args,
-            status,
-            pipeline
-              ? [`${names.tagPipeline}: ${meta.strategy} strategy, IOC set version ${meta.set_version}, ${meta.iocs} active IOC(s)`, ...attachments.map((a) => `attached: ${a.target_type} ${a.target} -> ${a.pipeline}${a.previous ? ` (was ${a.previous})` : ''}`)].join('\n')
-              : `${names.tagPipeline}: not installed`,
-          );
+          const status = await fetchTagStatus(engine, args.prefix);
+          print(args, status, renderTagStatus(status));
         } else if (action === 'remove') {
           const restored = await removeTagPipeline(engine, args.prefix);
-          print(args, { removed: names.tagPipeline, restored }, [`removed ${names.tagPipeline}`, ...restored.map((a) => `restored ${a.target_type} ${a.target} final pipeline: ${a.previous ?? '(none)'}`)].join('\n'));
+          print(args, { removed: names.tagPipeline, restored }, renderRemove(names.tagPipeline, restored));
         } else {
-          if (!args.file) throw new InputError('simulate needs a FILE of JSON or NDJSON events');
-          const events = parseEventsFile(readFileSync(args.file, 'utf8'), args.file);
+          if (!args.file) throw new UsageError('simulate needs a FILE of JSON or NDJSON events');
+          const events = parseEventsFile(await readInputFile(args.file), args.file);
           const results = await engine.simulatePipeline(names.tagPipeline, events);
           print(args, results, results.map((r) => JSON.stringify(r.doc?._source ?? r.error)).join('\n'));
         }

@@ -1,12 +1,15 @@
-import { stat, writeFile } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { dirname, extname, resolve } from 'node:path';
 import type { CommandModule } from 'yargs';
 import { UsageError } from '../errors.js';
-import { renderReportCsv, renderReportHtml, renderReportJson, type ReportData } from '../core/report/build-report.js';
-import { connect } from '../io/engine/connect.js';
+import type { ReportData } from '../core/report/build-report-data.js';
+import { renderReportCsv } from '../core/report/render-report-csv.js';
+import { renderReportHtml } from '../core/report/render-report-html.js';
+import { renderReportJson } from '../core/report/render-report-json.js';
 import { fetchReportData } from '../io/report/fetch-report-data.js';
 import type { CliContext } from './cli-context.js';
-import { connectionOptionsFrom, type GlobalArgs } from './global-options.js';
+import { withEngine, writeOutputFile } from './cli-helpers.js';
+import type { GlobalArgs } from './global-options.js';
 
 export type ReportFormat = 'html' | 'csv' | 'json';
 
@@ -57,24 +60,16 @@ export function reportCommand(context: CliContext): CommandModule<GlobalArgs, Re
     handler: async (args) => {
       const format = formatFor(args);
       await checkOutputDirectory(args.out);
-      const engine = await connect(connectionOptionsFrom(args));
-      let data: ReportData;
-      try {
-        data = await fetchReportData(engine, {
+      const data = await withEngine(args, (engine) =>
+        fetchReportData(engine, {
           prefix: args.prefix,
           ...(args.run !== undefined ? { runId: args.run } : {}),
           ...(args.feed !== undefined ? { feed: args.feed } : {}),
           ...(args.since !== undefined ? { since: args.since } : {}),
           ...(args.until !== undefined ? { until: args.until } : {}),
-        });
-      } finally {
-        await engine.close();
-      }
-      try {
-        await writeFile(args.out, RENDERERS[format](data), 'utf8');
-      } catch (error) {
-        throw new UsageError(`--out ${args.out}: cannot write it (${(error as NodeJS.ErrnoException).code ?? 'error'})`, { cause: error });
-      }
+        }),
+      );
+      await writeOutputFile(args.out, RENDERERS[format](data));
       const { findings, iocsHit } = data.totals;
       context.out(
         args.json

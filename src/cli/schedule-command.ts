@@ -27,7 +27,7 @@ function renderTick(record: TickRecord): string {
   return `${head}: ${record.error}`;
 }
 
-export function scheduleCommand(_context: CliContext): CommandModule<GlobalArgs, ScheduleArgs> {
+export function scheduleCommand(context: CliContext): CommandModule<GlobalArgs, ScheduleArgs> {
   return {
     command: 'schedule',
     describe: 'Long-running: on each tick sync the sources, then run an incremental hunt (one run at a time cluster-wide)',
@@ -60,7 +60,7 @@ export function scheduleCommand(_context: CliContext): CommandModule<GlobalArgs,
             hunt: { index: args.index, concurrency: args.concurrency },
             lockTtlMs: parseDuration(args.lockTtl),
             signal,
-            onTick: (record) => process.stderr.write(`${args.logFormat === 'json' ? JSON.stringify(record) : renderTick(record)}\n`),
+            onTick: (record) => context.err(args.logFormat === 'json' ? JSON.stringify(record) : renderTick(record)),
           }),
         ),
       );

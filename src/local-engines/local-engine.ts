@@ -7,7 +7,7 @@ import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { stringify as stringifyYaml } from 'yaml';
-import { ConfigError, IochuntError, ExitCode } from '../errors.js';
+import { ConfigError, LocalEngineError } from '../errors.js';
 import { fetchArtifact, resolveClasspath } from './maven-artifacts.js';
 import { packageInfo } from '../io/package-info.js';
 
@@ -64,12 +64,6 @@ export interface LocalEngineOptions {
    * OpenSearch only: the runner recovers its indices from the directory.
    */
   reuseDir?: string;
-}
-
-/** A local engine failed to start; carries the last lines of its log. */
-export class LocalEngineError extends IochuntError {
-  readonly code = 'local_engine';
-  readonly exitCode = ExitCode.runtime;
 }
 
 const ES_USER = 'elastic';

@@ -5,7 +5,7 @@ import { pickEventFields } from './pick-event-fields.js';
 
 export { buildEnrichment, type BuildEnrichmentOptions, type MatchedType, type ThreatEnrichment } from './build-enrichment.js';
 
-/** The event objects an alert carries over, in the order they are written (SPEC "Output documents"). */
+/** The event objects an alert carries over, in the order they are written (README `iochunt hunt`, "Alerts"). */
 const COPIED_OBJECTS = ['host', 'source', 'destination', 'user', 'url', 'dns', 'observer', 'network'] as const;
 
 const COPIED_PATHS: readonly string[] = [...COPIED_OBJECTS, 'event.action'];
@@ -40,7 +40,7 @@ export function buildAlertId(eventIndex: string, eventId: string, iocId: string)
 }
 
 /**
- * The alert document for one (event, IOC) match (SPEC "Output documents"): ECS
+ * The alert document for one (event, IOC) match (README `iochunt hunt`, "Alerts"): ECS
  * `event.kind: alert` with one `threat.enrichments[]` element, `iochunt.*` provenance, and
  * copies of the event's `host`, `source`, `destination`, `user`, `url`, `dns`, `observer`,
  * `network` objects and `event.action` (read in nested or dotted-key form, written nested);

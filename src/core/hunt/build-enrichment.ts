@@ -31,7 +31,7 @@ export interface BuildEnrichmentOptions {
 }
 
 /**
- * The `threat.enrichments[]` element for one match (SPEC "Output documents"), shared by
+ * The `threat.enrichments[]` element for one match (README `iochunt hunt`, "Alerts"), shared by
  * retro-hunt alerts and live tagging so both have exactly the same shape. `feed.name` lists
  * the IOC's active feeds, or all its feeds when none is active (an IOC deactivated after
  * the hunt started still says where it came from). Pure: the indicator is deep-copied, so

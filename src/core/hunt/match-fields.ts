@@ -1,6 +1,6 @@
 import type { IocType } from '../ioc/types.js';
 
-/** What an event field is compared as: one per family of IOC types (SPEC "Matching"). */
+/** What an event field is compared as: one per family of IOC types (README "Matching"). */
 export type MatchKind = 'ip' | 'domain' | 'url' | 'hash' | 'email';
 
 /** The kinds in a fixed order: the matcher reports matches kind by kind in this order. */
@@ -12,7 +12,7 @@ export type MatchFields = Readonly<Record<MatchKind, readonly string[]>>;
 const HASH_ALGORITHMS = ['md5', 'sha1', 'sha256', 'sha512'] as const;
 
 /**
- * The SPEC field table: the ECS fields each kind of IOC is looked for in. Frozen, because
+ * The field table of README "Matching": the ECS fields each kind of IOC is looked for in. Frozen, because
  * it is shared by every hunt in the process; extend it with {@link mergeMatchFields}.
  *
  * `file.hash.*`, `process.hash.*` and `dll.hash.*` are spelled out per algorithm: a `terms`
@@ -71,7 +71,7 @@ export function matchKindOf(type: IocType): MatchKind {
 /**
  * The field table with the config file's extra fields appended per kind: defaults first,
  * then the extras in their order, each field once. Returns fresh arrays; neither input is
- * changed. Extras cannot remove a default field (the SPEC says "extend").
+ * changed. Extras cannot remove a default field (README "Matching": extra fields extend the table).
  */
 export function mergeMatchFields(
   defaults: MatchFields,

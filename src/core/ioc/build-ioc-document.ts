@@ -82,7 +82,7 @@ export function confidenceLabel(score: number | undefined): string | undefined {
   return 'High';
 }
 
-/** `threat.indicator.*` fields that hold the value itself, per type (SPEC "IOC model"). */
+/** `threat.indicator.*` fields that hold the value itself, per type (README `iochunt sync`, "Normalisation"). */
 function valueFields(ioc: IocIdentity): Record<string, unknown> {
   switch (ioc.type) {
     case 'ipv4-addr':
@@ -279,7 +279,7 @@ export function buildDeactivatedDocument(existing: IocDocument, feedName: string
 }
 
 /** The identity a stored document was built from. */
-export function identityOf(document: IocDocument): IocIdentity {
+function identityOf(document: IocDocument): IocIdentity {
   const hash = (document.threat.indicator.file as { hash?: Record<string, string> } | undefined)?.hash;
   const algorithm = hash ? (Object.keys(hash)[0] as ParsedIoc['hashAlgorithm']) : undefined;
   const { type } = document.threat.indicator;

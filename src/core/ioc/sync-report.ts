@@ -5,7 +5,7 @@ import type { IocFormat, IocType, RejectedEntry, SkippedCount } from './types.js
 /** Counts per change kind, per IOC type. */
 export type ChangeCounts = Record<IocChange | 'rejected', number>;
 
-export function emptyCounts(): ChangeCounts {
+function emptyCounts(): ChangeCounts {
   return { added: 0, updated: 0, reactivated: 0, unchanged: 0, deactivated: 0, rejected: 0 };
 }
 

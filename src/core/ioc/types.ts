@@ -1,5 +1,5 @@
 /**
- * The IOC model shared by every parser (SPEC "IOC model and formats"). Parsers turn a source
+ * The IOC model shared by every parser (README `iochunt sync`: formats and normalisation). Parsers turn a source
  * (ANSSI CSV, generic CSV, TXT, MISP, STIX) into a {@link ParseResult}: accepted, normalised
  * IOCs with their provenance, plus every entry that was rejected or skipped and why.
  */

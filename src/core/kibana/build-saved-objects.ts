@@ -4,8 +4,8 @@ import { DEFAULT_HUNT_INDICES, DEFAULT_PREFIX } from '../defaults.js';
 import { buildResourceNames } from '../resource-names.js';
 
 /**
- * Saved objects for triage in Kibana 8.x/9.x or OpenSearch Dashboards 2.x/3.x (SPEC
- * `iochunt kibana export`): a data view over `<prefix>-alerts`, one over the tagged events,
+ * Saved objects for triage in Kibana 8.x/9.x or OpenSearch Dashboards 2.x/3.x (README
+ * `iochunt kibana export|import`): a data view over `<prefix>-alerts`, one over the tagged events,
  * and saved searches for all findings, each feed and the live-tagged events.
  *
  * Shapes follow real exports:
@@ -55,14 +55,14 @@ export interface BuildSavedObjectsOptions {
   eventsPattern?: string;
 }
 
-/** The hunt's default event indices (SPEC `iochunt hunt --index`), as one data view title. */
-export const DEFAULT_EVENTS_PATTERN = DEFAULT_HUNT_INDICES.join(',');
+/** The hunt's default event indices (README `iochunt hunt --index`), as one data view title. */
+const DEFAULT_EVENTS_PATTERN = DEFAULT_HUNT_INDICES.join(',');
 
 /** The tag live tagging adds to every matching event (README "iochunt pipelines"). */
-export const LIVE_TAG = 'iochunt-match';
+const LIVE_TAG = 'iochunt-match';
 
 /** Columns of every saved search: who touched which IOC, where. */
-export const SEARCH_COLUMNS: readonly string[] = [
+const SEARCH_COLUMNS: readonly string[] = [
   '@timestamp',
   'threat.enrichments.matched.atomic',
   'threat.enrichments.matched.field',

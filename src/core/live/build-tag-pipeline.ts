@@ -158,7 +158,7 @@ export function buildScriptPipeline(options: TagPipelineOptions): Record<string,
 }
 
 /** Enrich policy names of one IOC-set version: policies are immutable, so each version gets new ones. */
-export function enrichPolicyName(prefix: string, kind: MatchKind | 'ip', setVersion: number): string {
+function enrichPolicyName(prefix: string, kind: MatchKind | 'ip', setVersion: number): string {
   return `${prefix}-${kind}-v${setVersion}`;
 }
 

@@ -1,3 +1,4 @@
+import { DEMO_PREFIX } from '../../core/defaults.js';
 import { join } from 'node:path';
 import { generateSampleEvents, plantedEvents, type Plant } from '../../core/demo/generate-sample-events.js';
 import { parseIocs } from '../../core/ioc/parse-iocs.js';
@@ -40,7 +41,7 @@ export interface DemoResult {
   localEngine?: { url: string; startedByDemo: boolean; running: boolean };
 }
 
-export const DEMO_BULLETIN = 'CERTFR-2021-IOC-003-IOC.csv';
+const DEMO_BULLETIN = 'CERTFR-2021-IOC-003-IOC.csv';
 
 /**
  * `iochunt demo`: on a machine with nothing configured, starts a local OpenSearch (Maven
@@ -50,7 +51,7 @@ export const DEMO_BULLETIN = 'CERTFR-2021-IOC-003-IOC.csv';
  */
 export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
   const step = options.onStep ?? (() => undefined);
-  const prefix = options.prefix ?? 'iochunt-demo';
+  const prefix = options.prefix ?? DEMO_PREFIX;
   const names = buildResourceNames(prefix);
   const bulletin = join(packageInfo().root, 'samples', DEMO_BULLETIN);
   let local: LocalEngine | undefined;

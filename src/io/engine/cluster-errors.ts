@@ -32,7 +32,7 @@ export function errorTypeOf(error: unknown): string | undefined {
 }
 
 /** Every error type in the body: `root_cause[].type` and the `caused_by` chain (e.g. `too_many_clauses`). */
-export function errorTypesOf(error: unknown): string[] {
+function errorTypesOf(error: unknown): string[] {
   const shape = error as ClientErrorShape | undefined;
   const body = (shape?.meta?.body ?? shape?.body) as { error?: unknown } | undefined;
   const types = new Set<string>();

@@ -8,7 +8,7 @@ import { ElasticsearchEngine } from './elasticsearch-engine.js';
 import type { Engine, EngineInfo, Flavor } from './engine.js';
 import { OpenSearchEngine } from './opensearch-engine.js';
 
-/** Oldest majors iochunt supports (SPEC "Who uses it"). */
+/** Oldest majors iochunt supports (README "Supported engines"). */
 const MINIMUM_MAJOR: Record<Flavor, number> = { elasticsearch: 8, opensearch: 2 };
 
 interface Probe {

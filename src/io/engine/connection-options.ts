@@ -3,7 +3,7 @@ import { ConfigError, UsageError } from '../../errors.js';
 import type { EngineChoice } from './engine.js';
 import type { RetryOptions } from './retry.js';
 
-/** How to reach a cluster: the SPEC's global options `--url`, `--api-key`, `--user`, ... */
+/** How to reach a cluster: the global options (README "Commands") `--url`, `--api-key`, `--user`, ... */
 export interface ConnectionOptions {
   /** One or more node URLs; a comma-separated string is split. Default `http://localhost:9200`. */
   url?: string | readonly string[];

@@ -25,7 +25,7 @@ export interface UnitContext {
 }
 
 /** Whether the cluster refused a query as too large, decided by error type (never by message). */
-export function isTooManyClauses(error: unknown): boolean {
+function isTooManyClauses(error: unknown): boolean {
   if (!(error instanceof ClusterError)) return false;
   const types = [error.details.type, ...(error.details.rootCauses ?? [])];
   return types.some((t) => t === 'too_many_clauses' || t === 'too_many_nested_clauses');

@@ -1,5 +1,5 @@
 import type { SavedObjectsTarget } from '../../core/kibana/build-saved-objects.js';
-import { ClusterError, ConfigError, InputError, redactSecrets, redactUrl, UsageError } from '../../errors.js';
+import { KibanaError, ConfigError, InputError, redactSecrets, redactUrl, UsageError } from '../../errors.js';
 
 export interface ImportSavedObjectsOptions {
   /**
@@ -176,13 +176,74 @@ function isImportResponse(body: unknown): body is ImportResponse {
   return typeof body === 'object' && body !== null && typeof (body as ImportResponse).success === 'boolean';
 }
 
+/** A request that got no answer: timeout, TLS, or an unreachable server. */
+function networkError(error: unknown, shown: string, product: string): KibanaError {
+  const code = networkCodeOf(error);
+  if (code === 'TimeoutError' || code === 'AbortError') {
+    return new KibanaError('timeout', `timed out importing saved objects at ${shown}: ${product} is overloaded or unreachable`, {}, { cause: error });
+  }
+  if (TLS_CODES.test(code)) {
+    return new KibanaError(
+      'tls',
+      `TLS handshake with ${shown} failed (${code}): check the scheme of --kibana-url, or trust its CA with NODE_EXTRA_CA_CERTS=FILE`,
+      {},
+      { cause: error },
+    );
+  }
+  return new KibanaError('unreachable', `cannot reach ${shown} (${code}): set --kibana-url to a running ${product}`, {}, { cause: error });
+}
+
+interface AnswerContext {
+  status: number;
+  text: string;
+  endpoint: ReturnType<typeof endpointOf>;
+  product: string;
+  secrets: readonly (string | undefined)[];
+  options: ImportSavedObjectsOptions;
+}
+
+/** The import answer's body, or the one-line error its status and body call for. */
+function checkAnswer({ status, text, endpoint, product, secrets, options }: AnswerContext): ImportResponse {
+  if (status === 401) {
+    const who = options.user ?? endpoint.urlUser;
+    throw new KibanaError(
+      'auth',
+      `authentication failed at ${endpoint.shown} for ${who === undefined ? 'the request' : `user "${who}"`}: check --user/--password (IOCHUNT_USER/IOCHUNT_PASSWORD) or --api-key`,
+      { statusCode: status },
+    );
+  }
+  if (status === 403) {
+    throw new KibanaError('forbidden', `permission denied importing saved objects at ${endpoint.shown}: ${reasonOf(text, secrets)}`, { statusCode: status });
+  }
+  if (status === 404) {
+    throw new KibanaError(
+      'unsupported',
+      `${endpoint.shown} has no saved objects import API (HTTP 404): point --kibana-url at ${product} (usually port 5601), with its base path or /s/<space> if any`,
+      { statusCode: status },
+    );
+  }
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    body = undefined;
+  }
+  if (status < 200 || status >= 300 || !isImportResponse(body)) {
+    const reason = reasonOf(text, secrets);
+    const hint = /xsrf/i.test(reason) ? `: is --target ${options.target} right for this server?` : '';
+    const what = status >= 200 && status < 300 ? `did not answer like ${product}'s saved objects API` : `refused the import with HTTP ${status}`;
+    throw new KibanaError('server', `${endpoint.shown} ${what}: ${reason}${hint}`, { statusCode: status });
+  }
+  return body;
+}
+
 /**
  * Imports an export file into Kibana or OpenSearch Dashboards: one `POST
  * <kibanaUrl>/api/saved_objects/_import?overwrite=true`, multipart/form-data with the NDJSON as
  * field `file` (`iochunt.ndjson`), and the `kbn-xsrf`/`osd-xsrf` header the API demands.
  * Returns one result per object, from Kibana's `successResults` and `errors`.
  *
- * Throws one-line errors without credentials: {@link ClusterError} when Kibana is unreachable
+ * Throws one-line errors without credentials: {@link KibanaError} when Kibana is unreachable
  * (`unreachable`, `tls`, `timeout`), refuses the credentials (`auth`, `forbidden`), is not a
  * saved objects API (`unsupported`) or rejects the request (`server`); {@link ConfigError}
  * for a bad URL; {@link InputError} for an NDJSON that is not an export.
@@ -215,52 +276,10 @@ export async function importSavedObjects(options: ImportSavedObjectsOptions): Pr
     response = await fetchImpl(endpoint.url, { method: 'POST', body: form, headers, signal: AbortSignal.timeout(options.timeoutMs ?? 60_000) });
     text = await response.text();
   } catch (error) {
-    const code = networkCodeOf(error);
-    if (code === 'TimeoutError' || code === 'AbortError') {
-      throw new ClusterError('timeout', `timed out importing saved objects at ${endpoint.shown}: ${product} is overloaded or unreachable`, {}, { cause: error });
-    }
-    if (TLS_CODES.test(code)) {
-      throw new ClusterError(
-        'tls',
-        `TLS handshake with ${endpoint.shown} failed (${code}): check the scheme of --kibana-url, or trust its CA with NODE_EXTRA_CA_CERTS=FILE`,
-        {},
-        { cause: error },
-      );
-    }
-    throw new ClusterError('unreachable', `cannot reach ${endpoint.shown} (${code}): set --kibana-url to a running ${product}`, {}, { cause: error });
+    throw networkError(error, endpoint.shown, product);
   }
 
-  const status = response.status;
-  if (status === 401) {
-    const who = options.user ?? endpoint.urlUser;
-    throw new ClusterError(
-      'auth',
-      `authentication failed at ${endpoint.shown} for ${who === undefined ? 'the request' : `user "${who}"`}: check --user/--password (IOCHUNT_USER/IOCHUNT_PASSWORD) or --api-key`,
-      { statusCode: status },
-    );
-  }
-  if (status === 403) {
-    throw new ClusterError('forbidden', `permission denied importing saved objects at ${endpoint.shown}: ${reasonOf(text, secrets)}`, { statusCode: status });
-  }
-  if (status === 404) {
-    throw new ClusterError(
-      'unsupported',
-      `${endpoint.shown} has no saved objects import API (HTTP 404): point --kibana-url at ${product} (usually port 5601), with its base path or /s/<space> if any`,
-      { statusCode: status },
-    );
-  }
-  let body: unknown;
-  try {
-    body = JSON.parse(text);
-  } catch {
-    body = undefined;
-  }
-  if (status < 200 || status >= 300 || !isImportResponse(body)) {
-    const reason = reasonOf(text, secrets);
-    const hint = /xsrf/i.test(reason) ? `: is --target ${options.target} right for this server?` : '';
-    const what = status >= 200 && status < 300 ? `did not answer like ${product}'s saved objects API` : `refused the import with HTTP ${status}`;
-    throw new ClusterError('server', `${endpoint.shown} ${what}: ${reason}${hint}`, { statusCode: status });
-  }
+  const body = checkAnswer({ status: response.status, text, endpoint, product, secrets, options });
 
   const key = (type: string, id: string): string => `${type}:${id}`;
   const succeeded = new Map((body.successResults ?? []).map((r) => [key(r.type, r.id), r]));

@@ -151,19 +151,15 @@ export async function installTagPipeline(engine: Engine, options: InstallTagOpti
   return { ...report, enrichPolicies: [...current_] };
 }
 
-/** What `<prefix>-state` records of the installed pipeline, if any. */
-export async function fetchTagPipelineRecord(engine: Engine, names: ResourceNames): Promise<TagPipelineRecord | undefined> {
-  return new StateStore(engine, names.state).fetchTagPipeline(names.tagPipeline);
-}
 
 /**
- * Brings an installed pipeline up to date after a sync (SPEC: "the live matcher is refreshed").
+ * Brings an installed pipeline up to date after a sync (README "Live tagging": "`iochunt sync` refreshes an installed pipeline after each load").
  * Does nothing when no tagging pipeline was ever installed.
  */
 export async function refreshTagPipeline(engine: Engine, options: InstallTagOptions = {}): Promise<InstallTagReport | undefined> {
   const names = buildResourceNames(options.prefix);
   const current = await engine.fetchPipeline(names.tagPipeline);
   if (!current) return undefined;
-  const strategy = (await fetchTagPipelineRecord(engine, names))?.strategy;
+  const strategy = (await new StateStore(engine, names.state).fetchTagPipeline(names.tagPipeline))?.strategy;
   return installTagPipeline(engine, { ...options, ...(strategy ? { strategy } : {}) });
 }

@@ -1,7 +1,8 @@
 import { UsageError } from '../../errors.js';
 import { DEFAULT_HUNT_FROM } from '../../core/defaults.js';
 import { parseDateOption } from '../../core/time/parse-date-option.js';
-import { buildAlertRow, buildReportData, type AlertRow, type ReportData, type ReportScope } from '../../core/report/build-report.js';
+import { buildAlertRow } from '../../core/report/build-alert-row.js';
+import { buildReportData, type AlertRow, type ReportData, type ReportScope } from '../../core/report/build-report-data.js';
 import { buildResourceNames, type ResourceNames } from '../../core/resource-names.js';
 import type { Engine } from '../engine/engine.js';
 import type { HuntRunParams } from '../store/state-records.js';

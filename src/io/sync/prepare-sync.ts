@@ -17,7 +17,7 @@ export interface PreparedSync extends PreparedSources {
 }
 
 /** `2021-01-01` or any ISO timestamp -> canonical ISO; a UsageError otherwise. */
-export function parseHuntFrom(value: string | undefined): string {
+function parseHuntFrom(value: string | undefined): string {
   return value === undefined ? DEFAULT_HUNT_FROM : parseDateOption(value, '--hunt-from');
 }
 

@@ -60,7 +60,7 @@ describe.each(['opensearch', 'elasticsearch'] as const)('retro-hunt on %s', (fla
     );
   });
 
-  it('writes alerts in the SPEC shape', async () => {
+  it('writes alerts in the shape the README documents', async () => {
     const events = [...generateSampleEvents((await import('../../helpers/hunt-corpus.js')).corpusOptions(EVENTS))];
     const planted = events.find((e) => e.plant?.value === '45.155.205.77')!;
     const id = buildAlertId(`${prefix}-logs-2024`, planted.id, buildIocId('ipv4-addr', '45.155.205.0/24'));

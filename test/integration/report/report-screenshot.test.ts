@@ -11,7 +11,8 @@ import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildReportData, renderReportHtml, type AlertRow, type ReportData } from '../../../src/core/report/build-report.js';
+import { buildReportData, type AlertRow, type ReportData } from '../../../src/core/report/build-report-data.js';
+import { renderReportHtml } from '../../../src/core/report/render-report-html.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const CHROMIUM_FLAGS = [

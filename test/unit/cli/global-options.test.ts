@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadConfigFile, resolveGlobalOptions } from '../../../src/cli/global-options.js';
+import { isDefaulted, loadConfigFile, resolveGlobalOptions } from '../../../src/cli/global-options.js';
 import { ConfigError } from '../../../src/errors.js';
 
 describe('global options', () => {
@@ -23,6 +23,20 @@ describe('global options', () => {
     resolveGlobalOptions(argv, { IOCHUNT_TEST_OPENSEARCH_URL: 'http://x' }, () => ({}));
     expect(Object.keys(argv).some((key) => key.toLowerCase().includes('test'))).toBe(false);
     expect(argv.url).toBe('http://localhost:9200');
+  });
+
+  it('say which options took their built-in default, so demo sees a --url from the config file or the environment', () => {
+    const fromFile: Record<string, unknown> = { config: 'c.yml' };
+    resolveGlobalOptions(fromFile, {}, () => ({ url: 'http://file:9200' }));
+    expect([isDefaulted(fromFile, 'url'), isDefaulted(fromFile, 'prefix')]).toEqual([false, true]);
+    const fromEnv: Record<string, unknown> = {};
+    resolveGlobalOptions(fromEnv, { IOCHUNT_URL: 'http://env:9200' }, () => ({}));
+    expect(isDefaulted(fromEnv, 'url')).toBe(false);
+    const fromCli: Record<string, unknown> = { prefix: 'iochunt' };
+    resolveGlobalOptions(fromCli, {}, () => ({}));
+    expect([isDefaulted(fromCli, 'url'), isDefaulted(fromCli, 'prefix')]).toEqual([true, false]);
+    // The record is invisible to yargs' strict mode (no enumerable key).
+    expect(Object.keys(fromCli).sort()).toEqual(['engine', 'insecure', 'log-level', 'logLevel', 'prefix', 'url']);
   });
 
   it('read IOCHUNT_INSECURE as a boolean', () => {

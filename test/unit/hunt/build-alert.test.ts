@@ -68,7 +68,7 @@ describe('buildAlertId', () => {
 });
 
 describe('buildAlert', () => {
-  it('writes the SPEC document for a Suricata event with dotted keys', () => {
+  it('writes the documented alert for a Suricata event with dotted keys', () => {
     expect(suricataAlert()).toEqual({
       id: 'fb31a155e5a25230b9c93ae6ce1706fe1e986abe5e427fb4b1e208021f424e8f',
       document: {

@@ -3,7 +3,7 @@ import { DEFAULT_MATCH_FIELDS, MATCH_KINDS, matchKindOf, mergeMatchFields } from
 import { IOC_TYPES } from '../../../src/core/ioc/types.js';
 
 describe('DEFAULT_MATCH_FIELDS', () => {
-  it('is the SPEC field table, hash wildcards spelled out per algorithm', () => {
+  it('is the field table of the README, hash wildcards spelled out per algorithm', () => {
     expect(DEFAULT_MATCH_FIELDS).toEqual({
       ip: ['source.ip', 'destination.ip', 'client.ip', 'server.ip', 'host.ip', 'related.ip', 'source.nat.ip', 'destination.nat.ip'],
       domain: [

@@ -10,7 +10,7 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { buildSavedObjects, toNdjson } from '../../../src/core/kibana/build-saved-objects.js';
-import { ClusterError, ConfigError, InputError } from '../../../src/errors.js';
+import { KibanaError, ConfigError, InputError } from '../../../src/errors.js';
 import { importSavedObjects } from '../../../src/io/kibana/import-saved-objects.js';
 
 const USER = 'elastic';
@@ -225,8 +225,8 @@ describe('importSavedObjects (protocol test against a loopback fake of the _impo
 
   it('refused credentials: one line naming the user, never the password', async () => {
     const error = await captureError(importSavedObjects({ kibanaUrl: baseUrl, ndjson: KIBANA_NDJSON, user: USER, password: 'wrong-pw-123', target: 'kibana' }));
-    expect(error).toBeInstanceOf(ClusterError);
-    expect((error as ClusterError).kind).toBe('auth');
+    expect(error).toBeInstanceOf(KibanaError);
+    expect((error as KibanaError).kind).toBe('auth');
     expect(error.message).toBe(
       `authentication failed at ${baseUrl} for user "elastic": check --user/--password (IOCHUNT_USER/IOCHUNT_PASSWORD) or --api-key`,
     );
@@ -236,13 +236,13 @@ describe('importSavedObjects (protocol test against a loopback fake of the _impo
   it('403: permission denied with Kibana\'s reason, secrets removed', async () => {
     behaviour.raw = reply(403, { statusCode: 403, error: 'Forbidden', message: `Unable to bulk_create search for ${PASSWORD}` });
     const error = await captureError(importSavedObjects({ kibanaUrl: baseUrl, ndjson: KIBANA_NDJSON, user: USER, password: PASSWORD, target: 'kibana' }));
-    expect((error as ClusterError).kind).toBe('forbidden');
+    expect((error as KibanaError).kind).toBe('forbidden');
     expect(error.message).toBe(`permission denied importing saved objects at ${baseUrl}: Unable to bulk_create search for ***`);
   });
 
   it('a missing xsrf header answer suggests checking --target', async () => {
     const error = await captureError(importSavedObjects({ kibanaUrl: `${baseUrl}/osd`, ndjson: KIBANA_NDJSON, user: USER, password: PASSWORD, target: 'kibana' }));
-    expect((error as ClusterError).kind).toBe('server');
+    expect((error as KibanaError).kind).toBe('server');
     expect(error.message).toBe(
       `${baseUrl}/osd refused the import with HTTP 400: Request must contain a osd-xsrf header.: is --target kibana right for this server?`,
     );
@@ -251,7 +251,7 @@ describe('importSavedObjects (protocol test against a loopback fake of the _impo
   it('a server without the import API (404) is named as the wrong URL', async () => {
     behaviour.raw = reply(404, { error: 'no handler found for uri [/api/saved_objects/_import]' });
     const error = await captureError(importSavedObjects({ kibanaUrl: baseUrl, ndjson: KIBANA_NDJSON, target: 'kibana' }));
-    expect((error as ClusterError).kind).toBe('unsupported');
+    expect((error as KibanaError).kind).toBe('unsupported');
     expect(error.message).toContain('has no saved objects import API (HTTP 404)');
   });
 
@@ -270,7 +270,7 @@ describe('importSavedObjects (protocol test against a loopback fake of the _impo
     const error = await captureError(
       importSavedObjects({ kibanaUrl: `http://${USER}:${PASSWORD}@127.0.0.1:${port}`, ndjson: KIBANA_NDJSON, target: 'kibana', timeoutMs: 5000 }),
     );
-    expect((error as ClusterError).kind).toBe('unreachable');
+    expect((error as KibanaError).kind).toBe('unreachable');
     expect(error.message).toBe(`cannot reach http://127.0.0.1:${port} (ECONNREFUSED): set --kibana-url to a running Kibana`);
     expect(error.message).not.toContain(PASSWORD);
   });

@@ -1,16 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { buildAlert } from '../../../src/core/hunt/build-alert.js';
-import {
-  buildAlertRow,
-  buildReportData,
-  escapeHtml,
-  renderReportCsv,
-  renderReportHtml,
-  renderReportJson,
-  type AlertRow,
-  type ReportData,
-  type ReportScope,
-} from '../../../src/core/report/build-report.js';
+import { buildAlertRow } from '../../../src/core/report/build-alert-row.js';
+import { buildReportData, type AlertRow, type ReportData, type ReportScope } from '../../../src/core/report/build-report-data.js';
+import { renderReportCsv } from '../../../src/core/report/render-report-csv.js';
+import { escapeHtml, renderReportHtml } from '../../../src/core/report/render-report-html.js';
+import { renderReportJson } from '../../../src/core/report/render-report-json.js';
 import { SURICATA_HTTP, ZEEK_CONN, deepFreeze, makeIoc } from '../hunt/hunt-fixtures.js';
 
 const ANSSI = 'CERTFR-2021-IOC-003';

@@ -1,0 +1,189 @@
+import { parseEventTime } from '../time/parse-event-time.js';
+
+/**
+ * The incident report of `iochunt report` (README `iochunt report`): per IOC first/last seen, hit counts,
+ * hosts and users involved, a monthly timeline since the hunt start and sample events, built
+ * from alert documents ({@link buildReportData}, pure) and rendered as HTML, CSV or JSON.
+ */
+
+/** Sample events kept per IOC, earliest first. */
+const SAMPLES_PER_IOC = 5;
+
+/** The part of one alert document (`<prefix>-alerts`) a report needs, flattened. */
+export interface AlertRow {
+  /** The event's `@timestamp`, ISO 8601 UTC (`2021-03-04T05:06:07.000Z`). */
+  timestamp: string;
+  iocId: string;
+  iocValue: string;
+  iocType: string;
+  /** `threat.enrichments[0].feed.name`. */
+  feeds: string[];
+  /** `threat.enrichments[0].matched.field`, e.g. `destination.ip`. */
+  matchedField: string;
+  /** `threat.enrichments[0].matched.atomic`: the event's value that matched. */
+  atomic: string;
+  host?: string;
+  user?: string;
+  sourceIp?: string;
+  destinationIp?: string;
+  /** `iochunt.event.index` / `iochunt.event.id`: where the original event is. */
+  eventIndex: string;
+  eventId: string;
+  action?: string;
+  url?: string;
+}
+
+/** What the report covers. */
+export interface ReportScope {
+  /** Feeds asked for; empty means every feed. */
+  feeds: string[];
+  /** Index patterns hunted (a run's report), or the event indices the findings came from. */
+  indices: string[];
+  /** ISO start of the period; the timeline starts with its month. */
+  since: string;
+  /** ISO end of the period; the timeline ends with its month. */
+  until: string;
+  /** The hunt run the report is about, if any. */
+  runId?: string;
+  generatedAt: string;
+}
+
+/** One event in a report: an {@link AlertRow} without what its IOC entry already says. */
+export type ReportSample = Omit<AlertRow, 'iocId' | 'iocValue' | 'iocType' | 'feeds'>;
+
+export interface ReportIoc {
+  id: string;
+  value: string;
+  type: string;
+  /** Every feed its findings name, sorted. */
+  feeds: string[];
+  hits: number;
+  /** `@timestamp` of its earliest and latest finding. */
+  firstSeen: string;
+  lastSeen: string;
+  /** Distinct `host.name` / `user.name` of its findings, sorted. */
+  hosts: string[];
+  users: string[];
+  /** Its first {@link SAMPLES_PER_IOC} findings, earliest first. */
+  samples: ReportSample[];
+}
+
+export interface ReportTotals {
+  findings: number;
+  iocsHit: number;
+  /** Distinct hosts / users over all findings. */
+  hosts: number;
+  users: number;
+}
+
+/** Hits in one calendar month (UTC). */
+export interface TimelineMonth {
+  /** `YYYY-MM`. */
+  month: string;
+  hits: number;
+}
+
+export interface ReportData {
+  scope: ReportScope;
+  totals: ReportTotals;
+  /** Most hits first, then by value. */
+  iocs: ReportIoc[];
+  /** Every month from the month of `since` to the month of `until`, empty months included. */
+  timeline: TimelineMonth[];
+}
+
+export interface BuildReportInput {
+  scope: ReportScope;
+  alerts: readonly AlertRow[];
+}
+
+const byText = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
+/** Chronological, then by event, so the result does not depend on the order alerts were read. */
+function compareAlerts(a: AlertRow, b: AlertRow): number {
+  return byText(a.timestamp, b.timestamp) || byText(a.eventIndex, b.eventIndex) || byText(a.eventId, b.eventId) || byText(a.iocId, b.iocId);
+}
+
+/** `YYYY-MM` of an ISO date-time (UTC), or undefined when it cannot be read. */
+function monthOf(iso: string): string | undefined {
+  const ms = parseEventTime(iso);
+  return ms === undefined ? undefined : new Date(ms).toISOString().slice(0, 7);
+}
+
+function nextMonth(month: string): string {
+  const year = Number(month.slice(0, 4));
+  const m = Number(month.slice(5, 7));
+  return m === 12 ? `${String(year + 1).padStart(4, '0')}-01` : `${month.slice(0, 4)}-${String(m + 1).padStart(2, '0')}`;
+}
+
+function sample(row: AlertRow): ReportSample {
+  const { iocId: _id, iocValue: _value, iocType: _type, feeds: _feeds, ...rest } = row;
+  return { ...rest };
+}
+
+const sortedDistinct = (values: Iterable<string | undefined>): string[] =>
+  [...new Set([...values].filter((v): v is string => v !== undefined && v !== ''))].sort(byText);
+
+/**
+ * The report for a set of alert rows: totals, one entry per IOC (hits, first/last seen,
+ * distinct hosts and users, the first {@link SAMPLES_PER_IOC} events) and a monthly
+ * timeline. The timeline runs from the month of `scope.since` to the month of
+ * `scope.until`, including months without hits, so a quiet period shows as such; it is
+ * widened to the months of the earliest and latest finding if any lies outside the period,
+ * so the timeline always adds up to the number of findings.
+ *
+ * Timestamps must be ISO 8601 UTC (as {@link buildAlertRow} makes them): they are compared as
+ * strings. Pure: the inputs are not modified and share no objects with the result.
+ */
+export function buildReportData(input: BuildReportInput): ReportData {
+  const { scope } = input;
+  const alerts = [...input.alerts].sort(compareAlerts);
+
+  const perIoc = new Map<string, AlertRow[]>();
+  for (const alert of alerts) {
+    const rows = perIoc.get(alert.iocId);
+    if (rows) rows.push(alert);
+    else perIoc.set(alert.iocId, [alert]);
+  }
+  const iocs: ReportIoc[] = [...perIoc.entries()]
+    .map(([id, rows]) => {
+      const first = rows[0]!;
+      return {
+        id,
+        value: first.iocValue,
+        type: first.iocType,
+        feeds: sortedDistinct(rows.flatMap((r) => r.feeds)),
+        hits: rows.length,
+        firstSeen: first.timestamp,
+        lastSeen: rows[rows.length - 1]!.timestamp,
+        hosts: sortedDistinct(rows.map((r) => r.host)),
+        users: sortedDistinct(rows.map((r) => r.user)),
+        samples: rows.slice(0, SAMPLES_PER_IOC).map(sample),
+      };
+    })
+    .sort((a, b) => b.hits - a.hits || byText(a.value, b.value) || byText(a.id, b.id));
+
+  const hitsPerMonth = new Map<string, number>();
+  for (const alert of alerts) {
+    const month = monthOf(alert.timestamp);
+    if (month !== undefined) hitsPerMonth.set(month, (hitsPerMonth.get(month) ?? 0) + 1);
+  }
+  const bounds = [monthOf(scope.since), monthOf(scope.until), ...hitsPerMonth.keys()].filter((m): m is string => m !== undefined).sort(byText);
+  const timeline: TimelineMonth[] = [];
+  const last = bounds[bounds.length - 1];
+  for (let month = bounds[0]; month !== undefined && last !== undefined && month <= last; month = nextMonth(month)) {
+    timeline.push({ month, hits: hitsPerMonth.get(month) ?? 0 });
+  }
+
+  return {
+    scope: { ...scope, feeds: [...scope.feeds], indices: [...scope.indices] },
+    totals: {
+      findings: alerts.length,
+      iocsHit: iocs.length,
+      hosts: sortedDistinct(alerts.map((a) => a.host)).length,
+      users: sortedDistinct(alerts.map((a) => a.user)).length,
+    },
+    iocs,
+    timeline,
+  };
+}
