@@ -71,7 +71,7 @@ export function matchKindOf(type: IocType): MatchKind {
 /**
  * The field table with the config file's extra fields appended per kind: defaults first,
  * then the extras in their order, each field once. Returns fresh arrays; neither input is
- * changed. Extras cannot remove a default field (README "Matching": extra fields extend the table).
+ * changed. Extras cannot remove a default field (README "Matching": the config file's fields extend the table).
  */
 export function mergeMatchFields(
   defaults: MatchFields,
