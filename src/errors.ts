@@ -74,7 +74,21 @@ export type ClusterErrorKind =
   | 'tls'
   | 'timeout'
   | 'unsupported'
-  | 'server';
+  | 'server'
+  /** The cluster answered, but not for every shard (a failed shard, a timeout, a lost scroll): never a result. */
+  | 'partial';
+
+export interface ClusterErrorDetails {
+  statusCode?: number;
+  /** The server's `error.type`. */
+  type?: string;
+  /** Every error type in the body (root causes, `caused_by`, failed shards). */
+  rootCauses?: string[];
+  /** A partial answer: how many shards failed of how many. */
+  shards?: { failed: number; total: number };
+  /** A partial answer: the indices whose shards failed. */
+  indices?: string[];
+}
 
 /**
  * The cluster could not do what was asked (unreachable, bad credentials, TLS, a server
@@ -88,7 +102,7 @@ export class ClusterError extends IochuntError {
   constructor(
     readonly kind: ClusterErrorKind,
     message: string,
-    readonly details: { statusCode?: number; type?: string; rootCauses?: string[] } = {},
+    readonly details: ClusterErrorDetails = {},
     options?: { cause?: unknown },
   ) {
     super(message, options);

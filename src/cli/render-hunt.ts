@@ -24,6 +24,9 @@ export function renderHunt(summary: HuntSummary, maxRows = 50): string {
     if (summary.perIoc.length > maxRows) lines.push(`  ... and ${summary.perIoc.length - maxRows} more IOC(s) (--json lists all)`);
   }
   const p = summary.progress;
+  if (summary.retries.length > 0) {
+    lines.push(`  ${summary.retries.length} unit attempt(s) failed and were retried; the first: ${summary.retries[0]!.unit}: ${summary.retries[0]!.reason}`);
+  }
   lines.push(
     `total: ${summary.totals.findings} finding(s) for ${summary.totals.iocsHit} IOC(s) on ${summary.totals.hosts} host(s); this run: ${p.alertsCreated} new alert(s), ${p.alreadyFound} already found, ${p.eventsMatched} candidate event(s), ${summary.units.done}/${summary.units.total} unit(s)${summary.units.resumed ? ` (${summary.units.resumed} from before the resume)` : ''}; ${(summary.durationMs / 1000).toFixed(1)} s`,
   );

@@ -127,7 +127,8 @@ export class BulkWriter {
       items.forEach((item, i) => {
         const entry = pending[i];
         if (!entry) return;
-        if (item.status === 429 && attempt < this.retry.attempts) rejected.push(entry);
+        // A 429 is "try again later", unless it is a block (flood-stage watermark): that stays.
+        if (item.status === 429 && item.errorType !== 'cluster_block_exception' && attempt < this.retry.attempts) rejected.push(entry);
         else this.account(entry, item);
       });
       if (rejected.length === 0) return;

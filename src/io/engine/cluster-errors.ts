@@ -68,8 +68,8 @@ function connectionCodeOf(error: unknown): string | undefined {
   const message = shape.message ?? '';
   const code = /\b(E[A-Z]{3,}|UND_ERR_[A-Z_]+)\b/.exec(message)?.[1];
   if (code) return code;
-  // Node's words for a connection the server dropped mid-request.
-  if (/socket hang up|other side closed|connection (?:was )?reset/i.test(message)) return 'ECONNRESET';
+  // Node's words for a connection the server dropped mid-request, or mid-answer (a body cut short).
+  if (/socket hang up|other side closed|connection (?:was )?reset|aborted while reading the body/i.test(message)) return 'ECONNRESET';
   return 'ECONNECTION';
 }
 
@@ -87,10 +87,13 @@ const TLS_PATTERN = /certificate|\bSSL\b|\bTLS\b|EPROTO|self[- ]signed|CERT_|DEP
  * retried: an engine that is down stays down long enough that the user wants to know now.
  */
 export function isRetryable(error: unknown): boolean {
-  const status = statusOf(error);
-  if (status !== undefined) return status === 429 || status === 502 || status === 503 || status === 504;
+  // A write or flood-stage block answers 403 or 429: it is not lifted by waiting a few seconds.
+  if (errorTypesOf(error).includes('cluster_block_exception')) return false;
+  // A connection error, even one with the status of an answer whose body was cut short.
   const code = connectionCodeOf(error);
-  return code === 'ECONNRESET' || code === 'EPIPE' || code === 'UND_ERR_SOCKET' || code === 'ETIMEDOUT';
+  if (code !== undefined) return code === 'ECONNRESET' || code === 'EPIPE' || code === 'UND_ERR_SOCKET' || code === 'ETIMEDOUT';
+  const status = statusOf(error);
+  return status === 429 || status === 502 || status === 503 || status === 504;
 }
 
 export interface TranslateContext {
@@ -121,8 +124,8 @@ export function translateClusterError(error: unknown, context: TranslateContext)
     ...(causes.length > 0 ? { rootCauses: causes } : {}),
   };
 
-  if (status === undefined) {
-    const code = connectionCodeOf(error);
+  const code = connectionCodeOf(error);
+  if (status === undefined || code !== undefined) {
     const message = (error as ClientErrorShape | undefined)?.message ?? String(error);
     if (code === undefined) {
       return new ClusterError('server', clean(`${context.action} at ${url} failed: ${message}`), details, { cause: error });
@@ -141,6 +144,15 @@ export function translateClusterError(error: unknown, context: TranslateContext)
     return new ClusterError('unreachable', `cannot reach ${url} (${code}): set --url or IOCHUNT_URL to a running cluster`, details, {
       cause: error,
     });
+  }
+  if (causes.includes('cluster_block_exception')) {
+    const reason = reasonOf(error) ?? 'blocked';
+    return new ClusterError(
+      'server',
+      clean(`${context.action} at ${url} refused, the index is blocked: ${reason}: free disk space (flood-stage watermark) or lift the block (index.blocks.write, index.blocks.read_only_allow_delete), then run again`),
+      { ...details, type: 'cluster_block_exception' },
+      { cause: error },
+    );
   }
   if (status === 401) {
     const who = context.user ? `user "${context.user}"` : 'the request';

@@ -1,6 +1,7 @@
 import { Client, type estypes } from '@elastic/elasticsearch';
 import { commonProcessors } from '../../core/live/common-processors.js';
 import { isNotFound } from './cluster-errors.js';
+import { checkComplete, checkDocumentsComplete, lostContextError } from './check-complete.js';
 import { RestEngineBase } from './rest-engine-base.js';
 import type { ClusterCall } from './cluster-call.js';
 import { BULK_FILTER, flattenBulkItems } from './bulk-items.js';
@@ -121,6 +122,7 @@ export class ElasticsearchEngine extends RestEngineBase implements Engine {
     const response = await this.call(`reading ${ids.length} documents of ${index}`, () =>
       this.client.mget<Record<string, unknown>>({ index, ids: [...ids], ...(source ? { _source_includes: source } : {}) }),
     );
+    checkDocumentsComplete(response.docs as { _id?: string; error?: { type?: string; reason?: string } }[], { action: `reading ${ids.length} documents of ${index}`, url: this.info.url });
     for (const doc of response.docs) {
       if ('found' in doc && doc.found && doc._source !== undefined && doc._seq_no !== undefined && doc._primary_term !== undefined) {
         found.set(doc._id, { id: doc._id, source: doc._source, seqNo: doc._seq_no, primaryTerm: doc._primary_term });
@@ -140,22 +142,25 @@ export class ElasticsearchEngine extends RestEngineBase implements Engine {
     const response = await this.call(`counting ${index}`, () =>
       this.client.count({ index, ignore_unavailable: true, allow_no_indices: true, ...(query ? { query } : {}) }),
     );
+    checkComplete(response, { action: `counting ${index}`, url: this.info.url });
     return response.count;
   }
 
   async *scanDocuments(options: ScanOptions): AsyncIterable<ScanHit[]> {
     const pit = await this.call(`opening a point in time on ${options.index}`, () =>
-      this.client.openPointInTime({ index: options.index, keep_alive: '2m', ignore_unavailable: true }),
+      this.client.openPointInTime({ index: options.index, keep_alive: '2m', ignore_unavailable: options.ignoreUnavailable ?? true }),
     );
     let pitId = pit.id;
+    const context = { action: `scanning ${options.index}`, url: this.info.url };
     try {
       let after: estypes.SortResults | undefined;
       for (;;) {
         options.signal?.throwIfAborted();
-        const page = await this.call(`scanning ${options.index}`, () =>
+        const page = await this.call(context.action, () =>
           this.client.search<Record<string, unknown>>({
             pit: { id: pitId, keep_alive: '2m' },
             size: options.pageSize ?? 1000,
+            allow_partial_search_results: false,
             // `_shard_doc` is unique within a PIT, so it is a complete tiebreaker on its own.
             sort: [{ _shard_doc: 'asc' }],
             track_total_hits: false,
@@ -163,7 +168,10 @@ export class ElasticsearchEngine extends RestEngineBase implements Engine {
             ...(options.source === undefined ? {} : { _source: options.source }),
             ...(after ? { search_after: after } : {}),
           }),
-        );
+        ).catch((error: unknown) => {
+          throw lostContextError(error, context);
+        });
+        checkComplete(page, context);
         pitId = page.pit_id ?? pitId;
         const hits = page.hits.hits;
         if (hits.length === 0) return;

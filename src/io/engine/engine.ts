@@ -81,6 +81,11 @@ export interface ScanOptions {
   source?: string[] | false;
   pageSize?: number;
   signal?: AbortSignal;
+  /**
+   * Default true: a missing index yields nothing. A hunt unit sets false, so an index deleted
+   * mid-hunt is an `index_not_found` error it reports, not a silent gap.
+   */
+  ignoreUnavailable?: boolean;
 }
 
 export interface ScanHit {

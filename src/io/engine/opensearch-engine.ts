@@ -1,6 +1,7 @@
 import type { Client } from '@opensearch-project/opensearch';
 import { commonProcessors } from '../../core/live/common-processors.js';
 import type { ClusterCall } from './cluster-call.js';
+import { checkComplete, checkDocumentsComplete, lostContextError } from './check-complete.js';
 import { isNotFound } from './cluster-errors.js';
 import { RestEngineBase } from './rest-engine-base.js';
 import { BULK_FILTER, flattenBulkItems } from './bulk-items.js';
@@ -115,7 +116,9 @@ export class OpenSearchEngine extends RestEngineBase implements Engine {
     const { body } = await this.call(`reading ${ids.length} documents of ${index}`, () =>
       this.client.mget({ index, body: { ids: [...ids] }, ...(source ? { _source_includes: source } : {}) }),
     );
-    for (const doc of body.docs as { _id: string; found?: boolean; _source?: Record<string, unknown>; _seq_no?: number; _primary_term?: number }[]) {
+    const docs = body.docs as { _id: string; found?: boolean; _source?: Record<string, unknown>; _seq_no?: number; _primary_term?: number; error?: { type?: string; reason?: string } }[];
+    checkDocumentsComplete(docs, { action: `reading ${ids.length} documents of ${index}`, url: this.info.url });
+    for (const doc of docs) {
       if (doc.found && doc._source !== undefined && doc._seq_no !== undefined && doc._primary_term !== undefined) {
         found.set(doc._id, { id: doc._id, source: doc._source, seqNo: doc._seq_no, primaryTerm: doc._primary_term });
       }
@@ -134,6 +137,7 @@ export class OpenSearchEngine extends RestEngineBase implements Engine {
     const { body } = await this.call(`counting ${index}`, () =>
       this.client.count({ index, ignore_unavailable: true, allow_no_indices: true, ...(query ? { body: { query } as never } : {}) }),
     );
+    checkComplete(body, { action: `counting ${index}`, url: this.info.url });
     return body.count;
   }
 
@@ -141,14 +145,16 @@ export class OpenSearchEngine extends RestEngineBase implements Engine {
     // OpenSearch has no `_shard_doc`: `search_after` on `_doc` under a PIT would skip or repeat
     // hits across shards. A scroll sorted by `_doc` is consistent and as cheap.
     let scrollId: string | undefined;
+    const context = { action: `scanning ${options.index}`, url: this.info.url };
     try {
-      let { body } = await this.call(`scanning ${options.index}`, () =>
+      let { body } = await this.call(context.action, () =>
         this.client.search({
           index: options.index,
           scroll: '2m',
           size: options.pageSize ?? 1000,
-          ignore_unavailable: true,
+          ignore_unavailable: options.ignoreUnavailable ?? true,
           allow_no_indices: true,
+          allow_partial_search_results: false,
           body: {
             sort: ['_doc'],
             ...(options.query ? { query: options.query } : {}),
@@ -158,13 +164,19 @@ export class OpenSearchEngine extends RestEngineBase implements Engine {
       );
       for (;;) {
         scrollId = body._scroll_id ?? scrollId;
+        checkComplete(body, context);
         const hits = body.hits.hits;
         if (hits.length === 0) return;
         yield hits.map((hit) => ({ index: hit._index ?? '', id: hit._id ?? '', source: (hit._source ?? {}) as Record<string, unknown> }));
         options.signal?.throwIfAborted();
         const id = scrollId;
         if (!id) return;
-        ({ body } = await this.call(`scanning ${options.index}`, () => this.client.scroll({ scroll_id: id, scroll: '2m' })));
+        try {
+          // Not retried here: a page lost in transit may have moved the cursor (a resend would skip it).
+          ({ body } = await this.call(context.action, () => this.client.scroll({ scroll_id: id, scroll: '2m' }), { retry: false }));
+        } catch (error) {
+          throw lostContextError(error, context);
+        }
       }
     } finally {
       const id = scrollId;

@@ -1,6 +1,7 @@
+import { checkComplete } from './check-complete.js';
 import type { ClusterCall } from './cluster-call.js';
 import { errorTypeOfTranslated, isNotFound } from './cluster-errors.js';
-import type { IndexFieldTypes, IndexSummary, ResolvedIndex } from './engine.js';
+import type { EngineInfo, IndexFieldTypes, IndexSummary, ResolvedIndex } from './engine.js';
 import { parseFieldCaps, parseResolved, type FieldCapsBody, type ResolveBody } from './index-metadata.js';
 
 /**
@@ -10,6 +11,7 @@ import { parseFieldCaps, parseResolved, type FieldCapsBody, type ResolveBody } f
  */
 export abstract class RestEngineBase {
   protected abstract readonly call: ClusterCall;
+  abstract readonly info: EngineInfo;
   abstract createIndex(name: string, body?: Record<string, unknown>): Promise<void>;
   abstract fetchIndexSummaries(names: readonly string[]): Promise<IndexSummary[]>;
   protected abstract request(method: string, path: string, body?: unknown, querystring?: Record<string, string>): Promise<unknown>;
@@ -30,10 +32,18 @@ export abstract class RestEngineBase {
     await this.call(`refreshing ${index}`, () => this.request('POST', `/${index.split(',').map(encodeURIComponent).join(',')}/_refresh`, undefined, { ignore_unavailable: 'true' }));
   }
 
+  /** A raw `_search`; refused (ClusterError `partial`) unless every shard answered in time. */
   async search(index: string, body: Record<string, unknown>): Promise<Record<string, unknown>> {
-    return (await this.call(`searching ${index}`, () =>
-      this.request('POST', `/${index.split(',').map(encodeURIComponent).join(',')}/_search`, body, { ignore_unavailable: 'true', allow_no_indices: 'true' }),
+    const action = `searching ${index}`;
+    const answer = (await this.call(action, () =>
+      this.request('POST', `/${index.split(',').map(encodeURIComponent).join(',')}/_search`, body, {
+        ignore_unavailable: 'true',
+        allow_no_indices: 'true',
+        allow_partial_search_results: 'false',
+      }),
     )) as Record<string, unknown>;
+    checkComplete(answer, { action, url: this.info.url });
+    return answer;
   }
 
   async fetchIndexTemplate(name: string): Promise<Record<string, unknown> | undefined> {

@@ -9,13 +9,13 @@ import { parseDateOption } from '../../core/time/parse-date-option.js';
 import { UsageError } from '../../errors.js';
 import type { Engine } from '../engine/engine.js';
 import { ensureAlertsIndex } from '../store/alerts-index.js';
-import type { HuntProgress, HuntRunParams, HuntRunRecord, RunStatus } from '../store/state-records.js';
+import type { HuntProgress, HuntRunParams, HuntRunRecord, RunStatus, UnitRetry } from '../store/state-records.js';
 import { StateStore } from '../store/state-store.js';
 import { fetchFindingsSummary, type IocHits } from './fetch-findings-summary.js';
 import { fetchHuntIocs, fetchPlanIndices } from './fetch-hunt-inputs.js';
-import { runUnits, type PhaseUnit } from './run-units.js';
+import { DEFAULT_UNIT_RETRY, recordedRetries, retryWhileRetryable, runUnits, type PhaseUnit, type UnitRetryPolicy } from './run-units.js';
 
-export type { HuntProgress, IocHits };
+export type { HuntProgress, IocHits, UnitRetry };
 
 export interface HuntOptions {
   prefix?: string;
@@ -44,6 +44,8 @@ export interface HuntOptions {
   pageSize?: number;
   /** Clause budget per query (planHunt); lower it for clusters with a small `max_clause_count`. */
   maxClauses?: number;
+  /** How a failed unit is tried again (default: 4 attempts, 1 s doubling, at most 15 s apart). */
+  unitRetry?: Partial<UnitRetryPolicy>;
   signal?: AbortSignal;
   /** Called once the run id is known, before any scanning. */
   onRunId?: (runId: string) => void;
@@ -71,12 +73,14 @@ export interface HuntSummary {
   totals: { findings: number; iocsHit: number; hosts: number };
   /** Dry run: candidate events per unit. */
   candidates?: { unit: string; indices: string[]; from: string; until: string; count: number }[];
+  /** Unit attempts that failed and were retried, and why (this run's; a resumed run's earlier ones are in its record). */
+  retries: UnitRetry[];
   warnings: string[];
   durationMs: number;
 }
 
 /** The part of a summary known once the hunt is planned. */
-type PlannedSummary = Pick<HuntSummary, 'mode' | 'since' | 'until' | 'iocs' | 'newIocs' | 'indices' | 'warnings' | 'phases'>;
+type PlannedSummary = Pick<HuntSummary, 'mode' | 'since' | 'until' | 'iocs' | 'newIocs' | 'indices' | 'warnings' | 'phases' | 'retries'>;
 
 /** The parameters of a new run from the options, or those a resumed run recorded. */
 async function resolveRun(state: StateStore, options: HuntOptions, now: Date): Promise<{ params: HuntRunParams; previous?: HuntRunRecord }> {
@@ -109,11 +113,18 @@ interface PlannedRun {
 async function planRun(engine: Engine, context: { state: StateStore; iocIndex: string; params: HuntRunParams; fields: MatchFields; options: HuntOptions }): Promise<PlannedRun> {
   const { state, params, fields, options } = context;
   const warn = options.onWarning ?? (() => undefined);
-  const [iocs, indices, setVersion] = await Promise.all([
-    fetchHuntIocs(engine, context.iocIndex, params.feeds),
-    fetchPlanIndices(engine, params.index, fields),
-    state.fetchSetVersion().catch(() => ({ version: 0 })),
-  ]);
+  // The IOC set must be whole (a failed shard of the IOC index must not shrink it): a partial
+  // read is tried again like a unit, then fails the run before anything is written.
+  const [iocs, indices, setVersion] = await retryWhileRetryable(
+    () =>
+      Promise.all([
+        fetchHuntIocs(engine, context.iocIndex, params.feeds),
+        fetchPlanIndices(engine, params.index, fields),
+        state.fetchSetVersion().catch(() => ({ version: 0 })),
+      ]),
+    { ...DEFAULT_UNIT_RETRY, ...options.unitRetry },
+    { ...(options.signal ? { signal: options.signal } : {}), onRetry: (reason, attempt) => warn(`reading the IOCs and mappings, attempt ${attempt} failed, retrying: ${reason}`) },
+  );
   const watermark = params.mode === 'incremental' ? await state.fetchWatermark(params) : undefined;
   const planned = planHuntPhases({
     iocs,
@@ -138,6 +149,7 @@ async function planRun(engine: Engine, context: { state: StateStore; iocIndex: s
     indices: { searched: [...new Set(phases.flatMap((p) => p.plan.groups.flatMap((g) => g.indices)))].sort(), skipped: phases[0]!.plan.skipped },
     warnings: phases.flatMap((p) => p.plan.warnings),
     phases: phases.map((p) => ({ name: p.name, units: p.plan.units.length, slices: p.plan.slices.length })),
+    retries: [],
   };
   return { phases, units, iocs: iocs.map((entry) => entry.ioc), setVersion: setVersion.version, summary };
 }
@@ -169,6 +181,12 @@ export async function runHunt(engine: Engine, options: HuntOptions = {}): Promis
     eventsMatched: Number(before?.eventsMatched ?? 0),
     alertsCreated: Number(before?.alertsCreated ?? 0),
     alreadyFound: Number(before?.alreadyFound ?? 0),
+    unitsRetried: Number(before?.unitsRetried ?? 0),
+  };
+  const { retries } = run.summary;
+  const warn = (message: string): void => {
+    run.summary.warnings.push(message);
+    options.onWarning?.(message);
   };
   const record = (status: RunStatus, extra: Partial<HuntRunRecord> = {}): HuntRunRecord => ({
     kind: 'hunt-run',
@@ -178,7 +196,7 @@ export async function runHunt(engine: Engine, options: HuntOptions = {}): Promis
     updated_at: new Date().toISOString(),
     feed: params.feeds,
     set_version: run.setVersion,
-    details: { params, progress: { ...progress }, units: run.units.length, iocs: run.iocs.length, indices: run.summary.indices },
+    details: { params, progress: { ...progress }, units: run.units.length, iocs: run.iocs.length, indices: run.summary.indices, retries: [...(previous?.details.retries ?? []), ...recordedRetries(retries)].slice(0, 100) },
     ...extra,
   });
   await state.writeRun(record('running'));
@@ -191,12 +209,16 @@ export async function runHunt(engine: Engine, options: HuntOptions = {}): Promis
     units: run.units,
     done,
     progress,
+    retries,
     record,
     concurrency: options.concurrency ?? 2,
+    retry: { ...DEFAULT_UNIT_RETRY, ...options.unitRetry },
+    onWarning: options.onWarning ?? (() => undefined),
     setup: () => ensureAlertsIndex(engine, names),
     unitContext: {
       fields,
       names,
+      onWarning: warn,
       ...(options.pageSize === undefined ? {} : { pageSize: options.pageSize }),
       ...(options.validityGraceMs === undefined ? {} : { validityGraceMs: options.validityGraceMs }),
       ...(options.subdomains ? { subdomains: true } : {}),

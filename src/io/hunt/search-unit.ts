@@ -22,24 +22,51 @@ export interface UnitContext {
   validityGraceMs?: number;
   subdomains?: boolean;
   signal?: AbortSignal;
+  /** An index of the unit's group disappeared mid-hunt: said, never skipped silently. */
+  onWarning?: (message: string) => void;
+  /** Alerts an attempt created before it failed (so a retried unit counts them as created, not "already found"). */
+  tally?: { created: number };
 }
 
-/** Whether the cluster refused a query as too large, decided by error type (never by message). */
-function isTooManyClauses(error: unknown): boolean {
+/** Which part of the unit to search: a half of its batch (after `too_many_clauses`), the indices still there. */
+interface UnitScope {
+  batch?: IocBatch;
+  indices?: readonly string[];
+}
+
+function hasType(error: unknown, ...wanted: string[]): boolean {
   if (!(error instanceof ClusterError)) return false;
   const types = [error.details.type, ...(error.details.rootCauses ?? [])];
-  return types.some((t) => t === 'too_many_clauses' || t === 'too_many_nested_clauses');
+  return types.some((t) => t !== undefined && wanted.includes(t));
+}
+
+function sum(a: UnitCounts, b: UnitCounts): UnitCounts {
+  return { events: a.events + b.events, matches: a.matches + b.matches, created: a.created + b.created, conflicts: a.conflicts + b.conflicts };
+}
+
+function droppedError(dropped: readonly DroppedDocument[], alerts: string): ClusterError {
+  const [first] = dropped;
+  const blocked = first?.errorType === 'cluster_block_exception';
+  const reason = first?.reason ? `: ${first.reason}` : '';
+  const hint = blocked ? ' (the index is blocked: free disk space or lift the write block, then resume)' : '';
+  return new ClusterError('server', `${dropped.length} alert(s) could not be written to ${alerts} (first: HTTP ${first?.status} ${first?.errorType ?? ''}${reason})${hint}`, {
+    ...(first?.status ? { statusCode: first.status } : {}),
+    ...(first?.errorType ? { type: first.errorType } : {}),
+  });
 }
 
 /**
  * Searches one unit and writes its alerts; resolves once they are acknowledged. Every hit is
  * decided by the pure matcher, and one alert per (event, IOC) is written with a deterministic
  * id and `op_type: create` (a conflict means "already found"). A query the cluster refuses as
- * too large (`too_many_clauses`) is split in two and each half searched, recursively.
+ * too large (`too_many_clauses`, by error type) is split in two and each half searched. An
+ * index deleted since the plan is warned about and the unit searched again without it.
+ * Partial answers (a failed shard, a lost scroll) throw a ClusterError of kind `partial`.
  */
-export async function searchUnit(engine: Engine, context: UnitContext, batch?: IocBatch): Promise<UnitCounts> {
+export async function searchUnit(engine: Engine, context: UnitContext, scope: UnitScope = {}): Promise<UnitCounts> {
   const { plan, unit, matcher, fields, runId, names } = context;
   const group = plan.groups[unit.group]!;
+  const indices = scope.indices ?? group.indices;
   const dropped: DroppedDocument[] = [];
   const writer = new BulkWriter({ engine, concurrency: 1, onDrop: (d) => dropped.push(d), ...(context.signal ? { signal: context.signal } : {}) });
   const counts: UnitCounts = { events: 0, matches: 0, created: 0, conflicts: 0 };
@@ -50,10 +77,11 @@ export async function searchUnit(engine: Engine, context: UnitContext, batch?: I
   };
   try {
     for await (const page of engine.scanDocuments({
-      index: group.indices.join(','),
-      query: buildUnitQuery(plan, unit, batch),
+      index: indices.join(','),
+      query: buildUnitQuery(plan, unit, scope.batch),
       source: sourceFieldsFor(group, plan.timestampField),
       pageSize: context.pageSize ?? 1000,
+      ignoreUnavailable: false,
       ...(context.signal ? { signal: context.signal } : {}),
     })) {
       for (const hit of page) {
@@ -68,21 +96,34 @@ export async function searchUnit(engine: Engine, context: UnitContext, batch?: I
       }
     }
   } catch (error) {
-    const halves = isTooManyClauses(error) ? splitBatch(batch ?? plan.batches[unit.batch]!) : undefined;
+    const written = await writer.close().catch(() => undefined);
+    if (context.tally && written) context.tally.created += written.created;
+    const halves = hasType(error, 'too_many_clauses', 'too_many_nested_clauses') ? splitBatch(scope.batch ?? plan.batches[unit.batch]!) : undefined;
     if (halves) {
-      await writer.close().catch(() => undefined);
-      const [left, right] = [await searchUnit(engine, context, halves[0]), await searchUnit(engine, context, halves[1])];
-      return { events: left.events + right.events, matches: left.matches + right.matches, created: left.created + right.created, conflicts: left.conflicts + right.conflicts };
+      const left = await searchUnit(engine, context, { ...scope, batch: halves[0] });
+      return sum(left, await searchUnit(engine, context, { ...scope, batch: halves[1] }));
     }
-    await writer.close().catch(() => undefined);
+    if (hasType(error, 'index_not_found_exception')) return searchRemaining(engine, context, scope, indices);
     throw error;
   }
   const totals = await writer.close();
   if (dropped.length > 0) {
-    const [first] = dropped;
-    throw new ClusterError('server', `${dropped.length} alert(s) could not be written to ${names.alerts} (first: HTTP ${first?.status} ${first?.errorType ?? ''})`.trim());
+    if (context.tally) context.tally.created += totals.created;
+    throw droppedError(dropped, names.alerts);
   }
   counts.created = totals.created;
   counts.conflicts = totals.conflicts;
   return counts;
+}
+
+/** The unit again over the indices that still exist, after warning about those that are gone. */
+async function searchRemaining(engine: Engine, context: UnitContext, scope: UnitScope, indices: readonly string[]): Promise<UnitCounts> {
+  const still = new Set((await engine.resolveIndices(indices)).map((index) => index.name));
+  const gone = indices.filter((index) => !still.has(index));
+  if (gone.length === 0) throw new ClusterError('server', `${indices.join(',')}: the cluster says an index is missing, yet every one still resolves; run the hunt again`);
+  const slice = context.plan.slices[context.unit.slice]!;
+  context.onWarning?.(`${gone.join(', ')} disappeared during the hunt: not searched from ${slice.from} to ${slice.until}`);
+  const remaining = indices.filter((index) => still.has(index));
+  if (remaining.length === 0) return { events: 0, matches: 0, created: 0, conflicts: 0 };
+  return searchUnit(engine, context, { ...scope, indices: remaining });
 }

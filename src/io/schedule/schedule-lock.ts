@@ -1,4 +1,5 @@
 import { hostname } from 'node:os';
+import { bulkOne } from '../engine/bulk-one.js';
 import type { Engine } from '../engine/engine.js';
 import { LOCK_ID, type ScheduleLockRecord } from '../store/state-records.js';
 
@@ -34,7 +35,7 @@ export class ScheduleLock {
 
   private async write(op: 'create' | 'index', doc: ScheduleLockRecord, expect?: { seqNo: number; primaryTerm: number }): Promise<boolean> {
     const meta = { _index: this.index, _id: LOCK_ID, ...(expect ? { if_seq_no: expect.seqNo, if_primary_term: expect.primaryTerm } : {}) };
-    const [item] = await this.engine.bulk(`${JSON.stringify({ [op]: meta })}\n${JSON.stringify(doc)}\n`, { refresh: true });
+    const item = await bulkOne(this.engine, `${JSON.stringify({ [op]: meta })}\n${JSON.stringify(doc)}\n`, { refresh: true });
     if (item && item.status < 300) {
       const stored = (await this.engine.fetchDocuments(this.index, [LOCK_ID])).get(LOCK_ID);
       if (stored?.source.owner !== this.owner) return false;
@@ -71,7 +72,7 @@ export class ScheduleLock {
   async release(): Promise<void> {
     if (this.seqNo === undefined || this.primaryTerm === undefined) return;
     const meta = { _index: this.index, _id: LOCK_ID, if_seq_no: this.seqNo, if_primary_term: this.primaryTerm };
-    await this.engine.bulk(`${JSON.stringify({ delete: meta })}\n`, { refresh: true });
+    await bulkOne(this.engine, `${JSON.stringify({ delete: meta })}\n`, { refresh: true });
     this.seqNo = undefined;
     this.primaryTerm = undefined;
   }

@@ -1,6 +1,6 @@
 import { buildResourceNames } from '../../core/resource-names.js';
 import type { ClusterHealth, Engine, EngineInfo, IndexSummary } from '../engine/engine.js';
-import type { HuntRunRecord, RunRecord, SyncRunRecord } from '../store/state-records.js';
+import type { HuntRunRecord, RunRecord, SyncRunRecord, UnitRetry } from '../store/state-records.js';
 import { StateStore } from '../store/state-store.js';
 
 /** A sync or hunt run, as `status --json` lists it (newest first). */
@@ -11,6 +11,8 @@ export interface RunSummary {
   startedAt: string;
   finishedAt?: string;
   progress?: Record<string, unknown>;
+  /** Hunt units that failed and were retried, and why. */
+  retries?: UnitRetry[];
 }
 
 export interface PipelineSummary {
@@ -58,6 +60,7 @@ export async function fetchStatus(engine: Engine, prefix?: string): Promise<Stat
       startedAt: r.started_at,
       ...(r.finished_at ? { finishedAt: r.finished_at } : {}),
       ...progressOf(r),
+      ...(r.kind === 'hunt-run' && r.details?.retries?.length ? { retries: r.details.retries } : {}),
     }));
   return {
     engine: engine.info,

@@ -41,6 +41,15 @@ export interface HuntProgress {
   eventsMatched: number;
   alertsCreated: number;
   alreadyFound: number;
+  /** Unit attempts that failed and were retried (a failed shard, a lost scroll, a 429 storm...). */
+  unitsRetried?: number;
+}
+
+/** One retried unit attempt: which unit, which attempt failed, why (one line). */
+export interface UnitRetry {
+  unit: string;
+  attempt: number;
+  reason: string;
 }
 
 /** What one unit of a hunt found and wrote. */
@@ -87,6 +96,8 @@ export interface HuntRunRecord extends RunRecordBase {
     units: number;
     iocs: number;
     indices: { searched: string[]; skipped: unknown[] };
+    /** The first retried attempts (at most 100), for `status --json`. */
+    retries?: UnitRetry[];
   };
 }
 

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { ClusterError } from '../../errors.js';
+import { bulkOne } from '../engine/bulk-one.js';
 import type { Engine } from '../engine/engine.js';
 import { loadResource } from '../load-resource.js';
 import {
@@ -150,7 +151,7 @@ export class StateStore {
     };
     const op = seen.seqNo === undefined ? 'create' : 'index';
     const record: StateRecord = { kind: 'ioc-set-version', set_version: next, updated_at: now };
-    const [item] = await this.engine.bulk(`${JSON.stringify({ [op]: meta })}\n${JSON.stringify(record)}\n`, { refresh: true });
+    const item = await bulkOne(this.engine, `${JSON.stringify({ [op]: meta })}\n${JSON.stringify(record)}\n`, { refresh: true });
     if (!item || item.status >= 300) {
       throw new ClusterError(
         'server',
@@ -171,6 +172,6 @@ export class StateStore {
   }
 
   private async delete(id: string): Promise<void> {
-    await this.engine.bulk(`${JSON.stringify({ delete: { _index: this.index, _id: id } })}\n`, { refresh: true });
+    await bulkOne(this.engine, `${JSON.stringify({ delete: { _index: this.index, _id: id } })}\n`, { refresh: true });
   }
 }
