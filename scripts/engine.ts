@@ -5,14 +5,20 @@
  *   npm run engine -- stop  opensearch|elasticsearch   # ends exactly the recorded pid
  *   npm run engine -- url   opensearch|elasticsearch   # URL of the running one
  *   npm run engine -- env   opensearch|elasticsearch   # `export IOCHUNT_TEST_...=` lines for a shell
+ *
+ * and a 3-node OpenSearch cluster, one JVM per node, for the tests that kill a node:
+ *
+ *   npm run engine -- start|stop|url|env opensearch-cluster
  */
+import { readLocalCluster, startLocalCluster, stopLocalCluster, type LocalCluster } from '../src/local-engines/local-cluster.js';
 import { readLocalEngine, startLocalEngine, stopLocalEngine, type LocalEngine, type LocalFlavor } from '../src/local-engines/local-engine.js';
 
 const [command, flavor] = process.argv.slice(2);
 const flavors: readonly string[] = ['opensearch', 'elasticsearch'];
+const CLUSTER = 'opensearch-cluster';
 
 function usage(): never {
-  console.error('usage: engine start|stop|url|env opensearch|elasticsearch');
+  console.error(`usage: engine start|stop|url|env opensearch|elasticsearch|${CLUSTER}`);
   process.exit(2);
 }
 
@@ -26,7 +32,44 @@ export function testEnv(engine: LocalEngine): Record<string, string> {
   };
 }
 
+/**
+ * The variables a cluster test reads: every live node's URL, and the state dir, so the test can
+ * find the record (readLocalCluster) to kill and restart nodes.
+ */
+export function clusterTestEnv(cluster: LocalCluster): Record<string, string> {
+  return { IOCHUNT_TEST_OPENSEARCH_CLUSTER_URLS: cluster.urls.join(','), IOCHUNT_TEST_OPENSEARCH_CLUSTER_STATE: cluster.stateDir };
+}
+
+async function clusterMain(): Promise<void> {
+  switch (command) {
+    case 'start': {
+      const cluster = await startLocalCluster({ onProgress: (line) => console.error(line) });
+      console.log(cluster.urls.join(','));
+      return;
+    }
+    case 'stop': {
+      const stopped = await stopLocalCluster();
+      console.error(stopped ? `${CLUSTER} stopped` : `no ${CLUSTER} recorded`);
+      return;
+    }
+    case 'url':
+    case 'env': {
+      const cluster = await readLocalCluster();
+      if (!cluster) {
+        console.error(`no ${CLUSTER} running: npm run engine -- start ${CLUSTER}`);
+        process.exit(1);
+      }
+      if (command === 'url') console.log(cluster.urls.join(','));
+      else for (const [name, value] of Object.entries(clusterTestEnv(cluster))) console.log(`export ${name}=${value}`);
+      return;
+    }
+    default:
+      usage();
+  }
+}
+
 async function main(): Promise<void> {
+  if (flavor === CLUSTER) return clusterMain();
   if (!command || !flavor || !flavors.includes(flavor)) usage();
   const which = flavor as LocalFlavor;
   switch (command) {

@@ -70,11 +70,13 @@ const ES_USER = 'elastic';
 /** ES refuses to run as root; when we are root it runs as this uid/gid ("nobody"). */
 const UNPRIVILEGED_ID = 65534;
 
-function defaultStateDir(): string {
+/** Where engine records live; shared with the local cluster so both follow one convention. */
+export function defaultStateDir(): string {
   return process.env.IOCHUNT_ENGINE_HOME ?? join(tmpdir(), 'iochunt-engines');
 }
 
-function defaultCacheDir(): string {
+/** Where resolved Maven artifacts are cached; shared with the local cluster (one download). */
+export function defaultCacheDir(): string {
   return process.env.IOCHUNT_CACHE_DIR ?? join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'iochunt');
 }
 
@@ -82,7 +84,8 @@ function stateFile(stateDir: string, flavor: LocalFlavor): string {
   return join(stateDir, `${flavor}.json`);
 }
 
-function isAlive(pid: number): boolean {
+/** Whether a recorded pid still names a process (EPERM: it lives, but is not ours to signal). */
+export function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;
@@ -99,7 +102,8 @@ export async function readLocalEngine(flavor: LocalFlavor, stateDir = defaultSta
   return isAlive(engine.pid) ? engine : undefined;
 }
 
-async function freePort(): Promise<number> {
+/** A loopback port free right now (the kernel's choice), for transport ports picked up front. */
+export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.unref();
@@ -111,7 +115,8 @@ async function freePort(): Promise<number> {
   });
 }
 
-async function tail(file: string, lines = 15): Promise<string> {
+/** The last lines of an engine's log, for start-up errors that say why. */
+export async function tail(file: string, lines = 15): Promise<string> {
   try {
     return (await readFile(file, 'utf8')).trimEnd().split('\n').slice(-lines).join('\n');
   } catch {
@@ -123,7 +128,8 @@ function javaHome(): string | undefined {
   return process.env.JAVA_HOME;
 }
 
-function javaBinary(): string {
+/** `$JAVA_HOME/bin/java`, or `java` from PATH. */
+export function javaBinary(): string {
   const home = javaHome();
   return home ? join(home, 'bin', 'java') : 'java';
 }
