@@ -1,5 +1,4 @@
-import { translateClusterError } from './cluster-errors.js';
-import { isRetryable } from './cluster-errors.js';
+import { isRefused, isRetryable, translateClusterError } from './cluster-errors.js';
 import { DEFAULT_RETRY, withRetry, type RetryOptions } from './retry.js';
 
 export interface CallContext {
@@ -9,6 +8,8 @@ export interface CallContext {
   /** Never printed: password, API key. */
   secrets: readonly (string | undefined)[];
   retry?: Partial<RetryOptions>;
+  /** How many node URLs the client has: with more than one, a refused connection is tried on another. */
+  nodes?: number;
 }
 
 /**
@@ -21,9 +22,11 @@ export type ClusterCall = <T>(action: string, fn: () => Promise<T>, options?: { 
 /** One policy for every request of an engine: bounded retries, then one clear error. */
 export function makeClusterCall(context: CallContext): ClusterCall {
   const retry = { ...DEFAULT_RETRY, ...context.retry };
+  const several = (context.nodes ?? 1) > 1;
+  const retryable = (error: unknown): boolean => isRetryable(error) || (several && isRefused(error));
   return async (action, fn, options) => {
     try {
-      return await withRetry(fn, isRetryable, options?.retry === false ? { ...retry, attempts: 1 } : retry);
+      return await withRetry(fn, retryable, options?.retry === false ? { ...retry, attempts: 1 } : retry);
     } catch (error) {
       throw translateClusterError(error, { ...context, action });
     }

@@ -96,6 +96,14 @@ export function isRetryable(error: unknown): boolean {
   return status === 429 || status === 502 || status === 503 || status === 504;
 }
 
+/**
+ * A connection the node refused (it is down). With several `--url` nodes the client's pool
+ * marks that node dead and the next attempt goes to another one, so it is worth retrying there.
+ */
+export function isRefused(error: unknown): boolean {
+  return connectionCodeOf(error) === 'ECONNREFUSED';
+}
+
 export interface TranslateContext {
   /** The cluster URL, printed without credentials. */
   url: string;

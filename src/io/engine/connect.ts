@@ -86,6 +86,7 @@ export async function connect(options: ConnectionOptions = {}): Promise<Engine> 
     secrets: [options.password, options.apiKey, ...urlPasswords],
     ...(options.user === undefined ? {} : { user: options.user }),
     ...(options.retry === undefined ? {} : { retry: options.retry }),
+    nodes: urls.length,
   };
   const call = makeClusterCall(context);
   const requestTimeout = options.requestTimeoutMs ?? 60_000;

@@ -9,7 +9,7 @@ import { parseDateOption } from '../../core/time/parse-date-option.js';
 import { UsageError } from '../../errors.js';
 import type { Engine } from '../engine/engine.js';
 import { ensureAlertsIndex } from '../store/alerts-index.js';
-import type { HuntProgress, HuntRunParams, HuntRunRecord, RunStatus, UnitRetry } from '../store/state-records.js';
+import type { HuntProgress, HuntRunParams, HuntRunRecord, RunStatus, UnitCounts, UnitRetry } from '../store/state-records.js';
 import { StateStore } from '../store/state-store.js';
 import { fetchFindingsSummary, type IocHits } from './fetch-findings-summary.js';
 import { fetchHuntIocs, fetchPlanIndices } from './fetch-hunt-inputs.js';
@@ -172,16 +172,19 @@ export async function runHunt(engine: Engine, options: HuntOptions = {}): Promis
 
   await state.ensure();
   const runId = previous?.run_id ?? StateStore.newRunId();
-  const done = previous ? await state.fetchCheckpoints(runId) : new Set<string>();
+  const checkpointed = previous ? await state.fetchCheckpoints(runId) : new Map<string, UnitCounts>();
+  const done = new Set(checkpointed.keys());
   const resumed = done.size;
-  const before = previous?.details.progress;
+  // A resumed run's totals come from its checkpoints, not its run record: a run stopped by a
+  // blocked state index could not record its last progress.
+  const counted = [...checkpointed.values()];
   const progress: HuntProgress = {
     unitsTotal: run.units.length,
     unitsDone: done.size,
-    eventsMatched: Number(before?.eventsMatched ?? 0),
-    alertsCreated: Number(before?.alertsCreated ?? 0),
-    alreadyFound: Number(before?.alreadyFound ?? 0),
-    unitsRetried: Number(before?.unitsRetried ?? 0),
+    eventsMatched: counted.reduce((n, c) => n + c.events, 0),
+    alertsCreated: counted.reduce((n, c) => n + c.created, 0),
+    alreadyFound: counted.reduce((n, c) => n + c.conflicts, 0),
+    unitsRetried: Number(previous?.details.progress.unitsRetried ?? 0),
   };
   const { retries } = run.summary;
   const warn = (message: string): void => {

@@ -15,6 +15,7 @@ import {
   type StateRecord,
   type TagAttachmentRecord,
   type TagPipelineRecord,
+  type UnitCounts,
 } from './state-records.js';
 
 /**
@@ -64,13 +65,16 @@ export class StateStore {
     await this.write(stateIds.checkpoint(record.run_id, record.unit), record);
   }
 
-  /** Keys of the units a hunt run has checkpointed. */
-  async fetchCheckpoints(runId: string): Promise<Set<string>> {
+  /** The units a hunt run has checkpointed, with what each found and wrote. */
+  async fetchCheckpoints(runId: string): Promise<Map<string, UnitCounts>> {
     await this.engine.refresh(this.index);
-    const done = new Set<string>();
+    const done = new Map<string, UnitCounts>();
     const query = { bool: { filter: [{ term: { kind: 'hunt-checkpoint' } }, { term: { run_id: runId } }] } };
-    for await (const page of this.engine.scanDocuments({ index: this.index, query, source: ['unit'] })) {
-      for (const hit of page) done.add(String(hit.source.unit));
+    for await (const page of this.engine.scanDocuments({ index: this.index, query, source: ['unit', 'details'] })) {
+      for (const hit of page) {
+        const record = hit.source as Partial<HuntCheckpointRecord>;
+        done.set(String(record.unit), { events: 0, matches: 0, created: 0, conflicts: 0, ...record.details });
+      }
     }
     return done;
   }
