@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { buildEnrichment, type MatchedType } from './build-enrichment.js';
 import type { Match } from './ioc-matcher.js';
+import { formatEventTime } from '../time/parse-event-time.js';
 import { pickEventFields } from './pick-event-fields.js';
 
 export { buildEnrichment, type BuildEnrichmentOptions, type MatchedType, type ThreatEnrichment } from './build-enrichment.js';
@@ -11,8 +12,11 @@ const COPIED_OBJECTS = ['host', 'source', 'destination', 'user', 'url', 'dns', '
 const COPIED_PATHS: readonly string[] = [...COPIED_OBJECTS, 'event.action'];
 
 export interface BuildAlertOptions {
-  /** The matched event: its index, `_id` and `_source`. */
-  event: { index: string; id: string; source: Record<string, unknown> };
+  /**
+   * The matched event: its index, `_id` and `_source`, and its time as the engine read it (ISO;
+   * default: `@timestamp` of `_source` read with the engines' default date rules).
+   */
+  event: { index: string; id: string; source: Record<string, unknown>; timestamp?: string };
   match: Match;
   runId: string;
   matchedType: MatchedType;
@@ -44,8 +48,9 @@ export function buildAlertId(eventIndex: string, eventId: string, iocId: string)
  * `event.kind: alert` with one `threat.enrichments[]` element, `iochunt.*` provenance, and
  * copies of the event's `host`, `source`, `destination`, `user`, `url`, `dns`, `observer`,
  * `network` objects and `event.action` (read in nested or dotted-key form, written nested);
- * nothing else from the event is copied. `@timestamp` and `matched.occurred` are the
- * event's `@timestamp` as it appears in the event.
+ * nothing else from the event is copied. `@timestamp` and `matched.occurred` are the event's
+ * time in ISO UTC; an event time in another form (epoch millis, no zone) is kept as it was
+ * under `iochunt.event.timestamp`.
  *
  * One alert per (event, IOC): when an IOC matched several fields of the event, pass the
  * first match (see `firstMatchPerIoc`); the others would get the same id. Pure: inputs are
@@ -53,8 +58,11 @@ export function buildAlertId(eventIndex: string, eventId: string, iocId: string)
  */
 export function buildAlert(options: BuildAlertOptions): Alert {
   const { event, match, runId, matchedType, now, iocIndex } = options;
-  const timestamp = event.source['@timestamp'];
-  const occurred = typeof timestamp === 'string' || typeof timestamp === 'number' ? timestamp : undefined;
+  const raw = event.source['@timestamp'];
+  // Always ISO, whatever the event's form (epoch millis, no zone, a date only): the alerts
+  // index maps @timestamp as a date, and the report and Kibana read it as one.
+  const occurred = event.timestamp ?? formatEventTime(raw);
+  const original = (typeof raw === 'string' || typeof raw === 'number') && raw !== occurred ? raw : undefined;
   const picked = pickEventFields(event.source, COPIED_PATHS);
   const action = (picked.event as { action?: unknown } | undefined)?.action;
   const document: Record<string, unknown> = {
@@ -69,7 +77,7 @@ export function buildAlert(options: BuildAlertOptions): Alert {
     threat: { enrichments: [buildEnrichment({ match, iocIndex, occurred, matchedType })] },
     iochunt: {
       run_id: runId,
-      event: { index: event.index, id: event.id },
+      event: { index: event.index, id: event.id, ...(original === undefined ? {} : { timestamp: original }) },
       ioc: { id: match.ioc.id, value: match.ioc.value, type: match.ioc.type },
     },
   };

@@ -12,8 +12,12 @@ export { termsForKind, type IpTerms } from './terms-for-kind.js';
 /** What the matcher reads from a hit: its `_source` and its `@timestamp`. */
 export interface HuntEvent {
   source: Record<string, unknown>;
-  /** The event's `@timestamp`; without a readable one the event matches nothing. */
-  timestamp: string | undefined;
+  /**
+   * The event's time: the engine's own reading of `@timestamp` (ISO, from `docvalue_fields`)
+   * or the raw `_source` value (read by `parseEventTime` with the engines' default rules);
+   * without a readable one the event matches nothing.
+   */
+  timestamp: unknown;
 }
 
 export interface MatchOptions {

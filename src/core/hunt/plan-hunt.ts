@@ -214,12 +214,7 @@ export function planHunt(input: PlanHuntInput): HuntPlan {
 export function buildUnitQuery(plan: HuntPlan, unit: HuntUnit, batchOverride?: IocBatch): Record<string, unknown> {
   const group = plan.groups[unit.group]!;
   const slice = plan.slices[unit.slice]!;
-  const batch = batchOverride ?? plan.batches[unit.batch]!;
-  const should: Record<string, unknown>[] = [];
-  for (const { field, kind, type } of group.fields) {
-    const values = kind === 'ip' ? (type === 'ip' ? [...batch.exactIps, ...batch.cidrs] : batch.exactIps) : (batch.values[kind] ?? []);
-    if (values.length > 0) should.push({ terms: { [field]: values } });
-  }
+  const should = candidateClauses(group, batchOverride ?? plan.batches[unit.batch]!);
   return {
     bool: {
       filter: [
@@ -228,6 +223,26 @@ export function buildUnitQuery(plan: HuntPlan, unit: HuntUnit, batchOverride?: I
       ],
     },
   };
+}
+
+/** One `terms` clause per candidate field of the group with the batch's values of its kind. */
+function candidateClauses(group: IndexGroup, batch: IocBatch): Record<string, unknown>[] {
+  const should: Record<string, unknown>[] = [];
+  for (const { field, kind, type } of group.fields) {
+    const values = kind === 'ip' ? (type === 'ip' ? [...batch.exactIps, ...batch.cidrs] : batch.exactIps) : (batch.values[kind] ?? []);
+    if (values.length > 0) should.push({ terms: { [field]: values } });
+  }
+  return should;
+}
+
+/**
+ * The events of a group that touch the batch's IOCs but have no `@timestamp` the engine could
+ * read (absent, or malformed under `ignore_malformed`): no time range can hold them, so the
+ * hunt counts and names them instead of dropping them silently.
+ */
+export function buildUntimedQuery(plan: HuntPlan, group: number, batch: number): Record<string, unknown> {
+  const should = candidateClauses(plan.groups[group]!, plan.batches[batch]!);
+  return { bool: { filter: [{ bool: { should, minimum_should_match: 1 } }], must_not: [{ exists: { field: '@timestamp' } }] } };
 }
 
 /** The fields a unit's search must return: candidate fields, `@timestamp` (matching and alerts use it whatever the range field), the alert context. */

@@ -166,6 +166,7 @@ export class ElasticsearchEngine extends RestEngineBase implements Engine {
             track_total_hits: false,
             ...(options.query ? { query: options.query } : {}),
             ...(options.source === undefined ? {} : { _source: options.source }),
+            ...(options.dateFields ? { docvalue_fields: options.dateFields } : {}),
             ...(after ? { search_after: after } : {}),
           }),
         ).catch((error: unknown) => {
@@ -175,7 +176,7 @@ export class ElasticsearchEngine extends RestEngineBase implements Engine {
         pitId = page.pit_id ?? pitId;
         const hits = page.hits.hits;
         if (hits.length === 0) return;
-        yield hits.map((hit) => ({ index: hit._index, id: hit._id ?? '', source: hit._source ?? {} }));
+        yield hits.map((hit) => ({ index: hit._index, id: hit._id ?? '', source: hit._source ?? {}, ...(hit.fields ? { fields: hit.fields as Record<string, unknown[]> } : {}) }));
         after = hits.at(-1)?.sort;
       }
     } finally {

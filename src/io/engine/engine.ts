@@ -82,6 +82,12 @@ export interface ScanOptions {
   pageSize?: number;
   signal?: AbortSignal;
   /**
+   * Date fields to return as the engine reads them (`docvalue_fields` with this format, e.g.
+   * `@timestamp` as `strict_date_optional_time`): in each hit's `fields`, whatever the form of
+   * the value in `_source` and whatever `format` the mapping declares.
+   */
+  dateFields?: { field: string; format: string }[];
+  /**
    * Default true: a missing index yields nothing. A hunt unit sets false, so an index deleted
    * mid-hunt is an `index_not_found` error it reports, not a silent gap.
    */
@@ -92,6 +98,8 @@ export interface ScanHit {
   index: string;
   id: string;
   source: Record<string, unknown>;
+  /** The `dateFields` asked for, as the engine formatted them. */
+  fields?: Record<string, unknown[]>;
 }
 
 /** A concrete index behind a pattern, alias or data stream (`_resolve/index`). */

@@ -159,6 +159,7 @@ export class OpenSearchEngine extends RestEngineBase implements Engine {
             sort: ['_doc'],
             ...(options.query ? { query: options.query } : {}),
             ...(options.source === undefined ? {} : { _source: options.source }),
+            ...(options.dateFields ? { docvalue_fields: options.dateFields } : {}),
           } as never,
         }),
       );
@@ -167,7 +168,12 @@ export class OpenSearchEngine extends RestEngineBase implements Engine {
         checkComplete(body, context);
         const hits = body.hits.hits;
         if (hits.length === 0) return;
-        yield hits.map((hit) => ({ index: hit._index ?? '', id: hit._id ?? '', source: (hit._source ?? {}) as Record<string, unknown> }));
+        yield hits.map((hit) => ({
+          index: hit._index ?? '',
+          id: hit._id ?? '',
+          source: (hit._source ?? {}) as Record<string, unknown>,
+          ...(hit.fields ? { fields: hit.fields as Record<string, unknown[]> } : {}),
+        }));
         options.signal?.throwIfAborted();
         const id = scrollId;
         if (!id) return;

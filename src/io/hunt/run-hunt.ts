@@ -13,6 +13,7 @@ import type { HuntProgress, HuntRunParams, HuntRunRecord, RunStatus, UnitCounts,
 import { StateStore } from '../store/state-store.js';
 import { fetchFindingsSummary, type IocHits } from './fetch-findings-summary.js';
 import { fetchHuntIocs, fetchPlanIndices } from './fetch-hunt-inputs.js';
+import { fetchUntimedEvents, type UntimedEvents } from './fetch-untimed-events.js';
 import { DEFAULT_UNIT_RETRY, recordedRetries, retryWhileRetryable, runUnits, type PhaseUnit, type UnitRetryPolicy } from './run-units.js';
 
 export type { HuntProgress, IocHits, UnitRetry };
@@ -75,12 +76,14 @@ export interface HuntSummary {
   candidates?: { unit: string; indices: string[]; from: string; until: string; count: number }[];
   /** Unit attempts that failed and were retried, and why (this run's; a resumed run's earlier ones are in its record). */
   retries: UnitRetry[];
+  /** Per index, events that touch hunted IOCs but have no readable `@timestamp`: not hunted, never silently. */
+  untimed: UntimedEvents[];
   warnings: string[];
   durationMs: number;
 }
 
 /** The part of a summary known once the hunt is planned. */
-type PlannedSummary = Pick<HuntSummary, 'mode' | 'since' | 'until' | 'iocs' | 'newIocs' | 'indices' | 'warnings' | 'phases' | 'retries'>;
+type PlannedSummary = Pick<HuntSummary, 'mode' | 'since' | 'until' | 'iocs' | 'newIocs' | 'indices' | 'warnings' | 'phases' | 'retries' | 'untimed'>;
 
 /** The parameters of a new run from the options, or those a resumed run recorded. */
 async function resolveRun(state: StateStore, options: HuntOptions, now: Date): Promise<{ params: HuntRunParams; previous?: HuntRunRecord }> {
@@ -140,6 +143,16 @@ async function planRun(engine: Engine, context: { state: StateStore; iocIndex: s
   const phases = planned.phases.map((phase) => ({ ...phase, matcher: matcherFor(phase, warn) }));
   for (const phase of phases) for (const warning of phase.plan.warnings) warn(warning);
   const units: PhaseUnit[] = phases.flatMap((p, i) => p.plan.units.map((unit) => ({ phase: i, unit, key: `${p.name}:${unit.key}` })));
+  // History phases only: an incremental tick would repeat the same count every few minutes.
+  const untimed = await retryWhileRetryable(
+    async () => (await Promise.all(phases.filter((p) => p.name === 'history').map((p) => fetchUntimedEvents(engine, p.plan)))).flat(),
+    { ...DEFAULT_UNIT_RETRY, ...options.unitRetry },
+    { ...(options.signal ? { signal: options.signal } : {}), onRetry: (reason, attempt) => warn(`counting events without a readable @timestamp, attempt ${attempt} failed, retrying: ${reason}`) },
+  );
+  const untimedWarnings = untimed.map(
+    (u) => `${u.index}: ${u.count} event(s) touching hunted IOCs have no readable @timestamp and cannot be hunted (e.g. _id ${u.samples.join(', ')})`,
+  );
+  for (const warning of untimedWarnings) warn(warning);
   const summary: PlannedSummary = {
     mode: params.mode,
     since: planned.since,
@@ -147,9 +160,10 @@ async function planRun(engine: Engine, context: { state: StateStore; iocIndex: s
     iocs: iocs.length,
     ...(planned.newIocs ? { newIocs: planned.newIocs.length } : {}),
     indices: { searched: [...new Set(phases.flatMap((p) => p.plan.groups.flatMap((g) => g.indices)))].sort(), skipped: phases[0]!.plan.skipped },
-    warnings: phases.flatMap((p) => p.plan.warnings),
+    warnings: [...phases.flatMap((p) => p.plan.warnings), ...untimedWarnings],
     phases: phases.map((p) => ({ name: p.name, units: p.plan.units.length, slices: p.plan.slices.length })),
     retries: [],
+    untimed,
   };
   return { phases, units, iocs: iocs.map((entry) => entry.ioc), setVersion: setVersion.version, summary };
 }

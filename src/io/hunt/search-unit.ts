@@ -4,6 +4,7 @@ import type { IocMatcher } from '../../core/hunt/ioc-matcher.js';
 import type { MatchFields } from '../../core/hunt/match-fields.js';
 import { buildUnitQuery, sourceFieldsFor, type HuntPlan, type HuntUnit, type IocBatch } from '../../core/hunt/plan-hunt.js';
 import { splitBatch } from '../../core/hunt/split-batch.js';
+import { formatEventTime } from '../../core/time/parse-event-time.js';
 import type { ResourceNames } from '../../core/resource-names.js';
 import { ClusterError } from '../../errors.js';
 import { BulkWriter, type DroppedDocument } from '../engine/bulk-writer.js';
@@ -80,17 +81,21 @@ export async function searchUnit(engine: Engine, context: UnitContext, scope: Un
       index: indices.join(','),
       query: buildUnitQuery(plan, unit, scope.batch),
       source: sourceFieldsFor(group, plan.timestampField),
+      // The engine's own reading of @timestamp, whatever its form or the mapping's `format`.
+      dateFields: [{ field: '@timestamp', format: 'strict_date_optional_time' }],
       pageSize: context.pageSize ?? 1000,
       ignoreUnavailable: false,
       ...(context.signal ? { signal: context.signal } : {}),
     })) {
       for (const hit of page) {
         counts.events += 1;
-        const timestamp = hit.source['@timestamp'];
-        const matches = firstMatchPerIoc(matcher.match({ source: hit.source, timestamp: typeof timestamp === 'string' ? timestamp : undefined }, fields, matchOptions));
+        const read = hit.fields?.['@timestamp']?.[0];
+        const timestamp = typeof read === 'string' ? read : hit.source['@timestamp'];
+        const matches = firstMatchPerIoc(matcher.match({ source: hit.source, timestamp }, fields, matchOptions));
         for (const match of matches) {
           counts.matches += 1;
-          const alert = buildAlert({ event: hit, match, runId, matchedType: 'iochunt_retro_hunt', now: createdAt, iocIndex: names.iocs });
+          const event = { index: hit.index, id: hit.id, source: hit.source, ...(typeof read === 'string' ? { timestamp: formatEventTime(read) ?? read } : {}) };
+          const alert = buildAlert({ event, match, runId, matchedType: 'iochunt_retro_hunt', now: createdAt, iocIndex: names.iocs });
           await writer.add({ op: 'create', index: names.alerts, id: alert.id }, alert.document);
         }
       }

@@ -185,7 +185,7 @@ describe('buildAlert', () => {
     });
   });
 
-  it('leaves out @timestamp and matched.occurred when the event has none, and keeps epoch millis as given', () => {
+  it('leaves out @timestamp and matched.occurred when the event has none, and writes any other form as ISO, keeping the original', () => {
     const build = (source: Record<string, unknown>) =>
       buildAlert({
         event: { index: 'logs', id: '1', source },
@@ -194,13 +194,18 @@ describe('buildAlert', () => {
         matchedType: 'iochunt_retro_hunt',
         now: NOW,
         iocIndex: IOC_INDEX,
-      }).document as { '@timestamp'?: unknown; threat: { enrichments: { matched: Record<string, unknown> }[] } };
+      }).document as { '@timestamp'?: unknown; threat: { enrichments: { matched: Record<string, unknown> }[] }; iochunt: { event: Record<string, unknown> } };
     const none = build({ source: { ip: '45.83.1.2' } });
     expect('@timestamp' in none).toBe(false);
     expect(none.threat.enrichments[0]?.matched).toEqual({ atomic: '45.83.1.2', field: 'source.ip', id: ip.id, index: IOC_INDEX, type: 'iochunt_retro_hunt' });
     const millis = build({ '@timestamp': 1647250013123, source: { ip: '45.83.1.2' } });
-    expect(millis['@timestamp']).toBe(1647250013123);
-    expect(millis.threat.enrichments[0]?.matched.occurred).toBe(1647250013123);
+    expect(millis['@timestamp']).toBe('2022-03-14T09:26:53.123Z');
+    expect(millis.threat.enrichments[0]?.matched.occurred).toBe('2022-03-14T09:26:53.123Z');
+    expect(millis.iochunt.event).toEqual({ index: 'logs', id: '1', timestamp: 1647250013123 });
+    const noZone = build({ '@timestamp': '2023-05-05T05:05:05', source: { ip: '45.83.1.2' } });
+    expect([noZone['@timestamp'], noZone.iochunt.event.timestamp]).toEqual(['2023-05-05T05:05:05.000Z', '2023-05-05T05:05:05']);
+    const iso = build({ '@timestamp': '2023-05-05T05:05:05.000Z', source: { ip: '45.83.1.2' } });
+    expect(iso.iochunt.event).toEqual({ index: 'logs', id: '1' });
   });
 
   it('does not modify its inputs and shares no objects with them', () => {
