@@ -2,6 +2,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { OutputError, SourceError } from '../errors.js';
 import { connect } from '../io/engine/connect.js';
 import type { Engine } from '../io/engine/engine.js';
+import { warnOn, type CliContext } from './cli-context.js';
 import { connectionOptionsFrom, type GlobalArgs } from './global-options.js';
 
 /** `--index a,b --index c` -> `['a', 'b', 'c']`. */
@@ -11,9 +12,12 @@ export const splitList = (values: string[]): string[] =>
     .map((v) => v.trim())
     .filter(Boolean);
 
-/** Connects with the global options, runs `fn`, and always closes the client (or Node would not exit). */
-export async function withEngine<T>(args: GlobalArgs, fn: (engine: Engine) => Promise<T>): Promise<T> {
-  const engine = await connect(connectionOptionsFrom(args));
+/**
+ * Connects with the global options, runs `fn`, and always closes the client (or Node would not
+ * exit). With a `context`, every request retry is a warning line on stderr.
+ */
+export async function withEngine<T>(args: GlobalArgs, fn: (engine: Engine) => Promise<T>, context?: CliContext): Promise<T> {
+  const engine = await connect({ ...connectionOptionsFrom(args), ...(context ? { onRetry: warnOn(context) } : {}) });
   try {
     return await fn(engine);
   } finally {

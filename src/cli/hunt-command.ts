@@ -85,7 +85,7 @@ async function hunt(args: HuntArgs, config: ReturnType<typeof loadConfigFile>, s
       if (args.failOnFindings && summary.totals.findings > 0) {
         throw new FindingsError(`${summary.totals.findings} finding(s) (--fail-on-findings)`);
       }
-    });
+    }, context);
   } finally {
     bar?.stop();
   }

@@ -36,7 +36,7 @@ function validateFlags(args: KibanaArgs): void {
 export function kibanaCommand(context: CliContext): CommandModule<GlobalArgs, KibanaArgs> {
   const exportObjects = (args: KibanaArgs) =>
     exportSavedObjects({
-      connection: connectionOptionsFrom(args),
+      connection: { ...connectionOptionsFrom(args), onRetry: warnOn(context) },
       prefix: args.prefix,
       eventsPattern: args.index.join(','),
       onWarning: warnOn(context),

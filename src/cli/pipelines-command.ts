@@ -49,7 +49,7 @@ export function pipelinesCommand(context: CliContext): CommandModule<GlobalArgs,
           const results = await engine.simulatePipeline(names.tagPipeline, events);
           print(args, results, results.map((r) => JSON.stringify(r.doc?._source ?? r.error)).join('\n'));
         }
-      });
+      }, context);
     },
   };
 }

@@ -68,6 +68,7 @@ export function reportCommand(context: CliContext): CommandModule<GlobalArgs, Re
           ...(args.since !== undefined ? { since: args.since } : {}),
           ...(args.until !== undefined ? { until: args.until } : {}),
         }),
+        context,
       );
       await writeOutputFile(args.out, RENDERERS[format](data));
       const { findings, iocsHit } = data.totals;

@@ -62,6 +62,7 @@ export function scheduleCommand(context: CliContext): CommandModule<GlobalArgs, 
             signal,
             onTick: (record) => context.err(args.logFormat === 'json' ? JSON.stringify(record) : renderTick(record)),
           }),
+          context,
         ),
       );
     },

@@ -10,7 +10,7 @@ export function statusCommand(context: CliContext): CommandModule<GlobalArgs, Gl
     command: 'status',
     describe: 'Show engine, cluster health, and iochunt indices and pipelines',
     handler: async (args) => {
-      const report = await withEngine(args, (engine) => fetchStatus(engine, args.prefix));
+      const report = await withEngine(args, (engine) => fetchStatus(engine, args.prefix), context);
       context.out(args.json ? JSON.stringify(report, null, 2) : renderStatus(report));
     },
   };

@@ -72,7 +72,7 @@ export function syncCommand(context: CliContext): CommandModule<GlobalArgs, Sync
               ? JSON.stringify({ ...report, liveTagging: tagging ?? null }, null, 2)
               : `${renderSync(report)}${tagging ? `\nlive tagging: ${tagging.pipeline} ${tagging.unchanged ? 'already up to date' : 'refreshed'} (IOC set version ${tagging.setVersion}, ${tagging.iocs} active IOC(s))` : ''}`,
           );
-        }),
+        }, context),
       );
     },
   };

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { closeSync, existsSync, openSync, readFileSync } from 'node:fs';
+import { closeSync, existsSync, openSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -7,45 +7,18 @@ import { join } from 'node:path';
 import { stringify as stringifyYaml } from 'yaml';
 import { ConfigError, LocalEngineError } from '../errors.js';
 import { packageInfo } from '../io/package-info.js';
-import { LOCAL_ENGINE_ARTIFACTS, defaultCacheDir, defaultStateDir, freePort, isAlive, javaBinary, tail } from './local-engine.js';
+import { LOCAL_ENGINE_ARTIFACTS, defaultCacheDir, defaultStateDir, freePort, javaBinary, tail } from './local-engine.js';
 import { resolveClasspath } from './maven-artifacts.js';
+import { endNodes } from './cluster-process.js';
+import { currentRecord, nodeAt, nodeRunning, readRecord, stateFile, withUrls, writeRecord, type LocalCluster, type LocalClusterNode } from './cluster-record.js';
+
+export type { LocalCluster, LocalClusterNode };
 
 /**
  * A real multi-node OpenSearch cluster on loopback, one JVM per node, for the tests that need
  * a node to die (replica promotion, partial results, retries) — what one embedded node cannot
  * show. Same artifact, launcher and state-dir conventions as the single engine (local-engine.ts).
  */
-
-export interface LocalClusterNode {
-  /** `node.name`, unique, also listed in `cluster.initial_cluster_manager_nodes`. */
-  name: string;
-  /** The node's JVM, leader of its own process group (so it can be killed alone). */
-  pid: number;
-  /** Its HTTP URL, read from its log; may change on restart. */
-  url: string;
-  /** Fixed for the node's life (the others find it there through `discovery.seed_hosts`). */
-  transportPort: number;
-  /** The runner's base path for this node (config, data, logs); kept across kill and restart. */
-  dir: string;
-  /** The JVM's stdout and stderr; rotated to `engine.previous.log` on restart. */
-  logFile: string;
-  /** Set while the node is down after {@link killClusterNode}; cleared by {@link restartClusterNode}. */
-  stoppedAt?: string;
-}
-
-export interface LocalCluster {
-  clusterName: string;
-  version: string;
-  nodes: LocalClusterNode[];
-  /** HTTP URLs of the nodes that run (a killed node's is left out until it is restarted). */
-  urls: string[];
-  /** Holds every node's dir; removed by {@link stopLocalCluster}. */
-  dir: string;
-  /** Where the record lives, so the functions given a cluster update the same record. */
-  stateDir: string;
-  heapMb: number;
-  startedAt: string;
-}
 
 export interface LocalClusterOptions {
   /** How many nodes, each cluster_manager, data and ingest; default 3. */
@@ -63,77 +36,19 @@ export interface LocalClusterOptions {
   clusterName?: string;
 }
 
-const STATE_FILE = 'opensearch-cluster.json';
 /** The runner's own HTTP range (its base 9200 + 1 up to its hard-coded maximum). */
 const HTTP_PORTS = { first: 9201, last: 9299 } as const;
 const POLL_MS = 500;
 const DEFAULT_START_TIMEOUT_MS = 300_000;
 const DEFAULT_RESTART_TIMEOUT_MS = 180_000;
-const SIGTERM_GRACE_MS = 30_000;
-const GONE_TIMEOUT_MS = 15_000;
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
-
-function stateFile(stateDir: string): string {
-  return join(stateDir, STATE_FILE);
-}
 
 /** The last log lines on one line, so every failure is a single line that still says why. */
 async function logTail(node: LocalClusterNode, lines = 8): Promise<string> {
   return `${node.name} log ${node.logFile}, last lines: ${(await tail(node.logFile, lines)).split('\n').join(' | ')}`;
 }
 
-/**
- * Whether the node's recorded pid is still its JVM: alive, not a zombie, and (where /proc
- * exists) started on this node's dir — a pid reused by another process is never signalled.
- */
-function nodeRunning(node: LocalClusterNode): boolean {
-  if (node.stoppedAt !== undefined || node.pid <= 0 || !isAlive(node.pid)) return false;
-  if (!existsSync('/proc/self')) return true;
-  try {
-    const stat = readFileSync(`/proc/${node.pid}/stat`, 'utf8');
-    if (/\)\s+[ZX]\s/.test(stat)) return false;
-    return readFileSync(`/proc/${node.pid}/cmdline`, 'utf8').split('\0').includes(node.dir);
-  } catch {
-    return false; // vanished between the checks
-  }
-}
-
-function withUrls(cluster: LocalCluster): LocalCluster {
-  return { ...cluster, urls: cluster.nodes.filter((n) => n.stoppedAt === undefined && n.url !== '').map((n) => n.url) };
-}
-
-async function readRecord(stateDir: string): Promise<LocalCluster | undefined> {
-  const file = stateFile(stateDir);
-  if (!existsSync(file)) return undefined;
-  return JSON.parse(await readFile(file, 'utf8')) as LocalCluster;
-}
-
-async function writeRecord(cluster: LocalCluster): Promise<LocalCluster> {
-  const updated = withUrls(cluster);
-  const file = stateFile(cluster.stateDir);
-  await writeFile(`${file}.tmp`, JSON.stringify(updated, null, 2), { mode: 0o600 });
-  await rename(`${file}.tmp`, file);
-  return updated;
-}
-
-/** The record behind a cluster object the caller holds (it may be stale), checked to be the same cluster. */
-async function currentRecord(cluster: LocalCluster): Promise<LocalCluster> {
-  const record = await readRecord(cluster.stateDir);
-  if (!record) throw new ConfigError(`no cluster recorded in ${cluster.stateDir}: start one with npm run engine -- start opensearch-cluster`);
-  if (record.dir !== cluster.dir) {
-    throw new ConfigError(`${stateFile(cluster.stateDir)} records another cluster (${record.dir}, not ${cluster.dir}): use the cluster it returns`);
-  }
-  return record;
-}
-
-function nodeAt(cluster: LocalCluster, index: number): LocalClusterNode {
-  const node = cluster.nodes[index];
-  if (!Number.isInteger(index) || !node) {
-    throw new ConfigError(`no node at index ${index}: the cluster has ${cluster.nodes.length} nodes, indexed from 0`);
-  }
-  return node;
-}
 
 async function portFree(port: number): Promise<boolean> {
   return new Promise((resolve) => {
@@ -279,47 +194,6 @@ async function waitHealth(
     `cluster ${cluster.clusterName} not at ${wanted.nodes} nodes${wanted.status ? ` and ${wanted.status}` : ''} within ` +
       `${Math.round(timeoutMs / 1000)}s (${via.name} says: ${last}); ${await logTail(missing)}`,
   );
-}
-
-/** Sends `signal` to the node's process group (its JVM leads it), falling back to the pid. */
-function signalNode(node: LocalClusterNode, signal: NodeJS.Signals): void {
-  try {
-    process.kill(-node.pid, signal);
-  } catch {
-    try {
-      process.kill(node.pid, signal);
-    } catch {
-      // already gone
-    }
-  }
-}
-
-async function waitGone(nodes: LocalClusterNode[], timeoutMs: number): Promise<LocalClusterNode[]> {
-  const deadline = Date.now() + timeoutMs;
-  let left = nodes.filter(nodeRunning);
-  while (left.length > 0 && Date.now() < deadline) {
-    await sleep(200);
-    left = left.filter(nodeRunning);
-  }
-  return left;
-}
-
-/**
- * Ends these nodes' JVMs: `SIGTERM` with a grace period for a clean shutdown, then `SIGKILL`;
- * `SIGKILL` at once. Throws if one outlives it all.
- */
-async function endNodes(nodes: LocalClusterNode[], signal: 'SIGKILL' | 'SIGTERM'): Promise<void> {
-  let left = nodes.filter(nodeRunning);
-  if (signal === 'SIGTERM') {
-    for (const node of left) signalNode(node, 'SIGTERM');
-    left = await waitGone(left, SIGTERM_GRACE_MS);
-  }
-  for (const node of left) signalNode(node, 'SIGKILL');
-  left = await waitGone(left, GONE_TIMEOUT_MS);
-  if (left.length > 0) {
-    const names = left.map((n) => `${n.name} (pid ${n.pid})`).join(', ');
-    throw new LocalEngineError(`${names} still running after SIGKILL: check ps -o pid,stat,cmd -p ${left.map((n) => n.pid).join(',')}`);
-  }
 }
 
 /**

@@ -10,6 +10,8 @@ export interface CallContext {
   retry?: Partial<RetryOptions>;
   /** How many node URLs the client has: with more than one, a refused connection is tried on another. */
   nodes?: number;
+  /** One line per retry (see ConnectionOptions.onRetry). */
+  onRetry?: (message: string) => void;
 }
 
 /**
@@ -25,8 +27,13 @@ export function makeClusterCall(context: CallContext): ClusterCall {
   const several = (context.nodes ?? 1) > 1;
   const retryable = (error: unknown): boolean => isRetryable(error) || (several && isRefused(error));
   return async (action, fn, options) => {
+    const onRetry = context.onRetry
+      ? (error: unknown, attempt: number, delayMs: number): void =>
+          context.onRetry?.(`${translateClusterError(error, { ...context, action }).message}; retry ${attempt}/${retry.attempts - 1} in ${delayMs} ms`)
+      : undefined;
+    const policy: RetryOptions = options?.retry === false ? { ...retry, attempts: 1 } : { ...retry, ...(onRetry ? { onRetry } : {}) };
     try {
-      return await withRetry(fn, retryable, options?.retry === false ? { ...retry, attempts: 1 } : retry);
+      return await withRetry(fn, retryable, policy);
     } catch (error) {
       throw translateClusterError(error, { ...context, action });
     }

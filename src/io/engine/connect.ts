@@ -87,6 +87,7 @@ export async function connect(options: ConnectionOptions = {}): Promise<Engine> 
     ...(options.user === undefined ? {} : { user: options.user }),
     ...(options.retry === undefined ? {} : { retry: options.retry }),
     nodes: urls.length,
+    ...(options.onRetry ? { onRetry: options.onRetry } : {}),
   };
   const call = makeClusterCall(context);
   const requestTimeout = options.requestTimeoutMs ?? 60_000;

@@ -18,6 +18,12 @@ export interface ConnectionOptions {
   engine?: EngineChoice;
   requestTimeoutMs?: number;
   retry?: Partial<RetryOptions>;
+  /**
+   * Hears every request retry as one line without credentials ("reading cluster health at
+   * http://es:9200 failed with HTTP 503 ...; retry 2/5 in 480 ms"): the CLI prints it on
+   * stderr, so a cluster that keeps failing is never a silent wait.
+   */
+  onRetry?: (message: string) => void;
 }
 
 export const DEFAULT_URL = 'http://localhost:9200';

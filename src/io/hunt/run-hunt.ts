@@ -236,6 +236,7 @@ export async function runHunt(engine: Engine, options: HuntOptions = {}): Promis
       fields,
       names,
       onWarning: warn,
+      gone: new Set<string>(),
       ...(options.pageSize === undefined ? {} : { pageSize: options.pageSize }),
       ...(options.validityGraceMs === undefined ? {} : { validityGraceMs: options.validityGraceMs }),
       ...(options.subdomains ? { subdomains: true } : {}),

@@ -25,6 +25,8 @@ export interface UnitContext {
   signal?: AbortSignal;
   /** An index of the unit's group disappeared mid-hunt: said, never skipped silently. */
   onWarning?: (message: string) => void;
+  /** Indices found gone during this run (shared by its units): warned about once, then left out. */
+  gone?: Set<string>;
   /** Alerts an attempt created before it failed (so a retried unit counts them as created, not "already found"). */
   tally?: { created: number };
 }
@@ -67,7 +69,8 @@ function droppedError(dropped: readonly DroppedDocument[], alerts: string): Clus
 export async function searchUnit(engine: Engine, context: UnitContext, scope: UnitScope = {}): Promise<UnitCounts> {
   const { plan, unit, matcher, fields, runId, names } = context;
   const group = plan.groups[unit.group]!;
-  const indices = scope.indices ?? group.indices;
+  const indices = (scope.indices ?? group.indices).filter((index) => !context.gone?.has(index));
+  if (indices.length === 0) return { events: 0, matches: 0, created: 0, conflicts: 0 };
   const dropped: DroppedDocument[] = [];
   const writer = new BulkWriter({ engine, concurrency: 1, onDrop: (d) => dropped.push(d), ...(context.signal ? { signal: context.signal } : {}) });
   const counts: UnitCounts = { events: 0, matches: 0, created: 0, conflicts: 0 };
@@ -127,7 +130,9 @@ async function searchRemaining(engine: Engine, context: UnitContext, scope: Unit
   const gone = indices.filter((index) => !still.has(index));
   if (gone.length === 0) throw new ClusterError('server', `${indices.join(',')}: the cluster says an index is missing, yet every one still resolves; run the hunt again`);
   const slice = context.plan.slices[context.unit.slice]!;
-  context.onWarning?.(`${gone.join(', ')} disappeared during the hunt: not searched from ${slice.from} to ${slice.until}`);
+  const fresh = gone.filter((index) => !context.gone?.has(index));
+  for (const index of fresh) context.gone?.add(index);
+  if (fresh.length > 0) context.onWarning?.(`${fresh.join(', ')} disappeared during the hunt: not searched from ${slice.from} (the slice that found it missing) on`);
   const remaining = indices.filter((index) => still.has(index));
   if (remaining.length === 0) return { events: 0, matches: 0, created: 0, conflicts: 0 };
   return searchUnit(engine, context, { ...scope, indices: remaining });

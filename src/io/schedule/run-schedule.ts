@@ -37,6 +37,9 @@ export interface TickRecord {
   action: 'hunted' | 'skipped' | 'failed' | 'interrupted';
   lockHolder?: string;
   lockExpires?: string;
+  /** When this tick took the lock, and when its work ended (before the release). */
+  lockedAt?: string;
+  finishedAt?: string;
   synced?: { added: number; updated: number; deactivated: number; rejected: number };
   hunt?: { runId?: string; newIocs?: number; alertsCreated: number; findings: number; durationMs: number };
   error?: string;
@@ -118,6 +121,7 @@ async function runTick(
   if (!taken.acquired) {
     return { ...base, action: 'skipped', lockHolder: taken.holder.owner, lockExpires: taken.holder.expires_at };
   }
+  const lockedAt = new Date().toISOString();
   // The tick's own stop signal: SIGTERM, or the lock lost to a takeover.
   const tickStop = new AbortController();
   const onAbort = (): void => tickStop.abort();
@@ -141,6 +145,8 @@ async function runTick(
     const summary = await runHunt(engine, { ...options.hunt, prefix: names.prefix, mode: 'incremental', signal: tickStop.signal });
     return {
       ...base,
+      lockedAt,
+      finishedAt: new Date().toISOString(),
       action: 'hunted',
       ...(synced ? { synced } : {}),
       hunt: { ...(summary.runId ? { runId: summary.runId } : {}), ...(summary.newIocs === undefined ? {} : { newIocs: summary.newIocs }), alertsCreated: summary.progress.alertsCreated, findings: summary.totals.findings, durationMs: Date.now() - started },

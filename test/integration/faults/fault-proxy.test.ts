@@ -6,6 +6,7 @@ import type { Engine } from '../../../src/io/engine/engine.js';
 import { runHunt } from '../../../src/io/hunt/run-hunt.js';
 import { installTagPipeline } from '../../../src/io/live/install-tag-pipeline.js';
 import { runSchedule } from '../../../src/io/schedule/run-schedule.js';
+import { fetchStatus } from '../../../src/io/status/fetch-status.js';
 import { syncIocs } from '../../../src/io/sync/sync-iocs.js';
 import { useEngine } from '../../helpers/engine-fixture.js';
 import { connectionFor, uniqueName } from '../../helpers/engines.js';
@@ -89,6 +90,60 @@ describe.each(['opensearch', 'elasticsearch'] as const)('faults between iochunt 
     expect(summary.progress.unitsRetried).toBe(2);
     expect(await alertIds(prefix)).toEqual(reference);
     expect(summary.progress.alertsCreated).toBe(reference.length);
+    // status --json lists the run's retried units and why.
+    const status = await fetchStatus(fx.engine, prefix);
+    const run = status.runs.find((r) => r.id === summary.runId);
+    expect(run?.retries?.map((r) => r.reason)).toEqual(summary.retries.map((r) => r.reason));
+    expect(run?.progress).toMatchObject({ unitsRetried: 2 });
+  });
+
+  it('an index deleted mid-hunt is a warning in the summary, and the hunt finishes over the others', async () => {
+    const own = uniqueName(`gone-${flavor.slice(0, 2)}`);
+    const ownIndices = await writeCorpus(fx.engine, own, EVENTS);
+    const prefix = await freshPrefix('gone');
+    const doomed = `${own}-logs-2025`;
+    expect(ownIndices).toContain(doomed);
+    let deleted: Promise<void> | undefined;
+    try {
+      const summary = await runHunt(fx.engine, {
+        prefix,
+        index: [`${own}-logs-*`],
+        concurrency: 1,
+        onProgress: (p) => {
+          if (p.unitsDone === 1 && !deleted) deleted = fx.engine.deleteIndices([doomed]);
+        },
+      });
+      await deleted;
+      expect(summary.status).toBe('completed');
+      // Said once, however many units of its group came after.
+      expect(summary.warnings.filter((w) => w.startsWith(`${doomed} disappeared during the hunt: not searched from `))).toHaveLength(1);
+      const { alerts } = buildResourceNames(prefix);
+      await fx.engine.refresh(alerts);
+      const found: string[] = [];
+      for await (const page of fx.engine.scanDocuments({ index: alerts, source: ['iochunt.event.index'] })) {
+        found.push(...page.map((h) => String((h.source as { iochunt: { event: { index: string } } }).iochunt.event.index)));
+      }
+      // Every planted hit outside the deleted index is found; the 2025 ones are the warning's.
+      expect(found.filter((i) => i === doomed)).toEqual([]);
+      expect(found).toHaveLength(reference.length - 2);
+    } finally {
+      await fx.engine.deleteIndices(ownIndices);
+    }
+  });
+
+  it('a stall beyond the request timeout is retried, bounded, and ends in the same alerts', async () => {
+    const prefix = await freshPrefix('stall');
+    const slow = await connect(connectionFor(fx.endpoint, { url: proxy.url, retry: REQUEST_RETRY, requestTimeoutMs: 1_500 }));
+    try {
+      proxy.addFault({ match: UNIT_SEARCH, times: 2, fault: { kind: 'stall', ms: 5_000 } });
+      const started = Date.now();
+      await runHunt(slow, { prefix, index: [logs], unitRetry: FAST_RETRY });
+      expect(proxy.requests.filter((r) => r.fault === 'stall')).toHaveLength(2);
+      expect(Date.now() - started).toBeLessThan(60_000);
+      expect(await alertIds(prefix)).toEqual(reference);
+    } finally {
+      await slow.close();
+    }
   });
 
   it('a timed-out answer, a lost scroll, a truncated body, a reset and a 503 storm end in the same alerts', async () => {

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { generateSampleEvents } from '../../../src/core/demo/generate-sample-events.js';
 import { buildResourceNames } from '../../../src/core/resource-names.js';
 import { ClusterError } from '../../../src/errors.js';
@@ -29,6 +29,8 @@ const FAST_RETRY = { attempts: 4, baseDelayMs: 200, maxDelayMs: 2_000 };
 let cluster: LocalCluster;
 let ownState: string | undefined;
 let engine: Engine;
+/** Every index pattern a test created, deleted after it (a 0-replica index left behind would turn the next test's cluster red). */
+const created: string[] = [];
 
 /** Raw requests to any live node (settings, health, shard tables the Engine port has no call for). */
 async function rest(method: string, path: string, body?: unknown): Promise<Record<string, unknown> & unknown[]> {
@@ -52,13 +54,16 @@ async function rest(method: string, path: string, body?: unknown): Promise<Recor
 }
 
 async function health(status: 'green' | 'yellow', nodes: number): Promise<void> {
-  await rest('GET', `/_cluster/health?wait_for_status=${status}&wait_for_nodes=${nodes}&timeout=90s`);
+  // The server waits at most 50 s, under the request's own 60 s.
+  const answer = await rest('GET', `/_cluster/health?wait_for_status=${status}&wait_for_nodes=${nodes}&timeout=50s`);
+  if (answer.timed_out === true) throw new Error(`cluster not ${status} with ${nodes} nodes after 50 s: ${JSON.stringify(answer)}`);
 }
 
 /** Yearly indices of the corpus, 2 shards each, with the given replica count. */
 async function writeEvents(prefix: string, replicas: number): Promise<string[]> {
   const body = loadResource('mappings', 'sample-logs') as { settings: Record<string, unknown> };
   body.settings = { ...body.settings, number_of_shards: 2, number_of_replicas: replicas };
+  created.push(`${prefix}-logs-*`);
   const written = await writeSampleEvents(engine, generateSampleEvents(corpusOptions(EVENTS)), {
     indexFor: (event) => `${prefix}-logs-${event.timestamp.slice(0, 4)}`,
     indexBody: () => structuredClone(body),
@@ -78,6 +83,7 @@ async function alertIds(prefix: string): Promise<string[]> {
 /** A prefix with the corpus feeds synced, and its undisturbed hunt's alert ids. */
 async function reference(logs: string): Promise<string[]> {
   const prefix = uniqueName('mn-ref');
+  created.push(`${prefix}-*`);
   await syncCorpusFeeds(engine, prefix);
   await runHunt(engine, { prefix, index: [logs] });
   return alertIds(prefix);
@@ -110,6 +116,11 @@ beforeAll(async () => {
   await reconnect();
 }, 300_000);
 
+afterEach(async () => {
+  const patterns = created.splice(0);
+  if (patterns.length > 0) await rest('DELETE', `/${patterns.join(',')}?ignore_unavailable=true&allow_no_indices=true`).catch(() => undefined);
+}, 120_000);
+
 afterAll(async () => {
   await engine?.close();
   if (ownState) {
@@ -127,6 +138,7 @@ describe('hunts on a real 3-node OpenSearch cluster', () => {
     expect(expected).toHaveLength(8);
 
     const prefix = uniqueName('mn-kill');
+    created.push(`${prefix}-*`);
     await syncCorpusFeeds(engine, prefix);
     const victim = await primaryHolder(`${corpus}-logs-2023`);
     let killed: Promise<LocalCluster> | undefined;
@@ -156,6 +168,7 @@ describe('hunts on a real 3-node OpenSearch cluster', () => {
     const indices = await writeEvents(corpus, 0);
     const expected = await reference(logs);
     const prefix = uniqueName('mn-lost');
+    created.push(`${prefix}-*`);
     await syncCorpusFeeds(engine, prefix);
     const lostIndex = `${corpus}-logs-2023`;
     const victim = await primaryHolder(lostIndex);
@@ -205,6 +218,7 @@ describe('hunts on a real 3-node OpenSearch cluster', () => {
     await writeEvents(corpus, 1);
     const expected = await reference(logs);
     const prefix = uniqueName('mn-sched');
+    created.push(`${prefix}-*`);
     await syncCorpusFeeds(engine, prefix);
 
     const stop = new AbortController();
@@ -240,7 +254,7 @@ describe('hunts on a real 3-node OpenSearch cluster', () => {
     const hunted = ticks.filter((t) => t.action === 'hunted');
     expect(hunted.length).toBeGreaterThanOrEqual(3);
     // Held under the lock: no two hunted ticks overlap in time, whichever scheduler ran them.
-    const spans = hunted.map((t) => [Date.parse(t.at), Date.parse(t.at) + (t.hunt?.durationMs ?? 0)] as const).sort((a, b) => a[0] - b[0]);
+    const spans = hunted.map((t) => [Date.parse(t.lockedAt!), Date.parse(t.finishedAt!)] as const).sort((a, b) => a[0] - b[0]);
     for (let i = 1; i < spans.length; i++) expect(spans[i]![0]).toBeGreaterThanOrEqual(spans[i - 1]![1]);
     expect(new Set(hunted.map((t) => t.hunt?.runId)).size).toBe(hunted.length);
     expect(await alertIds(prefix)).toEqual(expected);

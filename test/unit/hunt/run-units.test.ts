@@ -139,7 +139,7 @@ describe('runUnits', () => {
       return scan(o);
     };
     await runUnits({ ...options, unitContext: { ...options.unitContext, onWarning: (w) => warnings.push(w) } });
-    expect(warnings).toEqual([expect.stringMatching(/^logs-gone disappeared during the hunt: not searched from 2022-01-01/)]);
+    expect(warnings).toEqual([expect.stringMatching(/^logs-gone disappeared during the hunt: not searched from 2022-01-01\S* \(the slice that found it missing\) on$/)]);
     expect(engine.docs(names.alerts).size).toBe(5);
     expect(checkpoints(engine)).toHaveLength(1);
   });
