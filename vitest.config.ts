@@ -4,6 +4,14 @@ export default defineConfig({
   test: {
     // In CI, also write the results so .ci/run can print a plain "N passed, N failed" line.
     reporters: process.env.CI ? ['default', ['json', { outputFile: 'test-results.json' }]] : ['default'],
+    // Only with --coverage (npm run test:coverage): the unit project's coverage of src/, whose
+    // json-summary scripts/coverage-by-folder.ts prints per folder.
+    coverage: {
+      provider: 'v8',
+      include: ['src/**/*.ts'],
+      reporter: ['text-summary', 'json-summary'],
+      reportsDirectory: 'coverage',
+    },
     projects: [
       {
         test: {

@@ -16,7 +16,9 @@ import { writeSampleEvents } from '../../../src/io/demo/write-sample-events.js';
 import { useEngine } from '../../helpers/engine-fixture.js';
 import { waitFor } from '../../helpers/wait-for.js';
 import { uniqueName } from '../../helpers/engines.js';
-import { ANSSI, ANSSI_IPS, expectedAlertIds, syncCorpusFeeds, writeCorpus } from '../../helpers/hunt-corpus.js';
+import { ANSSI, ANSSI_IPS, PLANTED_FINDINGS, expectedAlertIds, findingsInAlerts, syncCorpusFeeds, writeCorpus } from '../../helpers/hunt-corpus.js';
+import { connectionFor } from '../../helpers/engines.js';
+import { startFaultProxy } from '../../helpers/fault-proxy.js';
 import { runIochunt, stderrLines } from '../../helpers/run-cli.js';
 
 const MAIN = fileURLToPath(new URL('../../../dist/src/cli/main.js', import.meta.url));
@@ -60,6 +62,35 @@ describe('hunt interruptions', () => {
     const ids: string[] = [];
     for await (const page of fx.engine.scanDocuments({ index: names.alerts, source: false })) ids.push(...page.map((h) => h.id));
     expect(ids.sort()).toEqual(expectedAlertIds(prefix, 1500));
+    expect(await findingsInAlerts(fx.engine, prefix)).toEqual(PLANTED_FINDINGS);
+  });
+
+  it('SIGINT (Ctrl-C) does the same: checkpoints, exits 130 with one line, and --resume completes the run', async () => {
+    const prefix2 = uniqueName('sigint');
+    const names2 = buildResourceNames(prefix2);
+    expect(indices.length, 'the corpus the SIGTERM test wrote').toBeGreaterThan(0);
+    try {
+      await syncCorpusFeeds(fx.engine, prefix2);
+      const hunt = await startHunt(['--url', fx.endpoint.url, '--prefix', prefix2, '--index', `${prefix}-logs-*`, '--since', '2000-01-01', '--concurrency', '1']);
+      await waitFor(async () => ((await fx.engine.countDocuments(names2.state, { term: { run_id: hunt.runId } }).catch(() => 0)) >= 20 ? true : undefined));
+      hunt.child.kill('SIGINT');
+      const code = await new Promise<number | null>((resolve) => hunt.child.on('close', resolve));
+      expect(code).toBe(130);
+      expect(hunt.output().stderr.trim().split('\n').at(-1)).toMatch(new RegExp(`^iochunt: hunt interrupted after \\d+/\\d+ units: resume with --resume ${hunt.runId}$`));
+      expect(((await fx.engine.fetchDocument(names2.state, hunt.runId)) as { status: string }).status).toBe('interrupted');
+      const checkpoints = await fx.engine.countDocuments(names2.state, { bool: { filter: [{ term: { kind: 'hunt-checkpoint' } }, { term: { run_id: hunt.runId } }] } });
+      expect(checkpoints).toBeGreaterThan(0);
+
+      const resumed = await runIochunt(['hunt', '--url', fx.endpoint.url, '--prefix', prefix2, '--resume', hunt.runId, '--json']);
+      expect(resumed.code).toBe(0);
+      expect(JSON.parse(resumed.stdout).units.resumed).toBe(checkpoints);
+      // The corpus events live under the first test's prefix; the alerts under this one.
+      const expected = expectedAlertIds(prefix, 1500).length;
+      await fx.engine.refresh(names2.alerts);
+      expect(await fx.engine.countDocuments(names2.alerts)).toBe(expected);
+    } finally {
+      await fx.engine.deleteIndices([names2.iocs, names2.state, `${names2.alerts}-000001`]);
+    }
   });
 });
 
@@ -109,7 +140,7 @@ describe('hunt scope on OpenSearch', () => {
     expect(await fx.engine.fetchDocument(names.alerts, buildAlertId(backing, planted.id, buildIocId('ipv4-addr', ANSSI_IPS[7]!)))).toBeDefined();
   });
 
-  it('splits a query the engine refuses as too_many_clauses and still finds every hit', async () => {
+  it('splits a batch the engine refuses as too_many_clauses (by the error type, not the status) and still finds every hit', async () => {
     const cidrs = Array.from({ length: 1200 }, (_, i) => `${150 + Math.floor(i / 256)}.${i % 256}.0.0/16`); // none in the generator's address pool
     const file = join(mkdtempSync(join(tmpdir(), 'iochunt-cidrs-')), 'cidrs.txt');
     (await import('node:fs')).writeFileSync(file, `${cidrs.join('\n')}\n`);
@@ -118,11 +149,49 @@ describe('hunt scope on OpenSearch', () => {
     const index = `${prefix}-logs-cidr`;
     created.push(index);
     await writeSampleEvents(fx.engine, generateSampleEvents({ from: '2023-01-01T00:00:00Z', until: '2023-02-01T00:00:00Z', count: 20, seed: 8, avoid: ANSSI_IPS, plants: [{ value: inside, kind: 'ip', field: 'destination.ip', at: '2023-01-15T00:00:00Z' }] }), { indexFor: () => index });
-    const summary = await runHunt(fx.engine, { prefix, index: [index], feeds: ['many-cidrs'], slice: 'none', maxClauses: 100_000 });
-    expect(summary.perIoc.map((i) => [i.value, i.hits])).toEqual([['154.175.0.0/16', 1]]);
-    rmSync(file, { force: true });
+    // OpenSearch 2.19 answers these 1200 CIDRs without complaint, so the refusal is injected, in
+    // the shape OpenSearch gives a query over its clause limit, at a proxy that logs every request.
+    const proxy = await startFaultProxy({ target: fx.endpoint.url });
+    const viaProxy = await connect(connectionFor(fx.endpoint, { url: proxy.url }));
+    // A unit search opens a scroll (OpenSearch); the other searches of the index (untimed events) do not.
+    const unitSearch = (r: { method: string; path: string; query: string }): boolean => r.method === 'POST' && r.path === `/${index}/_search` && /(?:^|&)scroll=/.test(r.query);
+    proxy.addFault({ match: { method: 'POST', path: new RegExp(`^/${index}/_search\\?(?:.*&)?scroll=`) }, fault: { kind: 'status', status: 500, body: tooManyClauses(index) } });
+    try {
+      const summary = await runHunt(viaProxy, { prefix, index: [index], feeds: ['many-cidrs'], slice: 'none', maxClauses: 100_000 });
+      expect(summary.perIoc.map((i) => [i.value, i.hits])).toEqual([['154.175.0.0/16', 1]]);
+      expect(summary.units).toMatchObject({ total: 1, done: 1 });
+      expect(summary.retries).toEqual([]); // split, not retried
+      // The one unit: its whole batch refused, then its two halves searched and answered.
+      const unitSearches = proxy.requests.filter(unitSearch);
+      expect(unitSearches.map((r) => [r.status, r.fault ?? 'forwarded'])).toEqual([
+        [500, 'status'],
+        [200, 'forwarded'],
+        [200, 'forwarded'],
+      ]);
+    } finally {
+      await viaProxy.close();
+      await proxy.close();
+      rmSync(file, { force: true });
+    }
   });
 });
+
+/** OpenSearch's answer to a query over `indices.query.bool.max_clause_count`: a 500 whose causes are `too_many_clauses`. */
+function tooManyClauses(index: string): Record<string, unknown> {
+  const cause = { type: 'too_many_clauses', reason: 'maxClauseCount is set to 1024' };
+  return {
+    error: {
+      root_cause: [cause],
+      type: 'search_phase_execution_exception',
+      reason: 'all shards failed',
+      phase: 'query',
+      grouped: true,
+      failed_shards: [{ shard: 0, index, node: 'n1', reason: cause }],
+      caused_by: cause,
+    },
+    status: 500,
+  };
+}
 
 describe('engine lost mid-hunt', () => {
   it('exits 1 with one line when the engine dies, and --resume completes after a restart', async () => {

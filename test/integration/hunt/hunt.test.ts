@@ -13,7 +13,7 @@ import { writeSampleEvents } from '../../../src/io/demo/write-sample-events.js';
 import { useEngine } from '../../helpers/engine-fixture.js';
 import { waitFor } from '../../helpers/wait-for.js';
 import { uniqueName } from '../../helpers/engines.js';
-import { ANSSI, ANSSI_IPS, EXTRA_FEED, expectedAlertIds, writeCorpus } from '../../helpers/hunt-corpus.js';
+import { ANSSI, ANSSI_IPS, EXTRA_FEED, PLANTED_FINDINGS, expectedAlertIds, findingsInAlerts, writeCorpus } from '../../helpers/hunt-corpus.js';
 import { runIochunt, stderrLines } from '../../helpers/run-cli.js';
 import { useTempFiles } from '../../helpers/temp-files.js';
 
@@ -53,6 +53,7 @@ describe.each(['opensearch', 'elasticsearch'] as const)('retro-hunt on %s', (fla
     expect(summary.iocs).toBe(166);
     expect(summary.indices.searched).toEqual(indices);
     expect(await alertIds()).toEqual(expectedAlertIds(prefix, EVENTS));
+    expect(await findingsInAlerts(fx.engine, prefix)).toEqual(PLANTED_FINDINGS);
     expect(summary.progress.alertsCreated).toBe(8);
     expect(summary.totals).toEqual({ findings: 8, iocsHit: 8, hosts: expect.any(Number) });
     expect(summary.perIoc.map((i) => i.value).sort()).toEqual(
@@ -124,6 +125,7 @@ describe.each(['opensearch', 'elasticsearch'] as const)('retro-hunt on %s', (fla
     expect(summary.units.resumed).toBe(checkpoints);
     expect(summary.units.done).toBe(killed.details.units);
     expect(await alertIds()).toEqual(expectedAlertIds(prefix, EVENTS));
+    expect(await findingsInAlerts(fx.engine, prefix)).toEqual(PLANTED_FINDINGS);
     expect(((await fx.engine.fetchDocument(names.state, runId)) as { status: string }).status).toBe('completed');
   });
 

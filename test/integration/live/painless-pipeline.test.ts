@@ -43,12 +43,36 @@ describe('OpenSearch ingest pipelines with Painless script processors', () => {
   });
 });
 
-describe('Elasticsearch integ-test build', () => {
+describe('Elasticsearch ingest pipelines, per the processors this build lists', () => {
   const fx = useEngine('elasticsearch');
 
-  it('has no script or enrich processor, so live tagging must be refused there', async () => {
+  // The integ-test build (Maven) has neither script nor enrich; a full image (Docker) has both.
+  it('runs a script processor when the build lists one, and refuses a pipeline needing one when it does not', async () => {
     const processors = await fx.engine.fetchIngestProcessors();
-    expect(processors).not.toContain('script');
-    expect(processors).not.toContain('enrich');
+    const pipeline = fx.pipeline('es-script');
+    const body = { processors: [{ script: { lang: 'painless', source: 'ctx.tagged = true' } }] };
+    if (processors.includes('script')) {
+      await fx.engine.writePipeline(pipeline, body);
+      const [result] = await fx.engine.simulatePipeline(pipeline, [{ a: 1 }]);
+      expect(result?.doc?._source).toEqual({ a: 1, tagged: true });
+    } else {
+      await expect(fx.engine.writePipeline(pipeline, body)).rejects.toThrow(/script/);
+      expect(await fx.engine.fetchPipeline(pipeline)).toBeUndefined();
+    }
+  });
+
+  it('lists enrich only where an enrich policy can be written', async () => {
+    const processors = await fx.engine.fetchIngestProcessors();
+    const index = fx.index('enrich-src');
+    await fx.engine.createIndex(index, { mappings: { properties: { k: { type: 'keyword' }, v: { type: 'keyword' } } } });
+    const policy = `${index}-policy`;
+    const write = fx.engine.writeEnrichPolicy(policy, { match: { indices: index, match_field: 'k', enrich_fields: ['v'] } });
+    if (processors.includes('enrich')) {
+      await write;
+      expect(await fx.engine.listEnrichPolicies(policy)).toEqual([policy]);
+      await fx.engine.deleteEnrichPolicy(policy);
+    } else {
+      await expect(write).rejects.toThrow();
+    }
   });
 });

@@ -70,6 +70,16 @@ describe('iochunt schedule', () => {
     expect(checkpoints).toBeGreaterThan(0);
   });
 
+  it('SIGTERM while idle between ticks exits 0, after the tick it finished, and leaves no lock', async () => {
+    const scheduler = startScheduler([...common(), '--every', '1h']);
+    const [tick] = await waitFor(() => (scheduler.ticks().length > 0 ? scheduler.ticks() : undefined), 90_000, 50);
+    expect(tick?.action).toBe('hunted');
+    expect((await fx.engine.fetchDocuments(names.state, [LOCK_ID])).size).toBe(0); // released: the scheduler is idle
+    scheduler.child.kill('SIGTERM');
+    expect(await scheduler.exit).toBe(0);
+    expect(scheduler.ticks().map((t) => t.action)).toEqual(['hunted']);
+  });
+
   it('two schedulers started together never hunt at the same time, and neither crashes', async () => {
     const a = startScheduler([...common(), '--every', '1s', '--ticks', '4', '--lock-ttl', '30s']);
     const b = startScheduler([...common(), '--every', '1s', '--ticks', '4', '--lock-ttl', '30s']);

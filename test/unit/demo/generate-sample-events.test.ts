@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { generateSampleEvents, plantedEvents, type SampleEventsOptions } from '../../../src/core/demo/generate-sample-events.js';
+import { generateSampleEvents, plantedEvents, type Plant, type SampleEventsOptions } from '../../../src/core/demo/generate-sample-events.js';
 
 const options: SampleEventsOptions = {
   from: '2020-01-01T00:00:00.000Z',
@@ -46,4 +46,67 @@ describe('generateSampleEvents', () => {
     const planted = [...generateSampleEvents(options)].filter((e) => JSON.stringify(e.source).includes('45.83.1.2'));
     expect(planted.every((e) => e.plant !== undefined)).toBe(true);
   });
+
+  it('redraws an avoided value the generator would have drawn (external IPs, domains, senders)', () => {
+    const unplanted = { ...options, plants: [] };
+    const drawn = [...generateSampleEvents(unplanted)].map((e) => drawnValues(e.source));
+    // The first values of each pool: with the same seed, an ignored avoid list would yield them again, in the same events.
+    const avoid = [
+      ...new Set([
+        ...drawn.flatMap((values) => values.ips).slice(0, 25),
+        ...drawn.flatMap((values) => values.domains).slice(0, 25),
+        ...drawn.flatMap((values) => values.senders).slice(0, 10),
+      ]),
+    ];
+    expect(avoid.length).toBeGreaterThanOrEqual(55);
+    const events = [...generateSampleEvents({ ...unplanted, avoid })];
+    expect(events).toHaveLength(2000);
+    const leaves = new Set(events.flatMap((e) => stringLeaves(e.source)));
+    expect(avoid.filter((value) => leaves.has(value))).toEqual([]);
+    expect(events.filter((e) => avoid.some((value) => String((e.source.url as { full?: string } | undefined)?.full).includes(`//${value}/`)))).toEqual([]);
+  });
+
+  it('puts a planted value that the generator would draw only into its planted event', () => {
+    const unplanted = { ...options, plants: [] };
+    const drawn = [...generateSampleEvents(unplanted)].map((e) => drawnValues(e.source));
+    const ip = drawn.flatMap((values) => values.ips)[0]!;
+    const name = drawn.flatMap((values) => values.domains)[0]!;
+    // Planted at the end of the range, so every random event before it is drawn as in the unplanted run.
+    const late = '2025-12-31T23:59:59.000Z';
+    const planted = {
+      ...unplanted,
+      plants: [
+        { value: ip, kind: 'ip', field: 'destination.ip', at: late },
+        { value: name, kind: 'domain', field: 'dns.question.name', at: late },
+      ] satisfies Plant[],
+    };
+    const carriers = [...generateSampleEvents(planted)].filter((e) => stringLeaves(e.source).some((leaf) => leaf === ip || leaf === name));
+    expect(carriers.map((e) => e.plant?.value).sort()).toEqual([ip, name].sort());
+  });
 });
+
+/** The values a random event draws from the pools the avoid list applies to. */
+function drawnValues(source: Record<string, unknown>): { ips: string[]; domains: string[]; senders: string[] } {
+  const event = source as {
+    destination?: { ip?: string };
+    dns?: { question?: { name?: string } };
+    url?: { domain?: string };
+    email?: { from?: { address?: string } };
+  };
+  const ip = event.destination?.ip;
+  const domain = event.dns?.question?.name ?? event.url?.domain;
+  const sender = event.email?.from?.address;
+  return {
+    ips: ip !== undefined && !ip.startsWith('10.') ? [ip] : [],
+    domains: domain !== undefined ? [domain] : [],
+    senders: sender !== undefined ? [sender] : [],
+  };
+}
+
+/** Every string value anywhere in a document. */
+function stringLeaves(value: unknown): string[] {
+  if (typeof value === 'string') return [value];
+  if (Array.isArray(value)) return value.flatMap(stringLeaves);
+  if (value !== null && typeof value === 'object') return Object.values(value).flatMap(stringLeaves);
+  return [];
+}

@@ -4,6 +4,17 @@ import { parseUrls, validateAuth } from '../../../src/io/engine/connection-optio
 import { buildResourceNames } from '../../../src/core/resource-names.js';
 import { commonProcessors } from '../../../src/core/live/common-processors.js';
 
+/** The error `call` throws; fails the test when it throws nothing. */
+function thrownBy(call: () => unknown): Error {
+  try {
+    call();
+  } catch (error) {
+    if (error instanceof Error) return error;
+    throw new Error(`threw a non-Error: ${String(error)}`);
+  }
+  throw new Error('expected a throw, got none');
+}
+
 describe('connection options', () => {
   it('split comma-separated URLs and default to localhost:9200', () => {
     expect(parseUrls('http://a:9200, https://b:9200')).toEqual(['http://a:9200', 'https://b:9200']);
@@ -14,7 +25,13 @@ describe('connection options', () => {
   it('refuse non-URLs and other schemes without echoing credentials', () => {
     expect(() => parseUrls('not a url')).toThrow(UsageError);
     expect(() => parseUrls('ftp://host')).toThrow('--url: ftp: is not supported: use http:// or https://');
-    expect(() => parseUrls('http//user:pw@host')).not.toThrow(/pw/);
+    for (const bad of ['http//user:s3cret@host', 'http://user:s3cret@ho st:9200', 'ftp://user:s3cret@host']) {
+      const error = thrownBy(() => parseUrls(bad));
+      expect(error, bad).toBeInstanceOf(UsageError);
+      expect(error.message, bad).toMatch(/^--url: /);
+      expect(error.message, bad).not.toContain('s3cret');
+    }
+    expect(thrownBy(() => parseUrls('http//user:pw@host')).message).toBe('--url: "http//host" is not a URL (e.g. https://localhost:9200)');
   });
 
   it('refuse a password without a user and mixed auth methods', () => {

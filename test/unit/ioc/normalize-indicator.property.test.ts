@@ -53,6 +53,49 @@ const email = fc
   )
   .map(([address, at]) => address.replace('@', at));
 
+const whitespace = fc.string({ unit: fc.constantFrom(' ', '\t', '\n', '\r'), maxLength: 3 });
+
+// Values that are invalid by construction, one generator per rule that refuses them.
+const octet = fc.integer({ min: 0, max: 255 }).map(String);
+const octets = fc.tuple(octet, octet, octet, octet);
+const octetTooLarge = fc
+  .tuple(octets, fc.integer({ min: 0, max: 3 }), fc.integer({ min: 256, max: 999 }))
+  .map(([parts, index, big]) => parts.map((part, at) => (at === index ? String(big) : part)).join('.'));
+const octetLeadingZero = fc
+  .tuple(octets, fc.integer({ min: 0, max: 3 }), fc.integer({ min: 0, max: 99 }))
+  .map(([parts, index, small]) => parts.map((part, at) => (at === index ? `0${small}` : part)).join('.'));
+const ipv4WrongParts = fc
+  .tuple(fc.array(octet, { minLength: 2, maxLength: 3 }), fc.array(octet, { minLength: 5, maxLength: 6 }), fc.boolean())
+  .map(([short, long, useShort]) => (useShort ? short : long).join('.'));
+const ipv4PrefixTooLong = fc.tuple(fc.ipV4(), fc.integer({ min: 33, max: 999 })).map(([ip, prefix]) => `${ip}/${prefix}`);
+const ipv6PrefixTooLong = fc.tuple(fc.ipV6(), fc.integer({ min: 129, max: 999 })).map(([ip, prefix]) => `${ip}/${prefix}`);
+const mappedShortNetwork = fc.tuple(fc.ipV4(), fc.integer({ min: 0, max: 95 })).map(([ip, prefix]) => `::ffff:${ip}/${prefix}`);
+const hexOfNoHashLength = fc
+  .integer({ min: 16, max: 140 })
+  .filter((length) => ![32, 40, 64, 128].includes(length))
+  .chain((length) => fc.string({ unit: fc.constantFrom(...'0123456789abcdefABCDEF'), minLength: length, maxLength: length }));
+const singleLabel = fc.stringMatching(/^[a-z][a-z0-9-]{0,14}$/);
+const numericTld = fc.tuple(fc.domain(), fc.integer({ min: 0, max: 9999 })).map(([name, tld]) => `${name}.${tld}`);
+const domainBadChar = fc
+  .tuple(fc.domain(), fc.constantFrom(' ', '!', ',', ';', '=', '<', '>', '"', '*', '$', '~', '^', '|', '`'))
+  .map(([name, char]) => `${name.slice(0, 1)}${char}${name.slice(1)}`);
+const domainEmptyLabel = fc.domain().map((name) => name.replace('.', '..'));
+const blank = whitespace;
+const invalid = fc.oneof(
+  octetTooLarge,
+  octetLeadingZero,
+  ipv4WrongParts,
+  ipv4PrefixTooLong,
+  ipv6PrefixTooLong,
+  mappedShortNetwork,
+  hexOfNoHashLength,
+  singleLabel,
+  numericTld,
+  domainBadChar,
+  domainEmptyLabel,
+  blank,
+);
+
 describe('normalizeIndicator properties', () => {
   it('is idempotent on IPv4 addresses, defanged or not', () => {
     fc.assert(fc.property(ipv4, (raw) => expectIdempotent(raw, true)));
@@ -84,6 +127,24 @@ describe('normalizeIndicator properties', () => {
 
   it('is idempotent on email addresses with defanged @', () => {
     fc.assert(fc.property(email, (raw) => expectIdempotent(raw, true)));
+  });
+
+  it('accepts every valid value of any kind, padded with whitespace, and is idempotent on it', () => {
+    const valid = fc.oneof(ipv4, ipv4Cidr, ipv6, mapped, domain, hash, url, email);
+    fc.assert(
+      fc.property(valid, whitespace, whitespace, (raw, before, after) => {
+        expectIdempotent(`${before}${raw}${after}`, true);
+      }),
+    );
+  });
+
+  it('rejects every value that is invalid by construction, with a reason', () => {
+    fc.assert(
+      fc.property(invalid, (raw) => {
+        const result = normalizeIndicator(raw, undefined, { allowPrivate: true, maxPrefixV4: 0, maxPrefixV6: 0 });
+        expect(result, raw).toMatchObject({ ok: false, reason: expect.stringMatching(/\S/) as unknown });
+      }),
+    );
   });
 
   it('is idempotent on any string it accepts', () => {

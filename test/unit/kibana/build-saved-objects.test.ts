@@ -199,11 +199,19 @@ const DASHBOARDS_OBJECTS = [
   ),
 ];
 
-/** A Kibana 8.x export recorded from the docs and public exports: one data view, one saved search. */
-const RECORDED = readFileSync(new URL('../../fixtures/kibana/kibana-8-export.ndjson', import.meta.url), 'utf8')
-  .split('\n')
-  .filter((line) => line !== '')
-  .map((line) => JSON.parse(line) as Record<string, unknown> & { type: string; attributes: Record<string, unknown> });
+type RealObject = Record<string, unknown> & { type: string; attributes: Record<string, unknown>; references?: { name: string; type: string }[] };
+
+/** Saved objects of a real export (test/fixtures/kibana/README.md names the repository, path and commit of each). */
+function realExport(file: string): RealObject[] {
+  return readFileSync(new URL(`../../fixtures/kibana/${file}`, import.meta.url), 'utf8')
+    .split('\n')
+    .filter((line) => line !== '')
+    .map((line) => JSON.parse(line) as RealObject)
+    .filter((object) => object.type !== undefined); // the export summary line has no type
+}
+
+const REAL_KIBANA = realExport('kibana-managed-content.ndjson');
+const REAL_DASHBOARDS = [...realExport('opensearch-dashboards-import.ndjson'), ...realExport('opensearch-dashboards-nginx-search.ndjson')];
 
 /**
  * Written by Kibana on every write, not by an export's author: the import drops `version`
@@ -211,6 +219,17 @@ const RECORDED = readFileSync(new URL('../../fixtures/kibana/kibana-8-export.ndj
  * `created_at`/`updated_at` itself. Our objects leave them out rather than invent values.
  */
 const SERVER_BOOKKEEPING = ['created_at', 'updated_at', 'version'];
+
+/**
+ * Attribute keys the real objects carry and ours leave out, each optional for its product:
+ * Kibana's `usesAdHocDataView` is `schema.maybe(schema.boolean())` in the saved search schema
+ * (src/platform/plugins/shared/saved_search/server/saved_objects/schema.ts); Dashboards fills an
+ * index pattern's `fields` from the cluster when none are stored.
+ */
+const OPTIONAL_LEFT_OUT: Record<'kibana' | 'dashboards', Record<string, string[]>> = {
+  kibana: { 'index-pattern': [], search: ['usesAdHocDataView'] },
+  dashboards: { 'index-pattern': ['fields'], search: [] },
+};
 
 const sortedKeys = (object: object): string[] => Object.keys(object).sort();
 
@@ -324,46 +343,55 @@ describe('buildSavedObjects', () => {
     });
   }
 
-  describe('against a recorded Kibana 8.x export', () => {
-    const objects = buildSavedObjects({ prefix: 'soc', feeds: FEEDS, target: 'kibana' });
+  for (const [target, real] of [
+    ['kibana', REAL_KIBANA],
+    ['dashboards', REAL_DASHBOARDS],
+  ] as const) {
+    describe(`${target} objects, against a real ${target === 'kibana' ? 'Kibana 8.x' : 'OpenSearch Dashboards 2.x'} export`, () => {
+      const objects = buildSavedObjects({ prefix: 'soc', feeds: FEEDS, target });
+      const realOf = (type: string) => real.find((o) => o.type === type);
 
-    it('holds one data view and one saved search', () => {
-      expect(RECORDED.map((o) => o.type)).toEqual(['index-pattern', 'search']);
-    });
+      it('has one real data view and one real saved search to compare with', () => {
+        expect(real.map((o) => o.type).sort()).toEqual(['index-pattern', 'search']);
+      });
 
-    it('has the recorded top-level keys, less the ones Kibana writes itself', () => {
-      for (const object of objects) {
-        const recorded = RECORDED.find((o) => o.type === object.type);
-        const expected = sortedKeys(recorded ?? {}).filter((key) => !SERVER_BOOKKEEPING.includes(key));
-        expect(sortedKeys(object)).toEqual(expected);
-      }
-    });
+      it('has the real top-level keys of its type, less the ones the server writes itself', () => {
+        for (const object of objects) {
+          const expected = sortedKeys(realOf(object.type) ?? {}).filter((key) => !SERVER_BOOKKEEPING.includes(key));
+          expect(sortedKeys(object), `${object.type} ${object.id}`).toEqual(expected);
+        }
+      });
 
-    it('has the recorded attribute keys per type', () => {
-      for (const object of objects) {
-        const recorded = RECORDED.find((o) => o.type === object.type);
-        expect(sortedKeys(object.attributes)).toEqual(sortedKeys(recorded?.attributes ?? {}));
-      }
-    });
+      it('has the real attribute keys of its type, less only the optional ones it leaves out', () => {
+        for (const object of objects) {
+          const left = OPTIONAL_LEFT_OUT[target][object.type] ?? [];
+          const expected = sortedKeys(realOf(object.type)?.attributes ?? {}).filter((key) => !left.includes(key));
+          expect(sortedKeys(object.attributes), `${object.type} ${object.id}`).toEqual(expected);
+        }
+      });
 
-    it('has the recorded searchSourceJSON keys and reference name', () => {
-      const recorded = RECORDED.find((o) => o.type === 'search');
-      const recordedMeta = recorded?.attributes.kibanaSavedObjectMeta as { searchSourceJSON: string };
-      const recordedSource = JSON.parse(recordedMeta.searchSourceJSON) as Record<string, unknown>;
-      for (const search of objects.filter((o) => o.type === 'search')) {
-        const source = JSON.parse((search.attributes.kibanaSavedObjectMeta as { searchSourceJSON: string }).searchSourceJSON) as Record<string, unknown>;
-        expect(sortedKeys(source)).toEqual(sortedKeys(recordedSource));
-        expect(search.references.map((r) => [r.name, r.type])).toEqual((recorded?.references as { name: string; type: string }[]).map((r) => [r.name, r.type]));
-      }
-    });
+      it('has the real searchSourceJSON keys and reference name and type', () => {
+        const search = realOf('search');
+        const realSource = JSON.parse((search?.attributes.kibanaSavedObjectMeta as { searchSourceJSON: string }).searchSourceJSON) as Record<string, unknown>;
+        for (const object of objects.filter((o) => o.type === 'search')) {
+          const source = JSON.parse((object.attributes.kibanaSavedObjectMeta as { searchSourceJSON: string }).searchSourceJSON) as Record<string, unknown>;
+          expect(sortedKeys(source)).toEqual(sortedKeys(realSource));
+          expect(object.references.map((r) => [r.name, r.type])).toEqual((search?.references ?? []).map((r) => [r.name, r.type]));
+        }
+      });
 
-    it('claims no newer version than the recorded export', () => {
-      for (const object of objects) {
-        const recorded = RECORDED.find((o) => o.type === object.type);
-        expect(object.coreMigrationVersion).toBe(recorded?.coreMigrationVersion);
+      it('claims no newer migration version than the real export', () => {
         const major = (version: unknown) => Number(String(version).split('.')[0]);
-        expect(major(object.typeMigrationVersion)).toBeLessThanOrEqual(major(recorded?.typeMigrationVersion));
-      }
+        for (const object of objects) {
+          const match = realOf(object.type);
+          if (target === 'kibana') {
+            expect(object.coreMigrationVersion).toBe(match?.coreMigrationVersion);
+            expect(major(object.typeMigrationVersion)).toBeLessThanOrEqual(major(match?.typeMigrationVersion));
+          } else {
+            expect(object.migrationVersion).toEqual(match?.migrationVersion);
+          }
+        }
+      });
     });
-  });
+  }
 });

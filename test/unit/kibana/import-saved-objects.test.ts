@@ -64,6 +64,21 @@ function parseMultipart(body: Buffer, contentType: string): { headers: string; c
 
 const reply = (status: number, body: unknown) => ({ status, body: JSON.stringify(body) });
 
+/**
+ * The one route this fake serves, as a Kibana without a configured base path serves it: at the
+ * root or under a space (`/s/<space>`); `/osd` stands for an OpenSearch Dashboards behind that
+ * base path. Any other path is a 404.
+ */
+const IMPORT_ROUTE = /^(?:\/osd)?(?:\/s\/[a-z0-9_-]+)?\/api\/saved_objects\/_import$/;
+
+/**
+ * Kibana's answer to a path it does not serve: `throw Boom.notFound()` (elastic/kibana
+ * src/core/packages/http/server-internal/src/http_server.ts at 027ff216065546db312b553bd5287a4012b22f12,
+ * for a base path that does not match; hapi's router answers an unknown route the same way), and
+ * @hapi/boom gives a message-less error the status phrase as its message, so the body is this.
+ */
+const KIBANA_NOT_FOUND = { statusCode: 404, error: 'Not Found', message: 'Not Found' };
+
 async function handle(request: IncomingMessage): Promise<{ status: number; body: string; contentType?: string }> {
   const body = await readBody(request);
   const entry: Received = { method: request.method ?? '', url: request.url ?? '', headers: request.headers };
@@ -76,9 +91,7 @@ async function handle(request: IncomingMessage): Promise<{ status: number; body:
   if (behaviour.raw) return behaviour.raw;
 
   const url = new URL(request.url ?? '/', 'http://localhost');
-  if (request.method !== 'POST' || !url.pathname.endsWith('/api/saved_objects/_import')) {
-    return reply(404, { statusCode: 404, error: 'Not Found', message: 'Not Found' });
-  }
+  if (request.method !== 'POST' || !IMPORT_ROUTE.test(url.pathname)) return reply(404, KIBANA_NOT_FOUND);
   const basic = `Basic ${Buffer.from(`${USER}:${PASSWORD}`).toString('base64')}`;
   const authorization = request.headers.authorization;
   if (authorization !== basic && authorization !== `ApiKey ${API_KEY}`) {
@@ -248,11 +261,20 @@ describe('importSavedObjects (protocol test against a loopback fake of the _impo
     );
   });
 
-  it('a server without the import API (404) is named as the wrong URL', async () => {
-    behaviour.raw = reply(404, { error: 'no handler found for uri [/api/saved_objects/_import]' });
-    const error = await captureError(importSavedObjects({ kibanaUrl: baseUrl, ndjson: KIBANA_NDJSON, target: 'kibana' }));
+  it('a URL with a base path Kibana does not serve (Kibana\'s own 404) is named as the wrong URL', async () => {
+    const error = await captureError(importSavedObjects({ kibanaUrl: `${baseUrl}/kibana`, ndjson: KIBANA_NDJSON, user: USER, password: PASSWORD, target: 'kibana' }));
+    expect(received.map((r) => r.url)).toEqual(['/kibana/api/saved_objects/_import?overwrite=true']);
     expect((error as KibanaError).kind).toBe('unsupported');
     expect(error.message).toContain('has no saved objects import API (HTTP 404)');
+    expect(error.message).toBe(
+      `${baseUrl}/kibana has no saved objects import API (HTTP 404): point --kibana-url at Kibana (usually port 5601), with its base path or /s/<space> if any`,
+    );
+  });
+
+  it('the fake answers a path Kibana does not serve with Kibana\'s 404 body', async () => {
+    const response = await fetch(`${baseUrl}/kibana/api/saved_objects/_import`, { method: 'POST' });
+    expect(response.status).toBe(404);
+    expect(await response.json()).toEqual(KIBANA_NOT_FOUND);
   });
 
   it('a 200 that is not an import answer is an error, not a success', async () => {
