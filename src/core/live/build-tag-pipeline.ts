@@ -163,6 +163,16 @@ function enrichPolicyName(prefix: string, kind: MatchKind | 'ip', setVersion: nu
 }
 
 /**
+ * Whether an enrich policy name is one of this prefix's (`<prefix>-<kind>-v<set version>`),
+ * and not another prefix's that merely starts the same way (`iochunt-demo-ip-v3` is not
+ * `iochunt`'s), so install and remove never touch another prefix's policies.
+ */
+export function isOwnEnrichPolicy(prefix: string, name: string): boolean {
+  if (!name.startsWith(`${prefix}-`)) return false;
+  return /^(?:ip|domain|url|hash|email)-v\d+$/.test(name.slice(prefix.length + 1));
+}
+
+/**
  * The enrich policies of one IOC-set version: a `range` policy on `iochunt.ip_range` for every
  * IP IOC (addresses are stored as /32 and /128 ranges, so one policy matches addresses and
  * networks with IP semantics, IPv6 included) and a `match` policy on `iochunt.value` per other

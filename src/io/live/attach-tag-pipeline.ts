@@ -1,4 +1,6 @@
 import { UsageError } from '../../errors.js';
+import { isOwnEnrichPolicy } from '../../core/live/build-tag-pipeline.js';
+import { templateFinalPipeline, withTemplateFinalPipeline } from '../../core/live/template-final-pipeline.js';
 import { buildResourceNames, type ResourceNames } from '../../core/resource-names.js';
 import type { Engine } from '../engine/engine.js';
 import type { TagAttachmentRecord as Attachment } from '../store/state-records.js';
@@ -20,24 +22,6 @@ async function chooseFinal(engine: Engine, names: ResourceNames, previous: strin
     processors: [{ pipeline: { name: previous } }, { pipeline: { name: names.tagPipeline } }],
   });
   return wrapper;
-}
-
-function templateFinalPipeline(template: Record<string, unknown>): string | undefined {
-  const settings = ((template.template as { settings?: Record<string, unknown> } | undefined)?.settings ?? {}) as Record<string, unknown>;
-  const index = settings.index as { final_pipeline?: string } | undefined;
-  return (settings['index.final_pipeline'] as string | undefined) ?? index?.final_pipeline;
-}
-
-function withTemplateFinalPipeline(template: Record<string, unknown>, pipeline: string | null): Record<string, unknown> {
-  const inner = { ...((template.template as Record<string, unknown> | undefined) ?? {}) };
-  const settings = { ...((inner.settings as Record<string, unknown> | undefined) ?? {}) };
-  delete settings['index.final_pipeline'];
-  const index = { ...((settings.index as Record<string, unknown> | undefined) ?? {}) };
-  if (pipeline === null) delete index.final_pipeline;
-  else index.final_pipeline = pipeline;
-  settings.index = index;
-  inner.settings = settings;
-  return { ...template, template: inner };
 }
 
 /**
@@ -109,7 +93,7 @@ export async function removeTagPipeline(engine: Engine, prefix?: string): Promis
   await engine.deletePipeline(names.tagPipeline);
   await state.deleteTagPipeline(names.tagPipeline).catch(() => undefined);
   if (engine.info.flavor === 'elasticsearch') {
-    const policies = await engine.listEnrichPolicies(`${names.prefix}-`).catch(() => []);
+    const policies = (await engine.listEnrichPolicies(`${names.prefix}-`).catch(() => [] as string[])).filter((name) => isOwnEnrichPolicy(names.prefix, name));
     for (const policy of policies) await engine.deleteEnrichPolicy(policy).catch(() => undefined);
   }
   return attachments;

@@ -7,6 +7,7 @@ import {
   buildEnrichPolicies,
   buildLookupParams,
   buildScriptPipeline,
+  isOwnEnrichPolicy,
   LIVE_IOC_FIELDS,
   type LiveIoc,
   type Strategy,
@@ -135,7 +136,7 @@ export async function installTagPipeline(engine: Engine, options: InstallTagOpti
   }
   const kinds = new Set<MatchKind>(iocs.map((ioc) => matchKindOf(ioc.threat.indicator.type)));
   const policies = buildEnrichPolicies(names.prefix, names.iocs, setVersion.version, kinds);
-  const existing = await engine.listEnrichPolicies(`${names.prefix}-`);
+  const existing = (await engine.listEnrichPolicies(`${names.prefix}-`)).filter((name) => isOwnEnrichPolicy(names.prefix, name));
   for (const policy of policies) {
     const { name, ...body } = policy;
     if (!existing.includes(name)) await engine.writeEnrichPolicy(name, body);
@@ -146,7 +147,7 @@ export async function installTagPipeline(engine: Engine, options: InstallTagOpti
   const current_ = new Set(policies.map((p) => p.name));
   for (const name of existing) {
     // A policy still referenced by a pipeline cannot be deleted; the next install retries.
-    if (!current_.has(name) && /-v\d+$/.test(name)) await engine.deleteEnrichPolicy(name).catch(() => undefined);
+    if (!current_.has(name)) await engine.deleteEnrichPolicy(name).catch(() => undefined);
   }
   return { ...report, enrichPolicies: [...current_] };
 }
