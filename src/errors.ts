@@ -88,6 +88,8 @@ export interface ClusterErrorDetails {
   shards?: { failed: number; total: number };
   /** A partial answer: the indices whose shards failed. */
   indices?: string[];
+  /** A request that got no answer: the connection error (`ECONNRESET`, `ECONNREFUSED`, `ETIMEDOUT`...). */
+  connection?: string;
 }
 
 /**

@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { BulkItemResult, Engine } from './engine.js';
-import { DEFAULT_RETRY } from './retry.js';
+import { backoffDelay, DEFAULT_RETRY } from './retry.js';
 
 /**
  * One `_bulk` action (a conditional create, index or delete on the state index) whose item is
@@ -11,7 +11,6 @@ export async function bulkOne(engine: Engine, ndjson: string, options: { refresh
   for (let attempt = 1; ; attempt++) {
     const [item] = await engine.bulk(ndjson, options);
     if (item?.status !== 429 || item.errorType === 'cluster_block_exception' || attempt >= DEFAULT_RETRY.attempts) return item;
-    const ceiling = Math.min(DEFAULT_RETRY.maxDelayMs, DEFAULT_RETRY.baseDelayMs * 2 ** (attempt - 1));
-    await sleep(Math.round(Math.random() * ceiling));
+    await sleep(backoffDelay(attempt, DEFAULT_RETRY));
   }
 }

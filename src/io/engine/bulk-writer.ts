@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { BulkItemResult, Engine } from './engine.js';
-import { DEFAULT_RETRY, type RetryOptions } from './retry.js';
+import { backoffDelay, DEFAULT_RETRY, type RetryOptions } from './retry.js';
 
 export interface BulkAction {
   op: 'index' | 'create';
@@ -133,8 +133,7 @@ export class BulkWriter {
       });
       if (rejected.length === 0) return;
       this.totals.retried += rejected.length;
-      const ceiling = Math.min(this.retry.maxDelayMs, this.retry.baseDelayMs * 2 ** (attempt - 1));
-      await sleep(Math.round(Math.random() * ceiling), undefined, this.options.signal ? { signal: this.options.signal } : undefined);
+      await sleep(backoffDelay(attempt, this.retry), undefined, this.options.signal ? { signal: this.options.signal } : undefined);
       pending = rejected;
     }
   }

@@ -59,7 +59,8 @@ const LOST_CONTEXT = new Set(['search_context_missing_exception', 'search_phase_
  */
 export function lostContextError(error: unknown, context: { action: string; url: string }): unknown {
   if (!(error instanceof ClusterError) || error.kind === 'partial') return error;
-  if (error.kind === 'timeout' || (error.kind === 'unreachable' && /\bECONNRESET\b|\bECONNREFUSED\b|\bEPIPE\b|UND_ERR_SOCKET/.test(error.message)) || [502, 503, 504].includes(error.details.statusCode ?? 0)) {
+  const lostInTransit = ['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'UND_ERR_SOCKET'].includes(error.details.connection ?? '');
+  if (error.kind === 'timeout' || lostInTransit || [502, 503, 504].includes(error.details.statusCode ?? 0)) {
     return new ClusterError('partial', `${context.action} at ${redactUrl(context.url)}: a scroll page was lost in transit (${error.message}); the scan must start again`, error.details, { cause: error });
   }
   const types = [error.details.type, ...(error.details.rootCauses ?? [])];

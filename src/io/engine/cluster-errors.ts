@@ -1,4 +1,4 @@
-import { ClusterError, IochuntError, redactSecrets, redactUrl } from '../../errors.js';
+import { ClusterError, IochuntError, redactSecrets, redactUrl, type ClusterErrorDetails } from '../../errors.js';
 
 /** What both clients' errors look like, as far as we read them. */
 interface ClientErrorShape {
@@ -126,7 +126,7 @@ export function translateClusterError(error: unknown, context: TranslateContext)
   const type = errorTypeOf(error);
   const clean = (text: string): string => redactSecrets(text, context.secrets).replace(/\s+/g, ' ').trim();
   const causes = errorTypesOf(error);
-  const details = {
+  const details: ClusterErrorDetails = {
     ...(status === undefined ? {} : { statusCode: status }),
     ...(type === undefined ? {} : { type }),
     ...(causes.length > 0 ? { rootCauses: causes } : {}),
@@ -138,6 +138,7 @@ export function translateClusterError(error: unknown, context: TranslateContext)
     if (code === undefined) {
       return new ClusterError('server', clean(`${context.action} at ${url} failed: ${message}`), details, { cause: error });
     }
+    details.connection = code;
     if (TLS_PATTERN.test(message)) {
       return new ClusterError(
         'tls',

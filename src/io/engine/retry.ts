@@ -13,6 +13,11 @@ export interface RetryOptions {
 
 export const DEFAULT_RETRY: RetryOptions = { attempts: 6, baseDelayMs: 250, maxDelayMs: 15_000 };
 
+/** The wait before attempt `attempt + 1`: exponential, capped, with full jitter. */
+export function backoffDelay(attempt: number, options: Pick<RetryOptions, 'baseDelayMs' | 'maxDelayMs'>): number {
+  return Math.round(Math.random() * Math.min(options.maxDelayMs, options.baseDelayMs * 2 ** (attempt - 1)));
+}
+
 /**
  * Runs `fn` until it succeeds, `isRetryable` says no, or the attempts are used up. Delays
  * grow exponentially with full jitter, so parallel writers that all got a 429 do not come
@@ -28,10 +33,12 @@ export async function withRetry<T>(
       return await fn();
     } catch (error) {
       if (attempt >= options.attempts || !isRetryable(error) || options.signal?.aborted) throw error;
-      const ceiling = Math.min(options.maxDelayMs, options.baseDelayMs * 2 ** (attempt - 1));
-      const delay = Math.round(Math.random() * ceiling);
+      const delay = backoffDelay(attempt, options);
       options.onRetry?.(error, attempt, delay);
-      await sleep(delay, undefined, options.signal ? { signal: options.signal } : undefined);
+      // An abort ends the wait with the failure being waited on, not a bare AbortError.
+      await sleep(delay, undefined, options.signal ? { signal: options.signal } : undefined).catch(() => {
+        throw error;
+      });
     }
   }
 }

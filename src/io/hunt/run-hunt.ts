@@ -14,7 +14,7 @@ import { StateStore } from '../store/state-store.js';
 import { fetchFindingsSummary, type IocHits } from './fetch-findings-summary.js';
 import { fetchHuntIocs, fetchPlanIndices } from './fetch-hunt-inputs.js';
 import { fetchUntimedEvents, type UntimedEvents } from './fetch-untimed-events.js';
-import { DEFAULT_UNIT_RETRY, recordedRetries, retryWhileRetryable, runUnits, type PhaseUnit, type UnitRetryPolicy } from './run-units.js';
+import { DEFAULT_UNIT_RETRY, RECORDED_RETRIES, retryWhileRetryable, runUnits, type PhaseUnit, type UnitRetryPolicy } from './run-units.js';
 
 export type { HuntProgress, IocHits, UnitRetry };
 
@@ -113,8 +113,11 @@ interface PlannedRun {
 }
 
 /** Reads the IOCs, the indices' mappings and the watermark, and plans the phases (pure {@link planHuntPhases}). */
-async function planRun(engine: Engine, context: { state: StateStore; iocIndex: string; params: HuntRunParams; fields: MatchFields; options: HuntOptions }): Promise<PlannedRun> {
-  const { state, params, fields, options } = context;
+async function planRun(
+  engine: Engine,
+  context: { state: StateStore; iocIndex: string; params: HuntRunParams; fields: MatchFields; retry: UnitRetryPolicy; options: HuntOptions },
+): Promise<PlannedRun> {
+  const { state, params, fields, retry, options } = context;
   const warn = options.onWarning ?? (() => undefined);
   // The IOC set must be whole (a failed shard of the IOC index must not shrink it): a partial
   // read is tried again like a unit, then fails the run before anything is written.
@@ -125,7 +128,7 @@ async function planRun(engine: Engine, context: { state: StateStore; iocIndex: s
         fetchPlanIndices(engine, params.index, fields),
         state.fetchSetVersion().catch(() => ({ version: 0 })),
       ]),
-    { ...DEFAULT_UNIT_RETRY, ...options.unitRetry },
+    retry,
     { ...(options.signal ? { signal: options.signal } : {}), onRetry: (reason, attempt) => warn(`reading the IOCs and mappings, attempt ${attempt} failed, retrying: ${reason}`) },
   );
   const watermark = params.mode === 'incremental' ? await state.fetchWatermark(params) : undefined;
@@ -146,7 +149,7 @@ async function planRun(engine: Engine, context: { state: StateStore; iocIndex: s
   // History phases only: an incremental tick would repeat the same count every few minutes.
   const untimed = await retryWhileRetryable(
     async () => (await Promise.all(phases.filter((p) => p.name === 'history').map((p) => fetchUntimedEvents(engine, p.plan)))).flat(),
-    { ...DEFAULT_UNIT_RETRY, ...options.unitRetry },
+    retry,
     { ...(options.signal ? { signal: options.signal } : {}), onRetry: (reason, attempt) => warn(`counting events without a readable @timestamp, attempt ${attempt} failed, retrying: ${reason}`) },
   );
   const untimedWarnings = untimed.map(
@@ -181,7 +184,8 @@ export async function runHunt(engine: Engine, options: HuntOptions = {}): Promis
   const state = new StateStore(engine, names.state);
   const fields = mergeMatchFields(DEFAULT_MATCH_FIELDS, options.fields);
   const { params, previous } = await resolveRun(state, options, now);
-  const run = await planRun(engine, { state, iocIndex: names.iocs, params, fields, options });
+  const retry: UnitRetryPolicy = { ...DEFAULT_UNIT_RETRY, ...options.unitRetry };
+  const run = await planRun(engine, { state, iocIndex: names.iocs, params, fields, retry, options });
   if (options.dryRun) return countCandidates(engine, run, started);
 
   await state.ensure();
@@ -213,7 +217,7 @@ export async function runHunt(engine: Engine, options: HuntOptions = {}): Promis
     updated_at: new Date().toISOString(),
     feed: params.feeds,
     set_version: run.setVersion,
-    details: { params, progress: { ...progress }, units: run.units.length, iocs: run.iocs.length, indices: run.summary.indices, retries: [...(previous?.details.retries ?? []), ...recordedRetries(retries)].slice(0, 100) },
+    details: { params, progress: { ...progress }, units: run.units.length, iocs: run.iocs.length, indices: run.summary.indices, retries: [...(previous?.details.retries ?? []), ...retries].slice(0, RECORDED_RETRIES) },
     ...extra,
   });
   await state.writeRun(record('running'));
@@ -229,7 +233,7 @@ export async function runHunt(engine: Engine, options: HuntOptions = {}): Promis
     retries,
     record,
     concurrency: options.concurrency ?? 2,
-    retry: { ...DEFAULT_UNIT_RETRY, ...options.unitRetry },
+    retry,
     onWarning: options.onWarning ?? (() => undefined),
     setup: () => ensureAlertsIndex(engine, names),
     unitContext: {

@@ -1,10 +1,10 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import pLimit from 'p-limit';
 import type { IocMatcher } from '../../core/hunt/ioc-matcher.js';
 import type { HuntPhase } from '../../core/hunt/plan-hunt-phases.js';
 import type { HuntUnit } from '../../core/hunt/plan-hunt.js';
 import { ClusterError, InterruptedError, IochuntError } from '../../errors.js';
 import type { Engine } from '../engine/engine.js';
+import { withRetry } from '../engine/retry.js';
 import type { HuntProgress, HuntRunRecord, RunStatus, UnitCounts, UnitRetry } from '../store/state-records.js';
 import type { StateStore } from '../store/state-store.js';
 import { searchUnit, type UnitContext } from './search-unit.js';
@@ -28,7 +28,7 @@ export interface UnitRetryPolicy {
 export const DEFAULT_UNIT_RETRY: UnitRetryPolicy = { attempts: 4, baseDelayMs: 1_000, maxDelayMs: 15_000 };
 
 /** Retries recorded in the run document (the summary has them all). */
-const RECORDED_RETRIES = 100;
+export const RECORDED_RETRIES = 100;
 
 export interface RunUnitsOptions {
   engine: Engine;
@@ -75,16 +75,11 @@ export async function retryWhileRetryable<T>(
   policy: UnitRetryPolicy,
   options: { signal?: AbortSignal; onRetry: (reason: string, attempt: number) => void },
 ): Promise<T> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await fn();
-    } catch (error) {
-      if (attempt >= policy.attempts || !isUnitRetryable(error) || options.signal?.aborted) throw error;
-      options.onRetry(error instanceof IochuntError ? error.message : String(error), attempt);
-      const delay = Math.round(Math.random() * Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 1)));
-      await sleep(delay, undefined, options.signal ? { signal: options.signal } : undefined).catch(() => undefined);
-    }
-  }
+  return withRetry(fn, isUnitRetryable, {
+    ...policy,
+    ...(options.signal ? { signal: options.signal } : {}),
+    onRetry: (error, attempt) => options.onRetry(error instanceof IochuntError ? error.message : String(error), attempt),
+  });
 }
 
 /**
@@ -149,11 +144,6 @@ export async function runUnits(options: RunUnitsOptions): Promise<void> {
     limit.clearQueue();
     throw await recordStop(options, error);
   }
-}
-
-/** The retries to keep in the run document. */
-export function recordedRetries(retries: readonly UnitRetry[]): UnitRetry[] {
-  return retries.slice(0, RECORDED_RETRIES);
 }
 
 /** Records the run as interrupted or failed and returns the error to throw, which names `--resume`. */

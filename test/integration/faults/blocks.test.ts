@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildResourceNames } from '../../../src/core/resource-names.js';
 import { ClusterError } from '../../../src/errors.js';
 import { runHunt } from '../../../src/io/hunt/run-hunt.js';
+import { fetchAlertIds, prefixIndices } from '../../helpers/alert-ids.js';
 import { useEngine } from '../../helpers/engine-fixture.js';
 import { uniqueName } from '../../helpers/engines.js';
 import { syncCorpusFeeds, writeCorpus } from '../../helpers/hunt-corpus.js';
@@ -25,13 +26,7 @@ describe.each(['opensearch', 'elasticsearch'] as const)('a blocked alerts or sta
     await client.indices.putSettings(flavor === 'opensearch' ? { index, body: settings } : { index, settings });
   }
 
-  async function alertIds(prefix: string): Promise<string[]> {
-    const { alerts } = buildResourceNames(prefix);
-    await fx.engine.refresh(alerts);
-    const ids: string[] = [];
-    for await (const page of fx.engine.scanDocuments({ index: alerts, source: false })) ids.push(...page.map((h) => h.id));
-    return ids.sort();
-  }
+  const alertIds = (prefix: string): Promise<string[]> => fetchAlertIds(fx.engine, prefix);
 
   async function freshPrefix(label: string): Promise<string> {
     const prefix = uniqueName(`${label}-${flavor.slice(0, 2)}`);
@@ -47,10 +42,7 @@ describe.each(['opensearch', 'elasticsearch'] as const)('a blocked alerts or sta
     reference = await alertIds(prefix);
   });
   afterAll(async () => {
-    const all = prefixes.flatMap((p) => {
-      const n = buildResourceNames(p);
-      return [n.iocs, n.state, `${n.alerts}-000001`];
-    });
+    const all = prefixes.flatMap(prefixIndices);
     for (const index of all) await setBlock(index, 'index.blocks.read_only_allow_delete', false).catch(() => undefined);
     await fx.engine.deleteIndices([...indices, ...all]);
   });

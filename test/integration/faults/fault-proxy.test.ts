@@ -8,6 +8,7 @@ import { installTagPipeline } from '../../../src/io/live/install-tag-pipeline.js
 import { runSchedule } from '../../../src/io/schedule/run-schedule.js';
 import { fetchStatus } from '../../../src/io/status/fetch-status.js';
 import { syncIocs } from '../../../src/io/sync/sync-iocs.js';
+import { fetchAlertIds, prefixIndices } from '../../helpers/alert-ids.js';
 import { useEngine } from '../../helpers/engine-fixture.js';
 import { connectionFor, uniqueName } from '../../helpers/engines.js';
 import { startFaultProxy, type FaultProxy } from '../../helpers/fault-proxy.js';
@@ -39,13 +40,7 @@ describe.each(['opensearch', 'elasticsearch'] as const)('faults between iochunt 
     return prefix;
   }
 
-  async function alertIds(prefix: string): Promise<string[]> {
-    const { alerts } = buildResourceNames(prefix);
-    await fx.engine.refresh(alerts);
-    const ids: string[] = [];
-    for await (const page of fx.engine.scanDocuments({ index: alerts, source: false })) ids.push(...page.map((h) => h.id));
-    return ids.sort();
-  }
+  const alertIds = (prefix: string): Promise<string[]> => fetchAlertIds(fx.engine, prefix);
 
   async function checkpoints(prefix: string, runId: string): Promise<number> {
     const { state } = buildResourceNames(prefix);
@@ -69,10 +64,7 @@ describe.each(['opensearch', 'elasticsearch'] as const)('faults between iochunt 
   afterAll(async () => {
     await viaProxy?.close();
     await proxy?.close();
-    const all = prefixes.flatMap((p) => {
-      const n = buildResourceNames(p);
-      return [n.iocs, n.state, `${n.alerts}-000001`];
-    });
+    const all = prefixes.flatMap(prefixIndices);
     await fx.engine.deleteIndices([...indices, ...all]);
   });
 
@@ -273,17 +265,9 @@ describe('faults on OpenSearch: live tagging and a schedule tick', () => {
     proxy.addFault({ match: { path: /_bulk/ }, times: 1, fault: { kind: 'status', status: 429 } });
     const [tick] = await runSchedule(viaProxy, { prefix, every: '1s', maxTicks: 1, hunt: { index: [`${corpus}-logs-*`], unitRetry: FAST_RETRY } });
     expect(tick).toMatchObject({ action: 'hunted' });
-    const ids = async (p: string): Promise<string[]> => {
-      const { alerts } = buildResourceNames(p);
-      await fx.engine.refresh(alerts);
-      const out: string[] = [];
-      for await (const page of fx.engine.scanDocuments({ index: alerts, source: false })) out.push(...page.map((h) => h.id));
-      return out.sort();
-    };
-    const expected = await ids(referencePrefix);
+    const expected = await fetchAlertIds(fx.engine, referencePrefix);
     expect(expected.length).toBeGreaterThan(0);
-    expect(await ids(prefix)).toEqual(expected);
-    const n = buildResourceNames(referencePrefix);
-    await fx.engine.deleteIndices([n.iocs, n.state, `${n.alerts}-000001`]);
+    expect(await fetchAlertIds(fx.engine, prefix)).toEqual(expected);
+    await fx.engine.deleteIndices(prefixIndices(referencePrefix));
   });
 });

@@ -12,6 +12,7 @@ import { runHunt } from '../../../src/io/hunt/run-hunt.js';
 import { loadResource } from '../../../src/io/load-resource.js';
 import { runSchedule, type TickRecord } from '../../../src/io/schedule/run-schedule.js';
 import { killClusterNode, readLocalCluster, restartClusterNode, startLocalCluster, stopLocalCluster, type LocalCluster } from '../../../src/local-engines/local-cluster.js';
+import { fetchAlertIds } from '../../helpers/alert-ids.js';
 import { uniqueName } from '../../helpers/engines.js';
 import { corpusOptions, syncCorpusFeeds } from '../../helpers/hunt-corpus.js';
 import { waitFor } from '../../helpers/wait-for.js';
@@ -72,13 +73,7 @@ async function writeEvents(prefix: string, replicas: number): Promise<string[]> 
   return written.indices;
 }
 
-async function alertIds(prefix: string): Promise<string[]> {
-  const { alerts } = buildResourceNames(prefix);
-  await engine.refresh(alerts);
-  const ids: string[] = [];
-  for await (const page of engine.scanDocuments({ index: alerts, source: false })) ids.push(...page.map((h) => h.id));
-  return ids.sort();
-}
+const alertIds = (prefix: string): Promise<string[]> => fetchAlertIds(engine, prefix);
 
 /** A prefix with the corpus feeds synced, and its undisturbed hunt's alert ids. */
 async function reference(logs: string): Promise<string[]> {
