@@ -1,7 +1,7 @@
 /**
  * Every error iochunt throws. Each has a stable `code` (for `--json` output and for callers
  * of the library) and an `exitCode` the CLI uses; messages are one line and say how to fix
- * the problem. Credentials never reach a message: build messages with {@link redactUrl}.
+ * the problem. Credentials never reach a message: build messages with `redactUrl` (src/redact.ts).
  */
 
 /** Exit codes of the CLI (README "Exit codes"). */
@@ -167,23 +167,4 @@ export class InternalError extends IochuntError {
   readonly exitCode = ExitCode.runtime;
 }
 
-/** `http://user:secret@host:9200/` -> `http://host:9200`: never print credentials. */
-export function redactUrl(url: string): string {
-  try {
-    const parsed = new URL(url);
-    parsed.username = '';
-    parsed.password = '';
-    return parsed.toString().replace(/\/$/, '');
-  } catch {
-    return url.replace(/\/\/[^/@]*@/, '//');
-  }
-}
-
-/** Removes every occurrence of the given secrets from a text (best effort for foreign messages). */
-export function redactSecrets(text: string, secrets: readonly (string | undefined)[]): string {
-  let out = text;
-  for (const secret of secrets) {
-    if (secret && secret.length >= 3) out = out.split(secret).join('***');
-  }
-  return out;
-}
+export { redactSecrets, redactUrl } from './redact.js';

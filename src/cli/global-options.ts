@@ -34,12 +34,24 @@ export function loadConfigFile(path: string): Record<string, unknown> {
   try {
     parsed = /\.json$/i.test(path) ? JSON.parse(text) : parseYaml(text);
   } catch (error) {
-    throw new ConfigError(`--config: ${path} is not valid ${/\.json$/i.test(path) ? 'JSON' : 'YAML'}: ${(error as Error).message.split('\n')[0]}`);
+    // Only where: the parser's own message quotes the file, and the file may hold a password.
+    throw new ConfigError(`--config: ${path} is not valid ${/\.json$/i.test(path) ? 'JSON' : 'YAML'}${parseErrorPlace(text, error)}: fix the file`);
   }
   if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
     throw new ConfigError(`--config: ${path} must hold an object of settings`);
   }
   return parsed as Record<string, unknown>;
+}
+
+/** ` at line 3, column 14` from a JSON (`position N`) or YAML (`linePos`) parse error, never its text. */
+function parseErrorPlace(text: string, error: unknown): string {
+  const yamlPos = (error as { linePos?: { line: number; col: number }[] }).linePos?.[0];
+  if (yamlPos) return ` at line ${yamlPos.line}, column ${yamlPos.col}`;
+  const position = /position (\d+)/.exec((error as Error).message)?.[1];
+  if (position === undefined) return '';
+  const before = text.slice(0, Number(position));
+  const line = before.split('\n').length;
+  return ` at line ${line}, column ${Number(position) - before.lastIndexOf('\n')}`;
 }
 
 /** Options a user may also set as `IOCHUNT_<NAME>`, and their built-in defaults. */

@@ -2,7 +2,9 @@ import yargs from 'yargs';
 import { ExitCode, IochuntError, UsageError } from '../errors.js';
 import { packageInfo } from '../io/package-info.js';
 import { STDIN_PATH } from '../io/sync/read-sources.js';
+import { redactSecrets, redactText, secretsOf } from '../redact.js';
 import type { CliContext } from './cli-context.js';
+import { printable } from './printable.js';
 import { withGlobalOptions } from './global-options.js';
 import { statusCommand } from './status-command.js';
 import { syncCommand } from './sync-command.js';
@@ -20,10 +22,27 @@ export interface CliResult {
 }
 
 /**
- * Parses `argv` (without node and script), runs the command, and returns the exit code; it
- * never calls `process.exit` (only `main.ts` does). Errors become one line: `iochunt: <message>`.
+ * The one place output meets people: results (tables, `--json`) lose the command line's and
+ * environment's secrets; lines on stderr (warnings, errors, which may quote a server or a
+ * source) also lose anything shaped like a credential. Both show control characters as
+ * escapes instead of letting the terminal obey them.
  */
-export async function runCli(argv: readonly string[], context: CliContext): Promise<CliResult> {
+function guarded(context: CliContext, secrets: readonly string[]): CliContext {
+  return {
+    out: (text) => context.out(printable(redactSecrets(text, secrets))),
+    err: (text) => context.err(printable(redactText(text, secrets))),
+  };
+}
+
+/**
+ * Parses `argv` (without node and script), runs the command, and returns the exit code; it
+ * never calls `process.exit` (only `main.ts` does). Errors become one line: `iochunt: <message>`,
+ * redacted and printable like every other line (see {@link guarded}).
+ */
+export async function runCli(argv: readonly string[], outer: CliContext): Promise<CliResult> {
+  const secrets = secretsOf(argv, process.env);
+  const context = guarded(outer, secrets);
+  const line = (message: string): string => printable(redactText(message, secrets), { lines: false });
   // yargs drops a lone "-" positional; sources read it back as stdin under this name.
   const args = argv.map((arg) => (arg === '-' ? STDIN_PATH : arg));
   const parser = withGlobalOptions(yargs(args))
@@ -52,8 +71,8 @@ export async function runCli(argv: readonly string[], context: CliContext): Prom
     await parser.parseAsync();
     return { exitCode: ExitCode.ok };
   } catch (error) {
-    if (error instanceof IochuntError) return { exitCode: error.exitCode, error: error.message };
+    if (error instanceof IochuntError) return { exitCode: error.exitCode, error: line(error.message) };
     const message = error instanceof Error ? error.message : String(error);
-    return { exitCode: ExitCode.runtime, error: `internal error: ${message.split('\n')[0]}` };
+    return { exitCode: ExitCode.runtime, error: line(`internal error: ${message.split('\n')[0]}`) };
   }
 }

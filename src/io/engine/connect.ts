@@ -1,6 +1,7 @@
 import { Client as ElasticClient } from '@elastic/elasticsearch';
 import { Client as OpenSearchClient } from '@opensearch-project/opensearch';
-import { ClusterError, ConfigError } from '../../errors.js';
+import { ClusterError, ConfigError, redactUrl } from '../../errors.js';
+import { safeDecode } from '../../redact.js';
 import { makeClusterCall, type CallContext } from './cluster-call.js';
 import { statusOf } from './cluster-errors.js';
 import { parseUrls, readCa, validateAuth, type ConnectionOptions } from './connection-options.js';
@@ -62,6 +63,16 @@ async function probe(client: OpenSearchClient, call: ReturnType<typeof makeClust
   }
 }
 
+/** What must never be printed: the password, the API key, passwords in URLs, and the Basic-auth form a server may echo. */
+function connectionSecrets(options: ConnectionOptions, urls: readonly string[]): string[] {
+  const fromUrls = urls.flatMap((u) => {
+    const { username, password } = new URL(u);
+    return password ? [password, safeDecode(password), Buffer.from(`${safeDecode(username)}:${safeDecode(password)}`).toString('base64')] : [];
+  });
+  const basic = options.user !== undefined && options.password ? [Buffer.from(`${options.user}:${options.password}`).toString('base64')] : [];
+  return [options.password, options.apiKey, ...fromUrls, ...basic].filter((secret): secret is string => Boolean(secret));
+}
+
 function tlsOptions(options: ConnectionOptions): { ca?: string; rejectUnauthorized?: boolean } | undefined {
   const ca = readCa(options.ca);
   if (!ca && !options.insecure) return undefined;
@@ -80,10 +91,9 @@ export async function connect(options: ConnectionOptions = {}): Promise<Engine> 
   validateAuth(options);
   const urls = parseUrls(options.url);
   const tls = tlsOptions(options);
-  const urlPasswords = urls.map((u) => decodeURIComponent(new URL(u).password) || undefined);
   const context: CallContext = {
     url: urls[0] ?? '',
-    secrets: [options.password, options.apiKey, ...urlPasswords],
+    secrets: connectionSecrets(options, urls),
     ...(options.user === undefined ? {} : { user: options.user }),
     ...(options.retry === undefined ? {} : { retry: options.retry }),
     nodes: urls.length,
@@ -113,11 +123,11 @@ export async function connect(options: ConnectionOptions = {}): Promise<Engine> 
   const flavor = found.flavor ?? (requested === 'auto' ? undefined : requested);
   if (!flavor) {
     await openSearchClient.close();
-    throw new ClusterError('unsupported', `${context.url} does not look like Elasticsearch or OpenSearch: check --url`);
+    throw new ClusterError('unsupported', `${redactUrl(context.url)} does not look like Elasticsearch or OpenSearch: check --url`);
   }
   if (requested !== 'auto' && requested !== flavor) {
     await openSearchClient.close();
-    throw new ConfigError(`--engine ${requested}, but the cluster at ${urls[0]} is ${flavor}: use --engine auto or ${flavor}`);
+    throw new ConfigError(`--engine ${requested}, but the cluster at ${redactUrl(context.url)} is ${flavor}: use --engine auto or ${flavor}`);
   }
   const version = found.version ?? 'unknown';
   const major = Number.parseInt(version, 10);

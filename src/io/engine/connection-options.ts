@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { ConfigError, UsageError } from '../../errors.js';
+import { ConfigError, redactUrl, UsageError } from '../../errors.js';
 import type { EngineChoice } from './engine.js';
 import type { RetryOptions } from './retry.js';
 
@@ -37,7 +37,7 @@ export function parseUrls(url: ConnectionOptions['url']): string[] {
     try {
       parsed = new URL(candidate);
     } catch {
-      throw new UsageError(`--url: "${candidate.replace(/\/\/[^/@]*@/, '//')}" is not a URL (e.g. https://localhost:9200)`);
+      throw new UsageError(`--url: "${redactUrl(candidate)}" is not a URL (e.g. https://localhost:9200)`);
     }
     if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
       throw new UsageError(`--url: ${parsed.protocol} is not supported: use http:// or https://`);

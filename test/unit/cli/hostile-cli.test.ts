@@ -1,0 +1,125 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from '../../../src/cli/run-cli.js';
+import { useTempFiles } from '../../helpers/temp-files.js';
+
+/** One loopback HTTP server whose answer each test sets. */
+let answer: (request: IncomingMessage, response: ServerResponse) => void = (_request, response) => response.end('hello');
+let server: Server;
+let base: string;
+
+beforeAll(async () => {
+  server = createServer((request, response) => answer(request, response));
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  base = `127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+
+async function cli(argv: string[]): Promise<{ exitCode: number; out: string; err: string }> {
+  const out: string[] = [];
+  const err: string[] = [];
+  const result = await runCli(argv, { out: (t) => out.push(t), err: (t) => err.push(t) });
+  return { exitCode: result.exitCode, out: out.join('\n'), err: [...err, result.error ?? ''].join('\n') };
+}
+
+const files = useTempFiles('hostile-cli');
+
+describe('the CLI prints no credential (issue 12, defect 1)', () => {
+  it('a password in --url is not printed when the server is not a cluster', async () => {
+    answer = (_request, response) => response.end('<html>welcome</html>');
+    const run = await cli(['status', '--url', `http://alice:S3cretPw@${base}`]);
+    expect(run.exitCode).toBe(1);
+    expect(run.err).toContain('does not look like Elasticsearch or OpenSearch');
+    expect(run.err).not.toContain('S3cretPw');
+    expect(run.err).not.toContain('alice');
+  });
+
+  it('nor when --engine contradicts the cluster', async () => {
+    answer = (_request, response) => {
+      response.setHeader('content-type', 'application/json');
+      response.end(JSON.stringify({ cluster_name: 'c', version: { number: '2.19.1', distribution: 'opensearch' } }));
+    };
+    const run = await cli(['status', '--engine', 'elasticsearch', '--url', `http://alice:S3cretPw@${base}`]);
+    expect(run.exitCode).toBe(2);
+    expect(run.err).toContain('is opensearch');
+    expect(run.err).not.toContain('S3cretPw');
+  });
+
+  it('a malformed URL whose password holds "/" is not echoed with it', async () => {
+    const run = await cli(['status', '--url', 'http://alice:pa/ssW0rd@127.0.0.1:bad']);
+    expect(run.exitCode).toBe(2);
+    expect(run.err).toContain('is not a URL');
+    expect(run.err).not.toContain('ssW0rd');
+  });
+
+  it('a --config file that is not valid JSON is located, not quoted', async () => {
+    const config = files.file('bad.json', '{\n  "password": "Conf1gSecret" "url": 1\n}');
+    const run = await cli(['status', '--config', config]);
+    expect(run.exitCode).toBe(2);
+    expect(run.err).toMatch(/is not valid JSON at line 2, column \d+: fix the file/);
+    expect(run.err).not.toContain('Conf1gSecret');
+  });
+
+  it('a Basic Authorization value a server echoes is redacted', async () => {
+    answer = (request, response) => {
+      response.statusCode = 500;
+      response.setHeader('content-type', 'application/json');
+      response.end(JSON.stringify({ error: { type: 'x', reason: `rejected header Authorization: ${request.headers.authorization}` } }));
+    };
+    const run = await cli(['status', '--url', `http://${base}`, '--user', 'alice', '--password', 'S3cretPw']);
+    expect(run.exitCode).toBe(1);
+    expect(run.err).toContain('rejected header Authorization: Basic ***');
+    expect(run.err).not.toContain(Buffer.from('alice:S3cretPw').toString('base64'));
+  });
+
+  it('a token in a source URL is neither printed nor put in --json', async () => {
+    answer = (_request, response) => response.end('198.51.100.7\n');
+    const source = `http://${base}/feed.txt?apikey=T0kenValue&day=1`;
+    for (const json of [[], ['--json']]) {
+      const run = await cli(['sync', '--dry-run', source, ...json]);
+      expect(run.exitCode).toBe(0);
+      expect(run.out).toContain('apikey=***');
+      expect(`${run.out}${run.err}`).not.toContain('T0kenValue');
+    }
+  });
+});
+
+describe('the CLI shows control characters instead of obeying them (issue 12, defect 8)', () => {
+  it('a MISP event info with ESC and BEL is escaped in the sync table', async () => {
+    const event = { Event: { info: 'APT \u001b]0;pwned-title\u0007\u001b[2J', uuid: '5f1c7c80-0000-4000-8000-000000000001', Attribute: [{ type: 'ip-dst', value: '198.51.100.7', to_ids: true }] } };
+    const run = await cli(['sync', '--dry-run', files.file('event.json', JSON.stringify(event))]);
+    expect(run.exitCode).toBe(0);
+    expect(run.out).toContain('APT \\u001b]0;pwned-title\\u0007\\u001b[2J');
+    expect(controlsIn(run.out)).toEqual([]);
+  });
+
+  it('an error reason with terminal controls is one escaped line', async () => {
+    answer = (_request, response) => {
+      response.statusCode = 500;
+      response.setHeader('content-type', 'application/json');
+      response.end(JSON.stringify({ error: { type: 'x', reason: 'boom\u001b[2J\u0007\r\nforged line' } }));
+    };
+    const run = await cli(['status', '--url', `http://${base}`]);
+    expect(run.exitCode).toBe(1);
+    expect(controlsIn(run.err)).toEqual([]);
+    expect(run.err).toContain('boom\\u001b[2J\\u0007');
+  });
+
+  it('a rejected IOC value with controls is not raw in the table, and --json keeps it exactly (JSON escapes it)', async () => {
+    const list = files.file('list.txt', 'evil\u001b[31m.example\n198.51.100.7\n');
+    const text = await cli(['sync', '--dry-run', list]);
+    expect(text.out).not.toContain('\u001b');
+    const json = await cli(['sync', '--dry-run', '--json', list]);
+    const report = JSON.parse(json.out) as { rejected: { value: string }[] };
+    expect(report.rejected[0]?.value).toBe('evil\u001b[31m.example');
+  });
+});
+
+/** The characters of a text a terminal would act on (C0 but tab and newline, DEL, C1, RLO). */
+function controlsIn(text: string): string[] {
+  return [...text].filter((char) => {
+    const code = char.charCodeAt(0);
+    return (code < 0x20 && char !== '\n' && char !== '\t') || (code >= 0x7f && code <= 0x9f) || code === 0x202e;
+  });
+}
