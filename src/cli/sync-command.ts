@@ -2,6 +2,8 @@ import type { CommandModule } from 'yargs';
 import { IOC_FORMATS } from '../core/ioc/types.js';
 import { syncAndRefresh } from '../io/sync/sync-and-refresh.js';
 import { prepareSync, reportDryRun, type SyncOptions } from '../io/sync/sync-iocs.js';
+import { UsageError } from '../errors.js';
+import { DEFAULT_MAX_DROP_PERCENT } from '../io/sync/apply-sync.js';
 import type { CliContext } from './cli-context.js';
 import type { GlobalArgs } from './global-options.js';
 import { withEngine, withStopSignal } from './cli-helpers.js';
@@ -15,6 +17,7 @@ interface SyncArgs extends GlobalArgs {
   tlp?: string;
   confidence?: number;
   replace: boolean;
+  maxDrop: number;
   dryRun: boolean;
   strict: boolean;
   allowPrivate: boolean;
@@ -35,6 +38,11 @@ export function syncCommand(context: CliContext): CommandModule<GlobalArgs, Sync
         .option('tlp', { type: 'string', describe: 'TLP for entries that carry none (clear, green, amber, amber+strict, red)' })
         .option('confidence', { type: 'number', describe: 'Confidence 0-100 for entries that carry none' })
         .option('replace', { type: 'boolean', default: false, describe: 'IOCs of the feed absent from this load become inactive (never deleted)' })
+        .option('max-drop', {
+          type: 'number',
+          default: DEFAULT_MAX_DROP_PERCENT,
+          describe: 'With --replace: refuse (exit 2, nothing written) a load that would deactivate more than this % of a feed\'s active IOCs; 100 accepts anything',
+        })
         .option('dry-run', { type: 'boolean', default: false, describe: 'Parse, validate and report; write nothing (no cluster needed)' })
         .option('strict', { type: 'boolean', default: false, describe: 'Any rejected entry aborts before anything is written (exit 2)' })
         .option('refresh', { type: 'boolean', default: true, describe: 'Refresh the installed live-tagging pipeline after writing (--no-refresh to skip)' })
@@ -43,11 +51,13 @@ export function syncCommand(context: CliContext): CommandModule<GlobalArgs, Sync
         .example('$0 sync CERTFR-2021-IOC-003-IOC.csv', 'load the ANSSI bulletin (feed CERTFR-2021-IOC-003)')
         .example('$0 sync ./misp-feed --replace', 'load a MISP feed directory; IOCs it dropped become inactive') as never,
     handler: async (args) => {
+      if (!(args.maxDrop >= 0 && args.maxDrop <= 100)) throw new UsageError(`--max-drop: ${args.maxDrop} is not a percentage within 0-100`);
       const options: SyncOptions = {
         sources: args.source,
         prefix: args.prefix,
         format: args.format,
         replace: args.replace,
+        maxDropPercent: args.maxDrop,
         dryRun: args.dryRun,
         strict: args.strict,
         allowPrivate: args.allowPrivate,

@@ -73,8 +73,29 @@ function parseRecords(text: string, delimiter: string, file: string | undefined)
   try {
     return parse(text, { delimiter, info: true, skip_empty_lines: true, relax_column_count: true }) as unknown as InfoRecord[];
   } catch (error) {
-    const line = (error as { lines?: unknown }).lines;
-    const reason = `malformed CSV: ${error instanceof Error ? error.message : String(error)}`;
-    throw new InputError(reason, { file, line: typeof line === 'number' ? line : undefined }, { cause: error });
+    throw malformedCsv(error, file);
+  }
+}
+
+function malformedCsv(error: unknown, file: string | undefined): InputError {
+  const line = (error as { lines?: unknown }).lines;
+  const reason = `malformed CSV: ${error instanceof Error ? error.message : String(error)}`;
+  return new InputError(reason, { file, line: typeof line === 'number' ? line : undefined }, { cause: error });
+}
+
+/**
+ * Checks a whole CSV parses (its quotes close) without keeping a record, so a large source
+ * that is parsed a chunk at a time while it is written cannot fail half-way: its structure
+ * was proven first. Same errors and line numbers as {@link parseCsvRows}; free for CSV without
+ * a quote character, which cannot be malformed.
+ */
+export function checkCsvStructure(text: string, file?: string): void {
+  if (!text.includes('"')) return;
+  const normalized = text.replace(/^\uFEFF/, '').replace(/\r\n?/g, '\n');
+  const headerLine = normalized.split('\n', 64).find((line) => line.trim() !== '') ?? '';
+  try {
+    parse(normalized, { delimiter: sniffCsvDelimiter(headerLine), skip_empty_lines: true, relax_column_count: true, on_record: () => null });
+  } catch (error) {
+    throw malformedCsv(error, file);
   }
 }

@@ -1,5 +1,6 @@
 import { chunkLines } from './chunk-lines.js';
 import type { ParsedSource } from './feed-grouper.js';
+import { checkCsvStructure } from './parse-csv-rows.js';
 import { parseIocs, type ParseIocsOptions } from './parse-iocs.js';
 import type { IocFormat, ParseResult } from './types.js';
 
@@ -33,6 +34,20 @@ export const LINE_FORMATS: ReadonlySet<IocFormat> = new Set(['txt', 'csv', 'anss
 
 export function parseOptionsFor(text: SourceText, format: IocFormat, options: ParseSourceOptions): ParseIocsOptions {
   return { format, file: text.name, ...(options.allowPrivate ? { allowPrivate: true } : {}) };
+}
+
+/**
+ * What can make a whole TXT/CSV source unreadable, checked before any of it is written: the
+ * CSV header (a value column) and the CSV quoting of every line. After this, parsing the
+ * source chunk by chunk only rejects entries, never the source, so a load never stops
+ * half-way on a malformed line. TXT has no whole-source error.
+ * @throws InputError naming the file and line.
+ */
+export function checkLineSource(text: SourceText, format: IocFormat): void {
+  if (format === 'txt') return;
+  const header = /^[^\r\n]*/.exec(text.text.replace(/^[\uFEFF\s]*(?=\S)/, ''))?.[0] ?? '';
+  parseIocs(header, { format, file: text.name });
+  checkCsvStructure(text.text, text.name);
 }
 
 /**

@@ -4,7 +4,7 @@ import { parseSource } from '../../core/ioc/parse-sources.js';
 import { buildSyncTotals, SyncCounts, type SyncReport } from '../../core/ioc/sync-report.js';
 import type { ParsedIoc } from '../../core/ioc/types.js';
 import { buildResourceNames } from '../../core/resource-names.js';
-import { ClusterError, InterruptedError, IochuntError } from '../../errors.js';
+import { ClusterError, InputError, InterruptedError, IochuntError } from '../../errors.js';
 import { BulkWriter, type DroppedDocument } from '../engine/bulk-writer.js';
 import type { Engine } from '../engine/engine.js';
 import { loadResource } from '../load-resource.js';
@@ -41,14 +41,20 @@ async function writeBatch(context: WriteContext, load: FeedLoad, batch: [string,
   }
 }
 
+/** The ids of the IOCs active for a feed in the index and absent from this load, a page at a time. */
+async function* absentIds(engine: Engine, index: string, feed: FeedState): AsyncGenerator<{ active: number; absent: string[] }> {
+  const query = { bool: { filter: [{ term: { 'iochunt.active_feeds': feed.name } }] } };
+  for await (const page of engine.scanDocuments({ index, query, source: false })) {
+    yield { active: page.length, absent: page.map((hit) => hit.id).filter((id) => !feed.ids.has(idKey(id))) };
+  }
+}
+
 /** `--replace`: every IOC still active for this feed but absent from the load becomes inactive for it. */
 async function deactivateAbsent(context: WriteContext, feed: FeedState, stamp: { now: string; setVersion: number }): Promise<void> {
   const { engine, writer, index, counts } = context;
   await writer.flush(); // what this load wrote must be visible before we look for what it lacks
   await engine.refresh(index);
-  const query = { bool: { filter: [{ term: { 'iochunt.active_feeds': feed.name } }] } };
-  for await (const page of engine.scanDocuments({ index, query, source: false })) {
-    const absent = page.map((hit) => hit.id).filter((id) => !feed.ids.has(idKey(id)));
+  for await (const { absent } of absentIds(engine, index, feed)) {
     if (absent.length === 0) continue;
     const stored = await engine.fetchDocuments(index, absent);
     for (const [id, doc] of stored) {
@@ -57,6 +63,33 @@ async function deactivateAbsent(context: WriteContext, feed: FeedState, stamp: {
       if (change === 'unchanged') continue;
       await writer.add({ op: 'index', index, id, ifSeqNo: doc.seqNo, ifPrimaryTerm: doc.primaryTerm }, document as unknown as Record<string, unknown>);
     }
+  }
+}
+
+/** Default of `--max-drop`: a replace may deactivate at most half of a feed's active IOCs at once. */
+export const DEFAULT_MAX_DROP_PERCENT = 50;
+
+/**
+ * `--replace` refuses, before anything is written, a load that would deactivate more than
+ * `maxDropPercent` of a feed's active IOCs (a maintenance page served with 200, a truncated
+ * download, a feed that moved): one InputError (exit 2) saying how many and how to override.
+ * With 100 any replace goes through, even one that empties the feed.
+ */
+async function guardReplace(engine: Engine, index: string, prepared: PreparedSync, maxDropPercent: number): Promise<void> {
+  if (maxDropPercent >= 100) return;
+  for (const feed of prepared.planned?.values() ?? []) {
+    let active = 0;
+    let absent = 0;
+    for await (const page of absentIds(engine, index, feed)) {
+      active += page.active;
+      absent += page.absent.length;
+    }
+    if (active === 0 || absent * 100 <= active * maxDropPercent) continue;
+    const rejected = prepared.plannedRejected ? `; ${prepared.plannedRejected} entr${prepared.plannedRejected === 1 ? 'y was' : 'ies were'} rejected` : '';
+    throw new InputError(
+      `--replace refused for feed "${feed.name}": this load lists ${feed.ids.size} IOC(s) and would deactivate ${absent} of its ${active} active IOC(s) ` +
+        `(${Math.round((absent * 100) / active)}%, above --max-drop ${maxDropPercent}%)${rejected}; nothing was changed: check the source, or pass --max-drop 100 to accept`,
+    );
   }
 }
 
@@ -156,6 +189,7 @@ export async function applySync(engine: Engine, prepared: PreparedSync, options:
   const suspension = new RefreshSuspension(engine, names.iocs, state);
   await suspension.recover(); // a sync killed while the index was in bulk-load mode
   try {
+    if (options.replace) await guardReplace(engine, names.iocs, prepared, options.maxDropPercent ?? DEFAULT_MAX_DROP_PERCENT);
     // One source only: a second one may repeat, under another feed, what the first wrote.
     const emptyIndex = prepared.texts.length === 1 && (await engine.countDocuments(names.iocs)) === 0;
     await loadSources(run, { engine, writer: run.writer, index: names.iocs, counts: run.counts, emptyIndex }, prepared, options, suspension);

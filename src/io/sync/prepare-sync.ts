@@ -2,7 +2,8 @@ import { DEFAULT_HUNT_FROM } from '../../core/defaults.js';
 import { detectFormat } from '../../core/ioc/detect-format.js';
 import { normalizeTlp } from '../../core/ioc/normalize-tlp.js';
 import { parseIocs } from '../../core/ioc/parse-iocs.js';
-import { LINE_FORMATS, parseOptionsFor, parseSource, type PreparedSources } from '../../core/ioc/parse-sources.js';
+import { FeedGrouper, type FeedState } from '../../core/ioc/feed-grouper.js';
+import { checkLineSource, LINE_FORMATS, parseOptionsFor, parseSource, type PreparedSources } from '../../core/ioc/parse-sources.js';
 import type { ParseResult, RejectedEntry } from '../../core/ioc/types.js';
 import { parseDateOption } from '../../core/time/parse-date-option.js';
 import { InputError, UsageError } from '../../errors.js';
@@ -14,6 +15,14 @@ export interface PreparedSync extends PreparedSources {
   huntFrom: string;
   tlp?: string;
   startedAt: number;
+  /**
+   * With `--replace` (or `--strict`): every feed of this load and the ids it lists, from a first
+   * pass over the sources, so a replace that would empty a feed is refused before anything is
+   * written (see `guardReplace`).
+   */
+  planned?: ReadonlyMap<string, FeedState>;
+  /** Entries the first pass rejected (with `planned`). */
+  plannedRejected?: number;
 }
 
 /** `2021-01-01` or any ISO timestamp -> canonical ISO; a UsageError otherwise. */
@@ -22,9 +31,11 @@ function parseHuntFrom(value: string | undefined): string {
 }
 
 /**
- * Step one, no cluster needed: checks the options, reads every source, detects formats and
- * parses JSON sources. Under `--strict` it parses everything once and throws an InputError on
- * the first rejected entry, so nothing is written. Unreadable sources throw a SourceError.
+ * Step one, no cluster needed: checks the options, reads every source, detects formats, parses
+ * JSON sources and checks the structure of TXT/CSV ones (header, quoting), so what is malformed
+ * as a whole fails here, before anything is written. Under `--strict` or `--replace` it parses
+ * everything once more: `--strict` throws an InputError on the first rejected entry, `--replace`
+ * keeps each feed's ids for `guardReplace`. Unreadable sources throw a SourceError.
  */
 export async function prepareSync(options: SyncOptions): Promise<PreparedSync> {
   const startedAt = Date.now();
@@ -42,18 +53,16 @@ export async function prepareSync(options: SyncOptions): Promise<PreparedSync> {
   );
   const parsed = new Map<number, ParseResult>();
   formats.forEach((format, i) => {
-    if (!LINE_FORMATS.has(format)) {
-      const text = texts[i]!;
-      parsed.set(i, parseIocs(text.text, parseOptionsFor(text, format, options)));
-    }
+    const text = texts[i]!;
+    if (LINE_FORMATS.has(format)) checkLineSource(text, format);
+    else parsed.set(i, parseIocs(text.text, parseOptionsFor(text, format, options)));
   });
   const prepared: PreparedSync = { texts, formats, parsed, huntFrom, startedAt, ...(tlp ? { tlp } : {}) };
-  if (options.strict) {
-    const rejected: RejectedEntry[] = [];
-    for (let i = 0; i < texts.length; i++) for (const source of parseSource(prepared, i, options)) rejected.push(...source.result.rejected);
-    if (rejected.length > 0) throw strictError(rejected);
-  }
-  return prepared;
+  if (!options.strict && !options.replace) return prepared;
+  const grouper = new FeedGrouper(options.feed);
+  for (let i = 0; i < texts.length; i++) for (const source of parseSource(prepared, i, options)) grouper.add(source);
+  if (options.strict && grouper.rejected.length > 0) throw strictError(grouper.rejected);
+  return { ...prepared, planned: grouper.feeds, plannedRejected: grouper.rejected.length };
 }
 
 function strictError(rejected: RejectedEntry[]): InputError {

@@ -24,6 +24,11 @@ export interface SyncOptions {
   confidence?: number;
   /** IOCs of the loaded feeds absent from this load become inactive (never deleted). */
   replace?: boolean;
+  /**
+   * `replace` refuses (nothing written, exit 2) a load that would deactivate more than this
+   * percentage of a feed's active IOCs; default 50, 100 to accept anything.
+   */
+  maxDropPercent?: number;
   /** Parse, validate and report; no cluster needed, nothing written. */
   dryRun?: boolean;
   /** Any rejected entry aborts before anything is written (exit 2). */

@@ -73,7 +73,7 @@ describe.each(['opensearch', 'elasticsearch'] as const)('iochunt sync on %s', (f
     const full = file(`full-${flavor}.txt`, '203.0.113.10\n203.0.113.11\n203.0.113.12\n');
     const less = file(`less-${flavor}.txt`, '203.0.113.10\n');
     await syncIocs(fx.engine, { sources: [full], prefix, feed: 'f', allowPrivate: true });
-    const replaced = await syncIocs(fx.engine, { sources: [less], prefix, feed: 'f', replace: true, allowPrivate: true });
+    const replaced = await syncIocs(fx.engine, { sources: [less], prefix, feed: 'f', replace: true, maxDropPercent: 100, allowPrivate: true });
     expect(replaced.totals).toMatchObject({ unchanged: 1, deactivated: 2 });
     expect(replaced.setVersion).toBe(2);
     const { iocs } = buildResourceNames(prefix);
