@@ -55,9 +55,18 @@ export class InputError extends IochuntError {
   }
 }
 
+/** Longest value quoted whole in a message; a longer one (a 60 KB line) is cut, with its length. */
+const QUOTED_VALUE_MAX = 120;
+
+/** `"value"` as JSON, cut to {@link QUOTED_VALUE_MAX} characters with its full length said: for messages and tables. */
+export function quoteValue(value: string): string {
+  if (value.length <= QUOTED_VALUE_MAX) return JSON.stringify(value);
+  return `${JSON.stringify(value.slice(0, QUOTED_VALUE_MAX - 20))}… (${value.length} characters)`;
+}
+
 function formatInputMessage(reason: string, at: InputLocation): string {
   const where = [at.file, at.line === undefined ? undefined : `line ${at.line}`, at.path].filter(Boolean).join(':');
-  const value = at.value === undefined ? '' : ` (${JSON.stringify(at.value)})`;
+  const value = at.value === undefined ? '' : ` (${quoteValue(at.value)})`;
   return where ? `${where}: ${reason}${value}` : `${reason}${value}`;
 }
 

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import type { Argv } from 'yargs';
 import { DEFAULT_PREFIX } from '../core/defaults.js';
+import { jsonSyntaxPlace } from '../core/json-syntax-place.js';
 import { ConfigError } from '../errors.js';
 import { DEFAULT_URL, type ConnectionOptions } from '../io/engine/connection-options.js';
 import type { EngineChoice } from '../io/engine/engine.js';
@@ -35,23 +36,12 @@ export function loadConfigFile(path: string): Record<string, unknown> {
     parsed = /\.json$/i.test(path) ? JSON.parse(text) : parseYaml(text);
   } catch (error) {
     // Only where: the parser's own message quotes the file, and the file may hold a password.
-    throw new ConfigError(`--config: ${path} is not valid ${/\.json$/i.test(path) ? 'JSON' : 'YAML'}${parseErrorPlace(text, error)}: fix the file`);
+    throw new ConfigError(`--config: ${path} is not valid ${/\.json$/i.test(path) ? 'JSON' : 'YAML'}${jsonSyntaxPlace(text, error)}: fix the file`);
   }
   if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
     throw new ConfigError(`--config: ${path} must hold an object of settings`);
   }
   return parsed as Record<string, unknown>;
-}
-
-/** ` at line 3, column 14` from a JSON (`position N`) or YAML (`linePos`) parse error, never its text. */
-function parseErrorPlace(text: string, error: unknown): string {
-  const yamlPos = (error as { linePos?: { line: number; col: number }[] }).linePos?.[0];
-  if (yamlPos) return ` at line ${yamlPos.line}, column ${yamlPos.col}`;
-  const position = /position (\d+)/.exec((error as Error).message)?.[1];
-  if (position === undefined) return '';
-  const before = text.slice(0, Number(position));
-  const line = before.split('\n').length;
-  return ` at line ${line}, column ${Number(position) - before.lastIndexOf('\n')}`;
 }
 
 /** Options a user may also set as `IOCHUNT_<NAME>`, and their built-in defaults. */

@@ -32,6 +32,9 @@ export function pipelinesCommand(context: CliContext): CommandModule<GlobalArgs,
     handler: async (args) => {
       const action = (args as unknown as { action: string }).action;
       const names = buildResourceNames(args.prefix);
+      // A missing or malformed events file fails before any connection.
+      if (action === 'simulate' && !args.file) throw new UsageError('simulate needs a FILE of JSON or NDJSON events');
+      const events = action === 'simulate' && args.file ? parseEventsFile(await readInputFile(args.file), args.file) : [];
       await withEngine(args, async (engine) => {
         if (action === 'install') {
           const report = await installTagPipeline(engine, { prefix: args.prefix, strategy: args.strategy });
@@ -44,8 +47,6 @@ export function pipelinesCommand(context: CliContext): CommandModule<GlobalArgs,
           const restored = await removeTagPipeline(engine, args.prefix);
           print(args, { removed: names.tagPipeline, restored }, renderRemove(names.tagPipeline, restored));
         } else {
-          if (!args.file) throw new UsageError('simulate needs a FILE of JSON or NDJSON events');
-          const events = parseEventsFile(await readInputFile(args.file), args.file);
           const results = await engine.simulatePipeline(names.tagPipeline, events);
           print(args, results, results.map((r) => JSON.stringify(r.doc?._source ?? r.error)).join('\n'));
         }

@@ -1,5 +1,6 @@
 import { IOC_TYPES } from '../core/ioc/types.js';
 import type { SyncReport } from '../core/ioc/sync-report.js';
+import { quoteValue } from '../errors.js';
 
 const COLUMNS = ['added', 'updated', 'reactivated', 'unchanged', 'deactivated'] as const;
 
@@ -34,7 +35,7 @@ export function renderSync(report: SyncReport, maxRejected = 20): string {
   if (report.rejected.length > 0) {
     lines.push(`rejected (${report.rejected.length}):`);
     for (const entry of report.rejected.slice(0, maxRejected)) {
-      lines.push(`  ${locate(entry.location)}: ${JSON.stringify(entry.value)}: ${entry.reason}`);
+      lines.push(`  ${locate(entry.location)}: ${quoteValue(entry.value)}: ${entry.reason}`);
     }
     if (report.rejected.length > maxRejected) lines.push(`  ... and ${report.rejected.length - maxRejected} more (--json lists all)`);
   }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ClusterError, ExitCode, InputError, UsageError, redactSecrets, redactUrl } from '../../src/errors.js';
+import { ClusterError, ExitCode, InputError, UsageError, quoteValue, redactSecrets, redactUrl } from '../../src/errors.js';
 
 describe('errors', () => {
   it('redactUrl removes user and password from a URL', () => {
@@ -22,6 +22,12 @@ describe('errors', () => {
     expect(error.message).toBe('iocs.txt:line 3: private address ("10.0.0.1")');
     expect(error.exitCode).toBe(ExitCode.usage);
     expect(error.code).toBe('input');
+  });
+
+  it('InputError cuts a long value and says its length, so a 60 KB line does not fill the terminal (issue 12)', () => {
+    const error = new InputError('value too long', { file: 'f.txt', line: 1, value: 'a'.repeat(60_000) });
+    expect(error.message).toBe(`f.txt:line 1: value too long ("${'a'.repeat(100)}"… (60000 characters))`);
+    expect(quoteValue('short')).toBe('"short"');
   });
 
   it('each error class carries its stable code and exit code', () => {

@@ -1,15 +1,17 @@
 import { InputError } from '../../errors.js';
+import { jsonSyntaxPlace } from '../json-syntax-place.js';
 
 /** Events for `pipelines simulate`: a JSON array, one object, or NDJSON (one event per line). */
 export function parseEventsFile(text: string, file: string): Record<string, unknown>[] {
   const trimmed = text.trim();
+  if (trimmed.startsWith('[')) return [parseEvents(trimmed, file, 0)].flat();
+  return text.split('\n').flatMap((line, index) => (line.trim() === '' ? [] : [parseEvents(line, file, index)]).flat());
+}
+
+function parseEvents(text: string, file: string, lineIndex: number): Record<string, unknown> | Record<string, unknown>[] {
   try {
-    if (trimmed.startsWith('[')) return JSON.parse(trimmed) as Record<string, unknown>[];
-    return trimmed
-      .split('\n')
-      .filter((line) => line.trim() !== '')
-      .map((line) => JSON.parse(line) as Record<string, unknown>);
+    return JSON.parse(text) as Record<string, unknown>;
   } catch (error) {
-    throw new InputError(`not JSON or NDJSON events: ${(error as Error).message}`, { file });
+    throw new InputError(`not JSON or NDJSON events: invalid JSON${jsonSyntaxPlace(text, error, lineIndex)}`, { file });
   }
 }

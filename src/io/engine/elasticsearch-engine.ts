@@ -10,7 +10,6 @@ import type {
   ScanHit,
   ScanOptions,
   StoredDocument,
-  ClusterHealth,
   Engine,
   EngineInfo,
   IndexDocumentOptions,
@@ -26,15 +25,6 @@ export class ElasticsearchEngine extends RestEngineBase implements Engine {
     protected readonly call: ClusterCall,
   ) {
     super();
-  }
-
-  async fetchHealth(): Promise<ClusterHealth> {
-    const health = await this.call('reading cluster health', () => this.client.cluster.health());
-    return {
-      status: health.status.toLowerCase() as ClusterHealth['status'],
-      numberOfNodes: health.number_of_nodes,
-      activeShards: health.active_shards,
-    };
   }
 
   async fetchIndexSummaries(names: readonly string[]): Promise<IndexSummary[]> {

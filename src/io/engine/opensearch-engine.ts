@@ -10,7 +10,6 @@ import type {
   ScanHit,
   ScanOptions,
   StoredDocument,
-  ClusterHealth,
   Engine,
   EngineInfo,
   IndexDocumentOptions,
@@ -26,11 +25,6 @@ export class OpenSearchEngine extends RestEngineBase implements Engine {
     protected readonly call: ClusterCall,
   ) {
     super();
-  }
-
-  async fetchHealth(): Promise<ClusterHealth> {
-    const { body } = await this.call('reading cluster health', () => this.client.cluster.health());
-    return { status: body.status.toLowerCase() as ClusterHealth['status'], numberOfNodes: body.number_of_nodes, activeShards: body.active_shards };
   }
 
   async fetchIndexSummaries(names: readonly string[]): Promise<IndexSummary[]> {

@@ -1,7 +1,8 @@
 import { checkComplete } from './check-complete.js';
 import type { ClusterCall } from './cluster-call.js';
 import { errorTypeOfTranslated, isNotFound } from './cluster-errors.js';
-import type { EngineInfo, IndexFieldTypes, IndexSummary, ResolvedIndex } from './engine.js';
+import { ClusterError, redactUrl } from '../../errors.js';
+import type { ClusterHealth, EngineInfo, IndexFieldTypes, IndexSummary, ResolvedIndex } from './engine.js';
 import { parseFieldCaps, parseResolved, type FieldCapsBody, type ResolveBody } from './index-metadata.js';
 
 /**
@@ -15,6 +16,17 @@ export abstract class RestEngineBase {
   abstract createIndex(name: string, body?: Record<string, unknown>): Promise<void>;
   abstract fetchIndexSummaries(names: readonly string[]): Promise<IndexSummary[]>;
   protected abstract request(method: string, path: string, body?: unknown, querystring?: Record<string, string>): Promise<unknown>;
+
+  /** `_cluster/health`, read warily: an answer without a known status is not a cluster's (a proxy, a login page). */
+  async fetchHealth(): Promise<ClusterHealth> {
+    const body = (await this.call('reading cluster health', () => this.request('GET', '/_cluster/health'))) as Record<string, unknown> | undefined;
+    const status = typeof body?.status === 'string' ? body.status.toLowerCase() : undefined;
+    if (status !== 'green' && status !== 'yellow' && status !== 'red') {
+      throw new ClusterError('unsupported', `reading cluster health at ${redactUrl(this.info.url)}: the answer has no green/yellow/red status, so it is not from Elasticsearch or OpenSearch: check --url`);
+    }
+    const count = (value: unknown): number => (typeof value === 'number' && Number.isFinite(value) ? value : 0);
+    return { status, numberOfNodes: count(body?.number_of_nodes), activeShards: count(body?.active_shards) };
+  }
 
   async ensureIndex(name: string, body: Record<string, unknown>): Promise<boolean> {
     const [summary] = await this.fetchIndexSummaries([name]);

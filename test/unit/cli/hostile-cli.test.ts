@@ -123,3 +123,41 @@ function controlsIn(text: string): string[] {
     return (code < 0x20 && char !== '\n' && char !== '\t') || (code >= 0x7f && code <= 0x9f) || code === 0x202e;
   });
 }
+
+describe('one input error line where an internal error or a quote of the input was (issue 12, defect 7)', () => {
+  it('pipelines simulate of a missing file says so, before any connection', async () => {
+    const run = await cli(['pipelines', 'simulate', '/nonexistent/events.ndjson', '--url', 'http://127.0.0.1:1']);
+    expect(run.exitCode).toBe(1);
+    expect(run.err.trim()).toBe('cannot read /nonexistent/events.ndjson: ENOENT');
+  });
+
+  it('pipelines simulate of a file that is not JSON gives its place, not its text', async () => {
+    const events = files.file('events.ndjson', '{"a": 1}\n{"password": "Ev3ntSecret" oops}\n');
+    const run = await cli(['pipelines', 'simulate', events, '--url', 'http://127.0.0.1:1']);
+    expect(run.exitCode).toBe(2);
+    expect(run.err).toMatch(/not JSON or NDJSON events: invalid JSON at line 2, column \d+/);
+    expect(run.err).not.toContain('Ev3ntSecret');
+  });
+
+  it('a JSON source that does not parse gives its place, not its text', async () => {
+    const source = files.file('bundle.json', '{"type": "bundle", "objects": [{"x": "S0urceText" ]}');
+    const run = await cli(['sync', '--dry-run', source]);
+    expect(run.exitCode).toBe(2);
+    expect(run.err).toMatch(/bundle\.json: invalid JSON at line 1, column \d+/);
+    expect(run.err).not.toContain('S0urceText');
+  });
+});
+
+describe('answers that are not a cluster\'s (issue 12, defect 7)', () => {
+  it('a cluster health body without status is one line naming the problem, not a TypeError', async () => {
+    answer = (request, response) => {
+      response.setHeader('content-type', 'application/json');
+      response.end(request.url === '/' ? JSON.stringify({ cluster_name: 'c', version: { number: '2.19.1', distribution: 'opensearch' } }) : '{}');
+    };
+    const run = await cli(['status', '--url', `http://${base}`]);
+    expect(run.exitCode).toBe(1);
+    expect(run.err.trim()).toBe(
+      `reading cluster health at http://${base}: the answer has no green/yellow/red status, so it is not from Elasticsearch or OpenSearch: check --url`,
+    );
+  });
+});

@@ -34,6 +34,19 @@ describe('withRetry', () => {
     expect(retried).toEqual([1, 2, 3]);
   });
 
+  it('starts no attempt later than maxElapsedMs after the first: a stalled cluster fails in bounded time (issue 12)', async () => {
+    let calls = 0;
+    const started = Date.now();
+    const stalled = async (): Promise<never> => {
+      calls += 1;
+      await new Promise((resolve) => setTimeout(resolve, 40)); // each attempt "times out" after 40 ms
+      throw new Error(`timeout ${calls}`);
+    };
+    await expect(withRetry(stalled, () => true, { attempts: 50, baseDelayMs: 1, maxDelayMs: 2, maxElapsedMs: 100 })).rejects.toThrow(/^timeout [2-4]$/);
+    expect(calls).toBeLessThanOrEqual(4);
+    expect(Date.now() - started).toBeLessThan(1_000);
+  });
+
   it('does not retry what the predicate refuses', async () => {
     let calls = 0;
     await expect(
