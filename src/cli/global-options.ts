@@ -21,6 +21,7 @@ export interface GlobalArgs {
   config?: string;
   json: boolean;
   logLevel: LogLevel;
+  maxResponse?: number;
 }
 
 /** A `--config` file (JSON or YAML): its keys are defaults for the options of the same name. */
@@ -119,10 +120,11 @@ export function withGlobalOptions<T>(yargs: Argv<T>): Argv<T & GlobalArgs> {
     })
     .option('prefix', { type: 'string', describe: `Prefix of every index/pipeline name${envNote('IOCHUNT_PREFIX')}`, defaultDescription: DEFAULT_PREFIX, global: true })
     .option('config', { type: 'string', describe: `JSON or YAML file of option defaults${envNote('IOCHUNT_CONFIG')}`, global: true })
+    .option('max-response', { type: 'number', describe: 'Largest cluster answer read, in bytes', defaultDescription: '268435456 (256 MiB)', global: true })
     .option('json', { type: 'boolean', default: false, describe: 'Print one JSON document on stdout', global: true })
     .option('log-level', { choices: LOG_LEVELS, describe: `Logs go to stderr${envNote('IOCHUNT_LOG_LEVEL')}`, defaultDescription: 'warn', global: true })
     .middleware((argv) => resolveGlobalOptions(argv as Record<string, unknown>, process.env), true)
-    .group(['url', 'api-key', 'user', 'password', 'ca', 'insecure', 'engine', 'prefix', 'config', 'json', 'log-level'], 'Global options:') as unknown as Argv<
+    .group(['url', 'api-key', 'user', 'password', 'ca', 'insecure', 'engine', 'prefix', 'config', 'max-response', 'json', 'log-level'], 'Global options:') as unknown as Argv<
     T & GlobalArgs
   >;
 }
@@ -137,5 +139,6 @@ export function connectionOptionsFrom(args: GlobalArgs): ConnectionOptions {
     ...(args.user ? { user: args.user } : {}),
     ...(args.password !== undefined ? { password: args.password } : {}),
     ...(args.ca ? { ca: args.ca } : {}),
+    ...(args.maxResponse === undefined ? {} : { maxResponseBytes: args.maxResponse }),
   };
 }

@@ -4,6 +4,7 @@ import { syncAndRefresh } from '../io/sync/sync-and-refresh.js';
 import { prepareSync, reportDryRun, type SyncOptions } from '../io/sync/sync-iocs.js';
 import { UsageError } from '../errors.js';
 import { DEFAULT_MAX_DROP_PERCENT } from '../io/sync/apply-sync.js';
+import { DEFAULT_MAX_SOURCE_BYTES } from '../io/sync/read-sources.js';
 import type { CliContext } from './cli-context.js';
 import type { GlobalArgs } from './global-options.js';
 import { withEngine, withStopSignal } from './cli-helpers.js';
@@ -23,6 +24,7 @@ interface SyncArgs extends GlobalArgs {
   allowPrivate: boolean;
   concurrency: number;
   refresh: boolean;
+  maxDownload?: number;
 }
 
 export function syncCommand(context: CliContext): CommandModule<GlobalArgs, SyncArgs> {
@@ -47,10 +49,14 @@ export function syncCommand(context: CliContext): CommandModule<GlobalArgs, Sync
         .option('strict', { type: 'boolean', default: false, describe: 'Any rejected entry aborts before anything is written (exit 2)' })
         .option('refresh', { type: 'boolean', default: true, describe: 'Refresh the installed live-tagging pipeline after writing (--no-refresh to skip)' })
         .option('concurrency', { type: 'number', default: 3, describe: 'Bulk requests in flight' })
+        .option('max-download', { type: 'number', describe: 'Largest download or standard input read, in bytes', defaultDescription: `${DEFAULT_MAX_SOURCE_BYTES} (256 MiB)` })
         .option('allow-private', { type: 'boolean', default: false, describe: 'Accept private, loopback and reserved addresses' })
         .example('$0 sync CERTFR-2021-IOC-003-IOC.csv', 'load the ANSSI bulletin (feed CERTFR-2021-IOC-003)')
         .example('$0 sync ./misp-feed --replace', 'load a MISP feed directory; IOCs it dropped become inactive') as never,
     handler: async (args) => {
+      if (args.maxDownload !== undefined && !(Number.isSafeInteger(args.maxDownload) && args.maxDownload > 0)) {
+        throw new UsageError(`--max-download: ${args.maxDownload} is not a size in bytes`);
+      }
       if (!(args.maxDrop >= 0 && args.maxDrop <= 100)) throw new UsageError(`--max-drop: ${args.maxDrop} is not a percentage within 0-100`);
       const options: SyncOptions = {
         sources: args.source,
@@ -62,6 +68,7 @@ export function syncCommand(context: CliContext): CommandModule<GlobalArgs, Sync
         strict: args.strict,
         allowPrivate: args.allowPrivate,
         concurrency: args.concurrency,
+        ...(args.maxDownload === undefined ? {} : { source: { maxBytes: args.maxDownload } }),
         ...(args.feed ? { feed: args.feed } : {}),
         ...(args.huntFrom ? { huntFrom: args.huntFrom } : {}),
         ...(args.tlp ? { tlp: args.tlp } : {}),

@@ -1,3 +1,4 @@
+import { formatBytes } from '../../core/format-bytes.js';
 import { ClusterError, IochuntError, redactSecrets, redactUrl, type ClusterErrorDetails } from '../../errors.js';
 
 /** What both clients' errors look like, as far as we read them. */
@@ -6,6 +7,23 @@ interface ClientErrorShape {
   message?: string;
   meta?: { statusCode?: number | null; body?: unknown; headers?: Record<string, unknown> };
   body?: unknown;
+}
+
+/**
+ * A cluster answer longer than the response limit (`ConnectionOptions.maxResponseBytes`): the
+ * connection stopped reading it there and closed the socket (connect.ts). Both clients hand it
+ * back as is, so it is recognised by class, not by message.
+ */
+export class ResponseTooLargeError extends Error {
+  override readonly name = 'ResponseTooLargeError';
+
+  constructor(
+    /** The limit, in bytes (of the answer as decoded: an inflated gzip body counts inflated). */
+    readonly limit: number,
+    options?: { cause?: unknown },
+  ) {
+    super(`the answer is larger than ${limit} bytes`, options);
+  }
 }
 
 /** The HTTP status of a client error, or undefined for connection-level failures. */
@@ -87,6 +105,8 @@ const TLS_PATTERN = /certificate|\bSSL\b|\bTLS\b|EPROTO|self[- ]signed|CERT_|DEP
  * retried: an engine that is down stays down long enough that the user wants to know now.
  */
 export function isRetryable(error: unknown): boolean {
+  // The same request gets the same oversized answer.
+  if (error instanceof ResponseTooLargeError) return false;
   // A write or flood-stage block answers 403 or 429: it is not lifted by waiting a few seconds.
   if (errorTypesOf(error).includes('cluster_block_exception')) return false;
   // A connection error, even one with the status of an answer whose body was cut short.
@@ -132,6 +152,14 @@ export function translateClusterError(error: unknown, context: TranslateContext)
     ...(causes.length > 0 ? { rootCauses: causes } : {}),
   };
 
+  if (error instanceof ResponseTooLargeError) {
+    return new ClusterError(
+      'server',
+      `${context.action} at ${url}: the answer is larger than ${formatBytes(error.limit)} (the response limit): check --url, or raise the limit with --max-response BYTES`,
+      details,
+      { cause: error },
+    );
+  }
   const code = connectionCodeOf(error);
   if (status === undefined || code !== undefined) {
     const message = (error as ClientErrorShape | undefined)?.message ?? String(error);

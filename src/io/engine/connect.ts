@@ -2,12 +2,15 @@ import { Client as ElasticClient } from '@elastic/elasticsearch';
 import { Client as OpenSearchClient } from '@opensearch-project/opensearch';
 import { ClusterError, ConfigError, redactUrl } from '../../errors.js';
 import { safeDecode } from '../../redact.js';
+import { headerOf, limitedElasticConnection, limitedOpenSearchConnection, responseLimitOf } from './bounded-connections.js';
 import { makeClusterCall, type CallContext } from './cluster-call.js';
 import { statusOf } from './cluster-errors.js';
 import { parseUrls, readCa, validateAuth, type ConnectionOptions } from './connection-options.js';
 import { ElasticsearchEngine } from './elasticsearch-engine.js';
 import type { Engine, EngineInfo, Flavor } from './engine.js';
 import { OpenSearchEngine } from './opensearch-engine.js';
+
+export { DEFAULT_MAX_RESPONSE_BYTES } from './bounded-connections.js';
 
 /** Oldest majors iochunt supports (README "Supported engines"). */
 const MINIMUM_MAJOR: Record<Flavor, number> = { elasticsearch: 8, opensearch: 2 };
@@ -23,10 +26,6 @@ interface RootBody {
   version?: { number?: string; distribution?: string };
 }
 
-function headerOf(headers: Record<string, unknown> | null | undefined, name: string): string | undefined {
-  const value = headers?.[name];
-  return Array.isArray(value) ? String(value[0]) : value === undefined || value === null ? undefined : String(value);
-}
 
 function flavorFrom(headers: Record<string, unknown> | null | undefined, body: RootBody | undefined): Flavor | undefined {
   if (body?.version?.distribution === 'opensearch') return 'opensearch';
@@ -100,6 +99,7 @@ export async function connect(options: ConnectionOptions = {}): Promise<Engine> 
     ...(options.onRetry ? { onRetry: options.onRetry } : {}),
   };
   const call = makeClusterCall(context);
+  const maxResponseBytes = responseLimitOf(options);
   const requestTimeout = options.requestTimeoutMs ?? 60_000;
   const basicAuth = options.user === undefined ? undefined : { username: options.user, password: options.password ?? '' };
 
@@ -108,6 +108,7 @@ export async function connect(options: ConnectionOptions = {}): Promise<Engine> 
     nodes: urls,
     maxRetries: 0,
     requestTimeout,
+    Connection: limitedOpenSearchConnection(maxResponseBytes),
     ...(basicAuth ? { auth: basicAuth } : {}),
     ...(options.apiKey ? { headers: { authorization: `ApiKey ${options.apiKey}` } } : {}),
     ...(tls ? { ssl: tls } : {}),
@@ -152,6 +153,11 @@ export async function connect(options: ConnectionOptions = {}): Promise<Engine> 
     nodes: urls,
     maxRetries: 0,
     requestTimeout,
+    // The client's own options, for its stock connection's checks; ours reads every body itself
+    // with the same limit (limitedElasticConnection says why).
+    maxResponseSize: maxResponseBytes,
+    maxCompressedResponseSize: maxResponseBytes,
+    Connection: limitedElasticConnection(maxResponseBytes),
     ...(options.apiKey ? { auth: { apiKey: options.apiKey } } : basicAuth ? { auth: basicAuth } : {}),
     ...(tls ? { tls } : {}),
   });

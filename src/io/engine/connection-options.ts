@@ -17,6 +17,12 @@ export interface ConnectionOptions {
   insecure?: boolean;
   engine?: EngineChoice;
   requestTimeoutMs?: number;
+  /**
+   * The largest answer read from the cluster, in bytes; default `DEFAULT_MAX_RESPONSE_BYTES`
+   * (256 MiB), at most V8's longest string (~512 MiB). A longer answer is not read on: the
+   * request fails with one ClusterError line ("the answer is larger than 256 MiB").
+   */
+  maxResponseBytes?: number;
   retry?: Partial<RetryOptions>;
   /**
    * Hears every request retry as one line without credentials ("reading cluster health at

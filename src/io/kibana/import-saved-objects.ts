@@ -1,3 +1,4 @@
+import { formatBytes } from '../../core/format-bytes.js';
 import type { SavedObjectsTarget } from '../../core/kibana/build-saved-objects.js';
 import { KibanaError, ConfigError, InputError, redactSecrets, redactUrl, UsageError } from '../../errors.js';
 
@@ -20,6 +21,8 @@ export interface ImportSavedObjectsOptions {
   fetchImpl?: typeof fetch;
   /** Whole-request timeout; default 60 s. */
   timeoutMs?: number;
+  /** The largest answer read, in bytes; default {@link DEFAULT_MAX_IMPORT_RESPONSE_BYTES} (64 MiB). */
+  maxResponseBytes?: number;
   /** Names the NDJSON in messages about malformed lines (a file path). */
   sourceName?: string;
 }
@@ -59,6 +62,48 @@ interface ImportErrorBody {
 }
 
 const FILE_NAME = 'iochunt.ndjson';
+
+/**
+ * The largest `_import` answer read: 64 MiB. The answer holds a few hundred bytes per object
+ * (id, type, title, an error), and Kibana refuses an import of more than
+ * `savedObjects.maxImportExportSize` (10,000) objects, so a real one stays under a few MB;
+ * beyond that it is not Kibana's answer, and reading on would fill the memory.
+ */
+export const DEFAULT_MAX_IMPORT_RESPONSE_BYTES = 64 * 1024 * 1024;
+
+/**
+ * The answer's text, read up to `maxBytes`: past that the body is cancelled (fetch closes the
+ * connection, nothing more is read) and the import fails in one line.
+ */
+async function readAnswer(response: Response, maxBytes: number, shown: string): Promise<string> {
+  const tooLarge = (): KibanaError =>
+    new KibanaError(
+      'server',
+      `${shown} answered the saved objects import with more than ${formatBytes(maxBytes)} (an import answer is a few KB): check --kibana-url`,
+      { statusCode: response.status },
+    );
+  if (Number(response.headers.get('content-length') ?? 0) > maxBytes) {
+    await response.body?.cancel().catch(() => undefined);
+    throw tooLarge();
+  }
+  if (!response.body) return '';
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  const reader = response.body.getReader();
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > maxBytes) {
+      chunks.length = 0;
+      await reader.cancel().catch(() => undefined);
+      throw tooLarge();
+    }
+    chunks.push(value);
+  }
+  // As response.text() does: UTF-8, a byte order mark dropped.
+  return new TextDecoder().decode(Buffer.concat(chunks));
+}
 
 interface ParsedLine {
   id: string;
@@ -245,7 +290,8 @@ function checkAnswer({ status, text, endpoint, product, secrets, options }: Answ
  *
  * Throws one-line errors without credentials: {@link KibanaError} when Kibana is unreachable
  * (`unreachable`, `tls`, `timeout`), refuses the credentials (`auth`, `forbidden`), is not a
- * saved objects API (`unsupported`) or rejects the request (`server`); {@link ConfigError}
+ * saved objects API (`unsupported`) or rejects the request or answers more than
+ * `maxResponseBytes` (`server`); {@link ConfigError}
  * for a bad URL; {@link InputError} for an NDJSON that is not an export.
  *
  * Pitfalls: object-level failures (a conflict, a missing reference) do not throw; check
@@ -274,8 +320,9 @@ export async function importSavedObjects(options: ImportSavedObjectsOptions): Pr
   let text: string;
   try {
     response = await fetchImpl(endpoint.url, { method: 'POST', body: form, headers, signal: AbortSignal.timeout(options.timeoutMs ?? 60_000) });
-    text = await response.text();
+    text = await readAnswer(response, options.maxResponseBytes ?? DEFAULT_MAX_IMPORT_RESPONSE_BYTES, endpoint.shown);
   } catch (error) {
+    if (error instanceof KibanaError) throw error;
     throw networkError(error, endpoint.shown, product);
   }
 

@@ -161,3 +161,24 @@ describe('answers that are not a cluster\'s (issue 12, defect 7)', () => {
     );
   });
 });
+
+describe('the limits the messages name can be raised (issue 12, defects 6 and 9)', () => {
+  it('--max-download sets the download limit its message names', async () => {
+    answer = (_request, response) => response.end(`${'198.51.100.7\n'.repeat(10)}`);
+    const run = await cli(['sync', '--dry-run', '--allow-private', '--max-download', '64', `http://${base}/feed.txt`]);
+    expect(run.exitCode).toBe(1);
+    expect(run.err).toContain(`http://${base}/feed.txt: larger than 64 bytes (the size limit): raise it with --max-download BYTES`);
+    const raised = await cli(['sync', '--dry-run', '--allow-private', '--max-download', '4096', `http://${base}/feed.txt`]);
+    expect(raised.exitCode).toBe(0);
+  });
+
+  it('--max-response sets the cluster answer limit its message names', async () => {
+    answer = (_request, response) => {
+      response.setHeader('content-type', 'application/json');
+      response.end(JSON.stringify({ cluster_name: 'c'.repeat(500), version: { number: '2.19.1', distribution: 'opensearch' } }));
+    };
+    const run = await cli(['status', '--max-response', '256', '--url', `http://${base}`]);
+    expect(run.exitCode).toBe(1);
+    expect(run.err).toContain('the answer is larger than 256 bytes (the response limit): check --url, or raise the limit with --max-response BYTES');
+  });
+});
