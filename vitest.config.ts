@@ -14,9 +14,19 @@ export default defineConfig({
     },
     projects: [
       {
+        // Includes the fuzz suite (test/unit/fuzz/) with its bounded runs, so CI runs it.
         test: {
           name: 'unit',
           include: ['test/unit/**/*.test.ts'],
+        },
+      },
+      {
+        // npm run fuzz: the same fuzz suite, FUZZ_RUNS times the runs, every document of every parser.
+        test: {
+          name: 'fuzz',
+          include: ['test/unit/fuzz/**/*.fuzz.test.ts'],
+          env: { FUZZ_RUNS: process.env.FUZZ_RUNS ?? '20' },
+          testTimeout: 600_000,
         },
       },
       {

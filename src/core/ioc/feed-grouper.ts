@@ -41,8 +41,21 @@ export function idKey(id: string): string {
 
 /** `/feeds/apt31-ips.txt` -> `apt31-ips`; a URL's last path segment likewise. */
 export function feedNameFromSource(name: string): string {
-  const last = basename(name.replace(/[?#].*$/, '').replace(/\/+$/, '')) || name;
+  const last = basename(withoutTrailingSlashes(withoutQuery(name))) || name;
   return last.slice(0, last.length - extname(last).length) || last;
+}
+
+/** The text before a URL's query or fragment. (`/[?#].*$/` retried at every `?` before a newline: quadratic.) */
+function withoutQuery(name: string): string {
+  const cut = name.search(/[?#]/);
+  return cut < 0 ? name : name.slice(0, cut);
+}
+
+/** (`/\/+$/` retried at every slash of a run not at the end: quadratic.) */
+function withoutTrailingSlashes(name: string): string {
+  let end = name.length;
+  while (end > 0 && name.charAt(end - 1) === '/') end -= 1;
+  return name.slice(0, end);
 }
 
 /**

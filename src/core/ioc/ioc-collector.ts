@@ -1,4 +1,6 @@
 import { assignDefined, withoutUndefined } from './assign-defined.js';
+import { excerpt } from './excerpt.js';
+import { MAX_VALUE_LENGTH, REJECTED_VALUE_PREVIEW } from './limits.js';
 import { normalizeIndicator } from './normalize-indicator.js';
 import type {
   DuplicateEntry,
@@ -59,7 +61,7 @@ export function createIocCollector(format: IocFormat, options: NormalizeOptions 
     add({ value, hint, provenance, location }) {
       const result = normalizeIndicator(value, hint, options);
       if (!result.ok) {
-        rejected.push({ location: place(location), value: value.trim(), reason: result.reason });
+        rejected.push({ location: place(location), value: rejectedValue(value.trim()), reason: result.reason });
         return;
       }
       const ioc = parsedIoc(result.ioc, provenance, place(location));
@@ -73,7 +75,7 @@ export function createIocCollector(format: IocFormat, options: NormalizeOptions 
       duplicates.push({ type: ioc.type, value: ioc.value, location: place(location), keptAt: { ...kept.location } });
     },
     reject(location, value, reason) {
-      rejected.push({ location: place(location), value, reason });
+      rejected.push({ location: place(location), value: rejectedValue(value), reason });
     },
     skip(reason) {
       skipped.set(reason, (skipped.get(reason) ?? 0) + 1);
@@ -83,6 +85,14 @@ export function createIocCollector(format: IocFormat, options: NormalizeOptions 
       return withoutUndefined({ format, feedName, iocs, rejected, skipped: skippedCounts, duplicates });
     },
   };
+}
+
+/**
+ * What a rejection keeps of its value: all of it, or the start of a value too long to be an
+ * IOC, so a source of megabyte lines neither doubles in memory nor prints megabyte lines.
+ */
+function rejectedValue(value: string): string {
+  return value.length > MAX_VALUE_LENGTH ? excerpt(value, REJECTED_VALUE_PREVIEW) : value;
 }
 
 /**

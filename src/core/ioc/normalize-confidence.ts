@@ -1,3 +1,4 @@
+import { quotedExcerpt } from './excerpt.js';
 import type { FieldResult } from './normalize-timestamp.js';
 
 /**
@@ -9,6 +10,6 @@ export function normalizeConfidence(raw: unknown, field = 'confidence'): FieldRe
   if (raw === undefined || raw === null || (typeof raw === 'string' && raw.trim() === '')) return { ok: true };
   const text = String(raw).trim();
   const value = /^\d{1,3}$/.test(text) ? Number(text) : Number.NaN;
-  if (!(value >= 0 && value <= 100)) return { ok: false, reason: `invalid ${field} ${JSON.stringify(text)} (expected 0-100)` };
+  if (!(value >= 0 && value <= 100)) return { ok: false, reason: `invalid ${field} ${quotedExcerpt(text)} (expected 0-100)` };
   return { ok: true, value };
 }

@@ -1,4 +1,6 @@
 import { domainToASCII } from 'node:url';
+import { printableExcerpt } from './excerpt.js';
+import { MAX_DOMAIN_INPUT_LENGTH } from './limits.js';
 import type { CanonicalResult } from './types.js';
 
 /**
@@ -22,9 +24,11 @@ const LABEL = /^[a-z0-9_](?:[a-z0-9_-]{0,61}[a-z0-9_])?$/;
 export function normalizeDomain(text: string): CanonicalResult {
   const name = text.endsWith('.') ? text.slice(0, -1) : text;
   if (name === '') return { ok: false, reason: 'empty domain' };
+  // Before the IDN conversion, whose punycode step is quadratic in a label's length.
+  if (name.length > MAX_DOMAIN_INPUT_LENGTH) return { ok: false, reason: 'domain longer than 253 characters' };
   if (name.startsWith('*.')) return { ok: false, reason: 'wildcard domains (*.) are not supported: list the domain itself' };
   const forbidden = FORBIDDEN.exec(name);
-  if (forbidden) return { ok: false, reason: `invalid character "${forbidden[0]}" in domain` };
+  if (forbidden) return { ok: false, reason: `invalid character "${printableExcerpt(forbidden[0])}" in domain` };
   const labels = name.toLowerCase().split('.');
   if (/^\d+$/.test(labels[labels.length - 1] ?? '')) return { ok: false, reason: 'top-level domain is all-numeric' };
   const ascii = domainToASCII(name);

@@ -1,3 +1,6 @@
+import { codePointName, findControlCharacter } from './control-character.js';
+import { printableExcerpt } from './excerpt.js';
+import { MAX_VALUE_LENGTH } from './limits.js';
 import { normalizeDomain } from './normalize-domain.js';
 import { normalizeEmail } from './normalize-email.js';
 import { normalizeHash } from './normalize-hash.js';
@@ -17,12 +20,23 @@ const KIND_WORDS: Readonly<Record<Kind, string>> = {
   hash: 'a hash',
 };
 
+/** A URL: a scheme, then `://`. */
+const SCHEME = /^[a-z][a-z0-9+.-]*:\/\//i;
+/** Dotted numbers, decimal or hex (`1.2.3.4`, `0x7f.1`), perhaps with a prefix: an IPv4 attempt to reject with a reason. */
+const IPV4_LIKE = /^(?:0x[0-9a-f]+|\d+)(?:\.(?:0x[0-9a-f]+|\d+))+(?:\/[^/]*|\/[\d/]+)?$/i;
+/** Hex groups with at least two colons, perhaps bracketed, with a zone or a prefix: an IPv6 attempt. */
+const IPV6_LIKE = /^\[?[0-9a-f]*:[0-9a-f]*:[0-9a-f:.]*\]?(?:%[^/\s]*)?(?:\/\d*)?$/i;
+const HEX = /^[0-9a-f]{16,}$/i;
+
 /**
  * Turns one value as written in a source into a canonical IOC, or says why it cannot be one.
  *
- * Steps: trim, refang (`hxxp`, `[.]`, `(.)`, `[dot]`, `[:]`, `[@]`...), then the rules of the
- * value's kind (see `normalizeIp`, `normalizeDomain`, `normalizeUrl`, `normalizeHash`,
- * `normalizeEmail`). `original` keeps the trimmed, still-defanged text.
+ * Steps: trim; refuse a value longer than {@link MAX_VALUE_LENGTH} or holding a control
+ * character (U+0000-U+001F, U+007F-U+009F), before any refanging or pattern, so a hostile
+ * line costs no more than its length; refang (`hxxp`, `[.]`, `(.)`, `[dot]`, `[:]`, `[@]`,
+ * `。`...); then the rules of the value's kind (see `normalizeIp`, `normalizeDomain`,
+ * `normalizeUrl`, `normalizeHash`, `normalizeEmail`). `original` keeps the trimmed,
+ * still-defanged text.
  *
  * Without a hint the kind is inferred from the shape: URL (has a scheme), IP/CIDR, email
  * (has `@`), hash (hex), domain. With a hint (an {@link IocType} or a MISP attribute type
@@ -34,24 +48,34 @@ const KIND_WORDS: Readonly<Record<Kind, string>> = {
  */
 export function normalizeIndicator(raw: string, hint?: IocType | string, options: NormalizeOptions = {}): NormalizeResult {
   const original = raw.trim();
-  if (original === '') return { ok: false, reason: 'empty value' };
+  const refused = refusedShape(original);
+  if (refused !== undefined) return { ok: false, reason: refused };
   const value = refang(original);
-  const hinted = hint === undefined || hint.trim() === '' ? undefined : resolveHint(hint);
-  if (hint !== undefined && hint.trim() !== '' && !hinted) return { ok: false, reason: unsupportedHintReason(hint.trim()) };
+  const hintText = hint?.trim() ?? '';
+  const hinted = hintText === '' ? undefined : resolveHint(hintText);
+  if (hintText !== '' && !hinted) return { ok: false, reason: unsupportedHintReason(hintText) };
   const inferred = inferKind(value);
   const kind = hinted ?? (inferred === undefined ? undefined : ({ kind: inferred } as HintKind));
   if (!kind) return { ok: false, reason: 'not an IP address, network, domain, URL, email address or hash' };
   const result = normalizeAs(kind, value, options);
   if (result.ok) return { ok: true, ioc: { ...result.ioc, original } };
   if (hinted && inferred !== undefined && inferred !== hinted.kind) {
-    return { ok: false, reason: `type ${hint} does not match the value, which looks like ${KIND_WORDS[inferred]}` };
+    return { ok: false, reason: `type ${hintText} does not match the value, which looks like ${KIND_WORDS[inferred]}` };
   }
   return result;
 }
 
+/** Why a trimmed value cannot be an IOC of any kind, whatever it looks like; `undefined` if it may be one. */
+function refusedShape(value: string): string | undefined {
+  if (value === '') return 'empty value';
+  if (value.length > MAX_VALUE_LENGTH) return `value longer than ${MAX_VALUE_LENGTH} characters`;
+  const control = findControlCharacter(value);
+  return control === undefined ? undefined : `control character ${codePointName(control)} in value`;
+}
+
 function unsupportedHintReason(hint: string): string {
-  if (!hint.includes('|') || !hint.split('|').some((part) => resolveHint(part))) return `unsupported type ${hint}`;
-  return `composite type ${hint} needs ${hint.split('|').length} values separated by "|"`;
+  if (!hint.includes('|') || !hint.split('|').some((part) => resolveHint(part))) return `unsupported type ${printableExcerpt(hint)}`;
+  return `composite type ${printableExcerpt(hint)} needs ${hint.split('|').length} values separated by "|"`;
 }
 
 function normalizeAs(hint: HintKind, value: string, options: NormalizeOptions): CanonicalResult {
@@ -69,14 +93,27 @@ function normalizeAs(hint: HintKind, value: string, options: NormalizeOptions): 
   }
 }
 
-/** The kind a value looks like, from its shape alone; `undefined` if it looks like nothing. */
+/**
+ * The kind a value looks like, from its shape alone; `undefined` if it looks like nothing.
+ * Every pattern here backtracks at most once per character (each repeated part ends at a
+ * character the next part cannot start with).
+ */
 function inferKind(value: string): Kind | undefined {
-  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(value)) return 'url';
+  if (SCHEME.test(value)) return 'url';
   if (value.includes('@')) return 'email';
-  if (/^(?:0x[0-9a-f]+|\d+)(?:\.(?:0x[0-9a-f]+|\d+))+(?:\/[^/]*|\/[\d/]+)?$/i.test(value)) return 'ip';
-  if (/^\[?[0-9a-f]*:[0-9a-f]*:[0-9a-f:.]*\]?(?:%[^/\s]*)?(?:\/\d*)?$/i.test(value)) return 'ip';
-  if (/^[0-9a-f]{16,}$/i.test(value)) return 'hash';
-  if (/^[^\s/]+\.[^\s/]+\/\S*$/.test(value)) return 'url';
+  if (IPV4_LIKE.test(value) || IPV6_LIKE.test(value)) return 'ip';
+  if (HEX.test(value)) return 'hash';
+  if (looksLikeSchemelessUrl(value)) return 'url';
   if (value.includes('.')) return 'domain';
   return undefined;
+}
+
+/**
+ * `host.example/path` without whitespace: a dot inside the text before the first `/`.
+ * Not the pattern `^[^\s/]+\.[^\s/]+\/\S*$`, which retries the part after every dot of the
+ * host: quadratic on `a.a.a.a...`.
+ */
+function looksLikeSchemelessUrl(value: string): boolean {
+  const slash = value.indexOf('/');
+  return slash > 0 && value.lastIndexOf('.', slash - 2) > 0 && !/\s/.test(value);
 }

@@ -1,3 +1,5 @@
+import { quotedExcerpt } from './excerpt.js';
+
 /** A field that may be absent (`value` undefined) or invalid (a reason to reject the entry). */
 export type FieldResult<T> = { ok: true; value?: T } | { ok: false; reason: string };
 
@@ -22,7 +24,7 @@ export function normalizeTimestamp(raw: unknown, field: string, dateOnly: 'start
     : /^\d{13}$/.test(text)
       ? Number(text)
       : parseIsoUtc(text, dateOnly);
-  if (Number.isNaN(millis)) return { ok: false, reason: `invalid ${field} ${JSON.stringify(text)}` };
+  if (Number.isNaN(millis)) return { ok: false, reason: `invalid ${field} ${quotedExcerpt(text)}` };
   return { ok: true, value: new Date(millis).toISOString() };
 }
 

@@ -1,3 +1,4 @@
+import { printableExcerpt } from './excerpt.js';
 import { normalizeDomain } from './normalize-domain.js';
 import { normalizeIp } from './normalize-ip.js';
 import type { CanonicalResult, NormalizeOptions } from './types.js';
@@ -27,7 +28,7 @@ export function normalizeUrl(text: string, options: NormalizeOptions = {}): Cano
   }
   const [, schemeText = '', authority = '', rest = ''] = parts;
   const scheme = schemeText.toLowerCase();
-  if (!SCHEMES.has(scheme)) return { ok: false, reason: `unsupported URL scheme "${scheme}" (http, https or ftp)` };
+  if (!SCHEMES.has(scheme)) return { ok: false, reason: `unsupported URL scheme "${printableExcerpt(scheme)}" (http, https or ftp)` };
   const at = authority.lastIndexOf('@');
   const userInfo = at < 0 ? '' : authority.slice(0, at + 1);
   const hostPort = splitHostPort(authority.slice(at + 1));
@@ -43,7 +44,7 @@ function splitHostPort(hostPort: string): { ok: true; host: string; port: string
   const port = match?.[2] ?? '';
   if (host === '') return { ok: false, reason: 'URL without a host' };
   if (port !== '' && !(/^:\d{1,5}$/.test(port) && Number(port.slice(1)) <= 65535)) {
-    return { ok: false, reason: `malformed URL port "${port.slice(1)}"` };
+    return { ok: false, reason: `malformed URL port "${printableExcerpt(port.slice(1))}"` };
   }
   return { ok: true, host, port };
 }

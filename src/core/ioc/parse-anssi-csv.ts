@@ -128,6 +128,40 @@ function metadataTags(text: string | undefined): string[] {
 /** `['APT31', "APT 40"]` (a Python list printed with `str()`) -> `['APT31', 'APT 40']`. */
 function pythonListItems(text: string | undefined): string[] {
   if (text === undefined) return [];
-  const items = [...text.matchAll(/'((?:[^'\\]|\\.)*)'|"((?:[^"\\]|\\.)*)"/g)].map((match) => match[1] ?? match[2] ?? '');
-  return items.map((item) => item.replace(/\\(.)/g, '$1').trim()).filter((item) => item !== '');
+  return quotedStrings(text)
+    .map((item) => item.replace(/\\(.)/g, '$1').trim())
+    .filter((item) => item !== '');
+}
+
+/**
+ * The `'...'` and `"..."` strings of a text, left to right, a backslash escaping the next
+ * character. A scan, not a global pattern: after an unterminated quote a pattern retries from
+ * every later quote, quadratic on `'\'\'\...`. Here a quote that does not close means no
+ * later quote of that kind does either (its scan would see the same characters), so that kind
+ * is not looked for again.
+ */
+function quotedStrings(text: string): string[] {
+  const items: string[] = [];
+  const unclosed = new Set<string>();
+  for (let at = 0; at < text.length; at++) {
+    const quote = text.charAt(at);
+    if ((quote !== "'" && quote !== '"') || unclosed.has(quote)) continue;
+    const end = closingQuote(text, at);
+    if (end < 0) unclosed.add(quote);
+    else {
+      items.push(text.slice(at + 1, end));
+      at = end;
+    }
+  }
+  return items;
+}
+
+/** Where the string opened by the quote at `start` closes, or -1. */
+function closingQuote(text: string, start: number): number {
+  const quote = text.charAt(start);
+  for (let at = start + 1; at < text.length; at++) {
+    if (text.charAt(at) === '\\') at += 1;
+    else if (text.charAt(at) === quote) return at;
+  }
+  return -1;
 }

@@ -1,5 +1,6 @@
 import { parse } from 'csv-parse/sync';
 import { InputError } from '../../errors.js';
+import { printableExcerpt } from './excerpt.js';
 import { sniffCsvDelimiter } from './sniff-csv-delimiter.js';
 
 /** One data row of a CSV. */
@@ -77,9 +78,10 @@ function parseRecords(text: string, delimiter: string, file: string | undefined)
   }
 }
 
+/** csv-parse's message quotes the field it stopped in, which a hostile file makes megabytes long: 200 printable characters of it. */
 function malformedCsv(error: unknown, file: string | undefined): InputError {
   const line = (error as { lines?: unknown }).lines;
-  const reason = `malformed CSV: ${error instanceof Error ? error.message : String(error)}`;
+  const reason = `malformed CSV: ${printableExcerpt(error instanceof Error ? error.message : String(error), 200)}`;
   return new InputError(reason, { file, line: typeof line === 'number' ? line : undefined }, { cause: error });
 }
 

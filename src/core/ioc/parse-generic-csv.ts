@@ -1,4 +1,5 @@
 import { InputError } from '../../errors.js';
+import { quotedExcerpt } from './excerpt.js';
 import { createIocCollector } from './ioc-collector.js';
 import { normalizeConfidence } from './normalize-confidence.js';
 import { normalizeTimestamp, type FieldResult } from './normalize-timestamp.js';
@@ -76,7 +77,7 @@ function findColumns(header: readonly string[], file: string | undefined): Colum
 function readProvenance(cell: (name: keyof Columns) => string | undefined): FieldResult<IocProvenance> {
   const tlpText = cell('tlp') || undefined;
   const tlp = normalizeTlp(tlpText);
-  if (tlpText !== undefined && tlp === undefined) return { ok: false, reason: `unknown TLP ${JSON.stringify(tlpText)}` };
+  if (tlpText !== undefined && tlp === undefined) return { ok: false, reason: `unknown TLP ${quotedExcerpt(tlpText)}` };
   const confidence = normalizeConfidence(cell('confidence'));
   if (!confidence.ok) return confidence;
   const dates: Partial<Record<'firstSeen' | 'lastSeen' | 'validFrom' | 'validUntil', string>> = {};

@@ -1,4 +1,5 @@
 import { InputError } from '../../errors.js';
+import { quotedExcerpt } from './excerpt.js';
 import { isJsonObject, jsonArray, jsonString } from './json-values.js';
 import { parseJsonDocument } from './parse-json-document.js';
 
@@ -33,7 +34,8 @@ export function parseMispManifest(manifestJson: string, file?: string): MispMani
   const manifest = parseJsonDocument(manifestJson, file);
   if (!isJsonObject(manifest)) throw new InputError('not a MISP feed manifest: expected an object keyed by event uuid', { file });
   return Object.entries(manifest).map(([uuid, entry]) => {
-    if (!UUID.test(uuid)) throw new InputError('MISP manifest key is not an event uuid', { file, path: `$`, value: uuid });
+    // The key in the reason, quoted and escaped: a crafted key must not stretch or break the message's line.
+    if (!UUID.test(uuid)) throw new InputError(`MISP manifest key ${quotedExcerpt(uuid)} is not an event uuid`, { file, path: `$` });
     const event = isJsonObject(entry) ? entry : {};
     const orgc = isJsonObject(event.Orgc) ? jsonString(event.Orgc.name) : undefined;
     const tags = jsonArray(event.Tag)

@@ -1,6 +1,7 @@
 import { InputError } from '../../errors.js';
 import { createIocCollector, type IocCollector } from './ioc-collector.js';
 import { isJsonObject, jsonArray, jsonFlag, jsonString, type JsonObject } from './json-values.js';
+import { MAX_MISP_NESTING } from './limits.js';
 import { normalizeTimestamp } from './normalize-timestamp.js';
 import { parseJsonDocument } from './parse-json-document.js';
 import { splitMispValue } from './split-misp-value.js';
@@ -11,6 +12,13 @@ import type { ParseOptions, ParseResult } from './types.js';
 interface LocatedEvent {
   event: JsonObject;
   path: string;
+}
+
+/** Where the search for events is: the JSON path, how many arrays and `response` wrappers deep, the file for errors. */
+interface SearchPoint {
+  path: string;
+  depth: number;
+  file: string | undefined;
 }
 
 /** What an event gives every attribute under it. */
@@ -47,7 +55,10 @@ interface AttributeScope {
  * `$.Event.Object[0].Attribute[2]`. `feedName` is the event info when the document holds
  * one event (or several with the same info), else undefined.
  *
- * @throws InputError when the text is not JSON or holds no MISP event.
+ * Events are searched for at most {@link MAX_MISP_NESTING} arrays and `response` wrappers
+ * deep (real documents use two).
+ *
+ * @throws InputError when the text is not JSON, holds no MISP event, or is nested deeper.
  */
 export function parseMisp(text: string, options: ParseOptions = {}): ParseResult {
   const events = locateEvents(parseJsonDocument(text, options.file), options.file);
@@ -64,20 +75,29 @@ export function parseMisp(text: string, options: ParseOptions = {}): ParseResult
 }
 
 function locateEvents(document: unknown, file: string | undefined): LocatedEvent[] {
-  const events = eventsIn(document, '$');
+  const events = eventsIn(document, { path: '$', depth: 0, file });
   if (events.length === 0) {
     throw new InputError('not a MISP event: expected {"Event": {...}}, {"response": [...]} or an event object', { file });
   }
   return events;
 }
 
-function eventsIn(node: unknown, path: string): LocatedEvent[] {
-  if (Array.isArray(node)) return node.flatMap((item, index) => eventsIn(item, `${path}[${index}]`));
+/** Recursive, but at most MAX_MISP_NESTING deep: JSON.parse reads any depth, the stack does not. */
+function eventsIn(node: unknown, at: SearchPoint): LocatedEvent[] {
+  if (at.depth > MAX_MISP_NESTING) {
+    const reason = `MISP document nested deeper than ${MAX_MISP_NESTING} levels of arrays and "response" objects`;
+    throw new InputError(reason, { file: at.file, path: at.path });
+  }
+  if (Array.isArray(node)) return node.flatMap((item, index) => eventsIn(item, deeper(at, `[${index}]`)));
   if (!isJsonObject(node)) return [];
-  if (isJsonObject(node.Event)) return [{ event: node.Event, path: `${path}.Event` }];
-  if (node.response !== undefined) return eventsIn(node.response, `${path}.response`);
+  if (isJsonObject(node.Event)) return [{ event: node.Event, path: `${at.path}.Event` }];
+  if (node.response !== undefined) return eventsIn(node.response, deeper(at, '.response'));
   const looksLikeEvent = Array.isArray(node.Attribute) || Array.isArray(node.Object) || typeof node.info === 'string';
-  return looksLikeEvent ? [{ event: node, path }] : [];
+  return looksLikeEvent ? [{ event: node, path: at.path }] : [];
+}
+
+function deeper(at: SearchPoint, step: string): SearchPoint {
+  return { ...at, path: `${at.path}${step}`, depth: at.depth + 1 };
 }
 
 function eventContext(event: JsonObject): EventContext {

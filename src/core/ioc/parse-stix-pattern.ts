@@ -1,3 +1,6 @@
+import { printableExcerpt } from './excerpt.js';
+import { MAX_PATTERN_DEPTH } from './limits.js';
+
 /** One `path operator 'value'` comparison of a pattern (an `IN (...)` list yields one per value). */
 export interface StixComparison {
   /** Object path as written, e.g. `file:hashes.'SHA-256'`. */
@@ -19,7 +22,13 @@ interface Token {
 
 class PatternError extends Error {}
 
-const PATH = /[a-z0-9][a-z0-9_-]*:(?:[a-z0-9_-]+|'(?:[^'\\]|\\.)*'|\.|\[(?:\*|\d+)\])+/iy;
+/**
+ * A path's object type is at most 250 characters (STIX 2.1, 2.1). The bound matters: a path is
+ * tried before every word and number, and without it each failed try scanned to the end of
+ * the identifier run (`a-0a-0a-0...` is words and numbers, and one run): quadratic.
+ */
+const PATH = /[a-z0-9][a-z0-9_-]{0,249}:(?:[a-z0-9_-]+|'(?:[^'\\]|\\.)*'|\.|\[(?:\*|\d+)\])+/iy;
+const WHITESPACE = /\s*/y;
 const WORD = /[a-z_][a-z0-9_]*/iy;
 const NUMBER = /-?\d+(?:\.\d+)?/y;
 const TYPED_LITERAL = /(?:t|h|b64)'(?:[^'\\]|\\.)*'/y;
@@ -36,124 +45,153 @@ const WORD_OPERATORS = new Set(['LIKE', 'MATCHES', 'IN', 'ISSUBSET', 'ISSUPERSET
  * can only express "any of these values": `AND` and `FOLLOWEDBY` (`unsupported pattern: AND`)
  * and qualifiers (`WITHIN`, `REPEATS`, `START`/`STOP`). Operators are returned as read; the
  * caller decides which it supports.
+ *
+ * Time is linear in the length of the pattern; brackets and parentheses nested deeper than
+ * {@link MAX_PATTERN_DEPTH} are refused (`pattern nested deeper than 64 levels`), so no pattern
+ * can exhaust the stack.
  */
 export function parseStixPattern(pattern: string): StixPatternResult {
   try {
-    const parser = new Parser(tokenize(pattern));
-    const comparisons = parser.observationExpression();
+    const parser = new Parser(new Tokenizer(pattern));
+    parser.observationExpression();
     parser.expectEnd();
-    return { ok: true, comparisons };
+    return { ok: true, comparisons: parser.comparisons };
   } catch (error) {
     if (error instanceof PatternError) return { ok: false, reason: error.message };
     throw error;
   }
 }
 
-function tokenize(pattern: string): Token[] {
-  const tokens: Token[] = [];
-  let at = 0;
-  const sticky = (regex: RegExp): string | undefined => {
-    regex.lastIndex = at;
-    return regex.exec(pattern)?.[0];
-  };
-  while (at < pattern.length) {
-    const char = pattern[at] ?? '';
-    if (/\s/.test(char)) {
-      at += 1;
-      continue;
-    }
-    const token = punctuation(char) ?? stringToken(pattern, at) ?? matchToken(sticky);
-    if (!token) throw new PatternError(`malformed pattern: unexpected "${char}" at position ${at + 1}`);
-    tokens.push(token.token);
-    at += token.length;
+const MATCHED_TOKENS: readonly (readonly [TokenKind, RegExp])[] = [
+  ['literal', TYPED_LITERAL],
+  ['path', PATH],
+  ['word', WORD],
+  ['literal', NUMBER],
+  ['op', OPERATOR],
+];
+
+/** Reads tokens one at a time as the parser asks for them, so a pattern that fails early costs no more than its start. */
+class Tokenizer {
+  private at = 0;
+  private ahead: Token | undefined;
+
+  constructor(private readonly pattern: string) {}
+
+  /** The next token without consuming it; `undefined` at the end. */
+  peek(): Token | undefined {
+    this.ahead ??= this.read();
+    return this.ahead;
   }
-  return tokens;
+
+  /** The next token, consumed; `undefined` at the end. */
+  take(): Token | undefined {
+    const token = this.peek();
+    this.ahead = undefined;
+    return token;
+  }
+
+  private read(): Token | undefined {
+    WHITESPACE.lastIndex = this.at;
+    this.at += WHITESPACE.exec(this.pattern)?.[0].length ?? 0;
+    if (this.at >= this.pattern.length) return undefined;
+    const char = this.pattern.charAt(this.at);
+    const token = punctuation(char) ?? stringToken(this.pattern, this.at) ?? this.matchToken();
+    if (!token) throw new PatternError(`malformed pattern: unexpected "${printableExcerpt(char)}" at position ${this.at + 1}`);
+    this.at += token.length;
+    return token.token;
+  }
+
+  private matchToken(): { token: Token; length: number } | undefined {
+    for (const [kind, regex] of MATCHED_TOKENS) {
+      const text = this.sticky(regex);
+      if (text !== undefined) return { token: { kind, text: kind === 'word' ? text.toUpperCase() : text }, length: text.length };
+    }
+    return undefined;
+  }
+
+  private sticky(regex: RegExp): string | undefined {
+    regex.lastIndex = this.at;
+    return regex.exec(this.pattern)?.[0];
+  }
 }
 
 function punctuation(char: string): { token: Token; length: number } | undefined {
   return '[](),'.includes(char) ? { token: { kind: char as TokenKind, text: char }, length: 1 } : undefined;
 }
 
+/** A quoted string at `start`, its escapes (`\'`, `\\`) undone; the text between escapes is copied by slices. */
 function stringToken(pattern: string, start: number): { token: Token; length: number } | undefined {
   if (pattern[start] !== "'") return undefined;
   let value = '';
-  for (let at = start + 1; at < pattern.length; at += 1) {
+  let from = start + 1;
+  for (let at = from; at < pattern.length; at += 1) {
     const char = pattern[at];
+    if (char === "'") return { token: { kind: 'string', text: value + pattern.slice(from, at) }, length: at - start + 1 };
     if (char === '\\') {
-      value += pattern[at + 1] ?? '';
+      value += pattern.slice(from, at) + (pattern[at + 1] ?? '');
       at += 1;
-    } else if (char === "'") {
-      return { token: { kind: 'string', text: value }, length: at - start + 1 };
-    } else {
-      value += char;
+      from = at + 1;
     }
   }
   throw new PatternError('malformed pattern: unterminated string');
 }
 
-function matchToken(sticky: (regex: RegExp) => string | undefined): { token: Token; length: number } | undefined {
-  const candidates: [TokenKind, RegExp][] = [
-    ['literal', TYPED_LITERAL],
-    ['path', PATH],
-    ['word', WORD],
-    ['literal', NUMBER],
-    ['op', OPERATOR],
-  ];
-  for (const [kind, regex] of candidates) {
-    const text = sticky(regex);
-    if (text !== undefined) return { token: { kind, text: kind === 'word' ? text.toUpperCase() : text }, length: text.length };
-  }
-  return undefined;
-}
-
+/** Reads the tokens into {@link Parser.comparisons}, one list for the whole pattern (no arrays spread into others). */
 class Parser {
-  private at = 0;
+  readonly comparisons: StixComparison[] = [];
+  private depth = 0;
 
-  constructor(private readonly tokens: readonly Token[]) {}
+  constructor(private readonly tokens: Tokenizer) {}
 
   /** observation ( OR observation )*, refusing AND/FOLLOWEDBY and qualifiers. */
-  observationExpression(): StixComparison[] {
-    const comparisons = this.observation();
+  observationExpression(): void {
+    this.observation();
     for (;;) {
       const next = this.peek();
       if (next?.kind === 'word' && QUALIFIERS.has(next.text)) throw new PatternError(`unsupported pattern: qualifier ${next.text}`);
-      if (!this.joiner()) return comparisons;
-      comparisons.push(...this.observation());
+      if (!this.joiner()) return;
+      this.observation();
     }
   }
 
   expectEnd(): void {
     const next = this.peek();
-    if (next) throw new PatternError(`malformed pattern: unexpected "${next.text}"`);
+    if (next) throw new PatternError(`malformed pattern: unexpected "${printableExcerpt(next.text)}"`);
   }
 
-  private observation(): StixComparison[] {
+  private observation(): void {
     if (this.accept('(')) {
-      const inner = this.observationExpression();
+      this.nested(() => this.observationExpression());
       this.expect(')');
-      return inner;
+      return;
     }
     this.expect('[');
-    const inner = this.comparisonExpression();
+    this.nested(() => this.comparisonExpression());
     this.expect(']');
-    return inner;
   }
 
-  private comparisonExpression(): StixComparison[] {
-    const comparisons = this.comparisonTerm();
-    while (this.joiner()) comparisons.push(...this.comparisonTerm());
-    return comparisons;
+  private comparisonExpression(): void {
+    this.comparisonTerm();
+    while (this.joiner()) this.comparisonTerm();
   }
 
-  private comparisonTerm(): StixComparison[] {
+  private comparisonTerm(): void {
     if (this.accept('(')) {
-      const inner = this.comparisonExpression();
+      this.nested(() => this.comparisonExpression());
       this.expect(')');
-      return inner;
+      return;
     }
     const path = this.expect('path').text;
     const operator = this.operator();
-    return this.values(operator).map((value) => ({ path, operator: operator === 'IN' ? '=' : operator, value }));
+    for (const value of this.values(operator)) this.comparisons.push({ path, operator: operator === 'IN' ? '=' : operator, value });
+  }
+
+  /** Reads one level of brackets or parentheses, refusing more than {@link MAX_PATTERN_DEPTH}. */
+  private nested(read: () => void): void {
+    this.depth += 1;
+    if (this.depth > MAX_PATTERN_DEPTH) throw new PatternError(`pattern nested deeper than ${MAX_PATTERN_DEPTH} levels`);
+    read();
+    this.depth -= 1;
   }
 
   /** Consumes `OR`; throws on `AND` / `FOLLOWEDBY`; false on anything else. */
@@ -162,16 +200,16 @@ class Parser {
     if (next?.kind !== 'word') return false;
     if (next.text === 'AND' || next.text === 'FOLLOWEDBY') throw new PatternError(`unsupported pattern: ${next.text}`);
     if (next.text !== 'OR') return false;
-    this.at += 1;
+    this.tokens.take();
     return true;
   }
 
   private operator(): string {
     const negated = this.peek()?.kind === 'word' && this.peek()?.text === 'NOT';
-    if (negated) this.at += 1;
+    if (negated) this.tokens.take();
     const token = this.next('an operator');
     const isOperator = token.kind === 'op' || (token.kind === 'word' && WORD_OPERATORS.has(token.text));
-    if (!isOperator) throw new PatternError(`malformed pattern: expected an operator, got "${token.text}"`);
+    if (!isOperator) throw new PatternError(`malformed pattern: expected an operator, got "${printableExcerpt(token.text)}"`);
     return negated ? `NOT ${token.text}` : token.text;
   }
 
@@ -186,31 +224,30 @@ class Parser {
 
   private stringValue(): string {
     const token = this.next('a value');
-    if (token.kind !== 'string') throw new PatternError(`unsupported pattern: non-string value ${token.text}`);
+    if (token.kind !== 'string') throw new PatternError(`unsupported pattern: non-string value ${printableExcerpt(token.text)}`);
     return token.text;
   }
 
   private peek(): Token | undefined {
-    return this.tokens[this.at];
+    return this.tokens.peek();
   }
 
   private next(expected: string): Token {
-    const token = this.tokens[this.at];
+    const token = this.tokens.take();
     if (!token) throw new PatternError(`malformed pattern: expected ${expected}, got the end`);
-    this.at += 1;
     return token;
   }
 
   private accept(kind: TokenKind): boolean {
     if (this.peek()?.kind !== kind) return false;
-    this.at += 1;
+    this.tokens.take();
     return true;
   }
 
   private expect(kind: TokenKind): Token {
     const expected = kind === 'path' ? 'an object path' : `"${kind}"`;
     const token = this.next(expected);
-    if (token.kind !== kind) throw new PatternError(`malformed pattern: expected ${expected}, got "${token.text}"`);
+    if (token.kind !== kind) throw new PatternError(`malformed pattern: expected ${expected}, got "${printableExcerpt(token.text)}"`);
     return token;
   }
 }

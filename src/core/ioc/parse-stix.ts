@@ -1,4 +1,5 @@
 import { InputError } from '../../errors.js';
+import { printableExcerpt } from './excerpt.js';
 import { createIocCollector, type IocCollector } from './ioc-collector.js';
 import { isJsonObject, jsonArray, jsonFlag, jsonString, type JsonObject } from './json-values.js';
 import { normalizeConfidence } from './normalize-confidence.js';
@@ -24,7 +25,8 @@ interface BundleContext {
  * comparisons; see `parseStixPattern` for what is refused and why.
  *
  * Revoked indicators are skipped and counted; indicators with a `pattern_type` other than
- * `stix` (sigma, yara, snort...) are rejected as `unsupported pattern_type <t>`.
+ * `stix` (sigma, yara, snort...) are rejected as `unsupported pattern_type <t>`. A pattern
+ * that cannot be read (malformed, nested too deep) rejects its indicator only.
  * Provenance: `sourceId` = indicator id, `description` = description else name,
  * `validFrom`/`validUntil`, `confidence`, `labels` as tags, TLP from `object_marking_refs`
  * (standard TLP 1.0/2.0 ids or marking definitions of the bundle; most restrictive wins),
@@ -61,6 +63,12 @@ function bundleContext(bundle: JsonObject, objects: readonly unknown[]): BundleC
   return { feedName: reportName ?? jsonString(bundle.id), markings: stixMarkingTlp(objects), identities };
 }
 
+function firstExternalUrl(object: JsonObject): string | undefined {
+  return jsonArray(object.external_references)
+    .map((ref) => (isJsonObject(ref) ? jsonString(ref.url) : undefined))
+    .find((url) => url !== undefined);
+}
+
 function addIndicator(
   { collector, context }: { collector: IocCollector; context: BundleContext },
   indicator: JsonObject,
@@ -69,7 +77,9 @@ function addIndicator(
   if (jsonFlag(indicator.revoked) === true) return collector.skip('revoked');
   const pattern = jsonString(indicator.pattern) ?? '';
   const patternType = jsonString(indicator.pattern_type) ?? 'stix';
-  if (patternType.toLowerCase() !== 'stix') return collector.reject(location, pattern, `unsupported pattern_type ${patternType}`);
+  if (patternType.toLowerCase() !== 'stix') {
+    return collector.reject(location, pattern, `unsupported pattern_type ${printableExcerpt(patternType)}`);
+  }
   if (pattern === '') return collector.reject(location, '', 'indicator without a pattern');
   const provenance = indicatorProvenance(indicator, context);
   if (!provenance.ok) return collector.reject(location, pattern, provenance.reason);
@@ -77,9 +87,9 @@ function addIndicator(
   if (!parsed.ok) return collector.reject(location, pattern, parsed.reason);
   for (const { path, operator, value } of parsed.comparisons) {
     const target = stixPathHint(path);
-    if (!target) collector.reject(location, value, `unsupported object path ${path}`);
+    if (!target) collector.reject(location, value, `unsupported object path ${printableExcerpt(path)}`);
     else if (operator !== '=' && !(operator === 'ISSUBSET' && target.ip)) {
-      collector.reject(location, value, `unsupported operator ${operator} on ${path}`);
+      collector.reject(location, value, `unsupported operator ${printableExcerpt(operator)} on ${printableExcerpt(path)}`);
     } else collector.add({ value, hint: target.hint, provenance: provenance.value ?? {}, location });
   }
 }
@@ -92,9 +102,7 @@ function indicatorProvenance(indicator: JsonObject, context: BundleContext): Fie
   const confidence = normalizeConfidence(indicator.confidence);
   if (!confidence.ok) return confidence;
   const createdBy = jsonString(indicator.created_by_ref);
-  const reference = jsonArray(indicator.external_references)
-    .map((ref) => (isJsonObject(ref) ? jsonString(ref.url) : undefined))
-    .find((url) => url !== undefined);
+  const reference = firstExternalUrl(indicator);
   const tags = jsonArray(indicator.labels).map(jsonString).filter((label): label is string => label !== undefined);
   const tlp = mostRestrictiveTlp(jsonArray(indicator.object_marking_refs).map((ref) => context.markings.get(jsonString(ref) ?? '')));
   return {

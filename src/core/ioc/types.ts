@@ -76,7 +76,11 @@ export interface ParsedIoc extends NormalizedIoc, IocProvenance {
 /** An entry that could not be loaded. `--strict` aborts on any of these. */
 export interface RejectedEntry {
   location: SourceLocation;
-  /** The value as written (for a STIX pattern that cannot be parsed: the whole pattern). */
+  /**
+   * The value as written (for a STIX pattern that cannot be parsed: the whole pattern); one
+   * longer than `MAX_VALUE_LENGTH` (8192) is cut to its first `REJECTED_VALUE_PREVIEW` (256)
+   * characters and `…`.
+   */
   value: string;
   reason: string;
 }

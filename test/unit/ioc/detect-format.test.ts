@@ -34,6 +34,18 @@ describe('detectFormat', () => {
     expect(detectFormat('{"id": "bundle--1", "objects": [], "type": "bundle"}')).toBe('stix');
   });
 
+  it.each([
+    ['[2001:db8::1]\n[2a0e:1c80::1]\n', 'txt'],
+    ['[::ffff:45.153.160.2]\n', 'txt'],
+    ['[.]evil.example\n', 'txt'],
+    ['{.}evil.example\n', 'txt'],
+    ['[\n  {"Event": {"info": "x"}}\n]', 'misp'],
+    ['[{"response": []}]', 'misp'],
+    ['  [ "x", {"type": "bundle"} ]', 'stix'],
+  ])('claims JSON only for content that starts like JSON: %j is %s', (text, format) => {
+    expect(detectFormat(text)).toBe(format);
+  });
+
   it('refuses JSON that is neither MISP nor STIX', () => {
     expect(() => detectFormat('{"hello": "world"}', 'x.json')).toThrow(
       new InputError('JSON source is neither a STIX 2.1 bundle nor a MISP event: set --format', { file: 'x.json' }),

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { buildIocId } from '../../../src/core/ioc/ioc-id.js';
 import type { ParseResult } from '../../../src/core/ioc/types.js';
 import { feedNameFromSource, idKey, FeedGrouper } from '../../../src/core/ioc/feed-grouper.js';
+import { timed } from './timed.js';
 
 const result = (feedName: string | undefined, values: string[]): ParseResult => ({
   format: 'txt',
@@ -44,6 +45,13 @@ describe('FeedGrouper', () => {
       'plain',
       '-',
     ]);
+  });
+
+  // The old trailing-slash pattern restarted at every slash of a run: 20,000 slashes took 0.2 s.
+  it('derives a feed name from a source name with long runs of slashes and query marks in linear time', () => {
+    const { result, ms } = timed(() => [`/x/${'/'.repeat(100_000)}feed.txt`, `list.txt${'?'.repeat(100_000)}\n`].map(feedNameFromSource));
+    expect(result).toEqual(['feed', 'list']);
+    expect(ms).toBeLessThan(200);
   });
 
   it('keys ids by their first 64 bits, surrogate code units included', () => {

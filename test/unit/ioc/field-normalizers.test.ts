@@ -33,6 +33,18 @@ describe('normalizeTimestamp', () => {
   it.each(['yesterday', '2021-02-30', '2021-13-01', '20/07/2021', '2021-07-20T25:00'])('rejects %s naming the field', (raw) => {
     expect(normalizeTimestamp(raw, 'valid_until')).toEqual({ ok: false, reason: `invalid valid_until ${JSON.stringify(raw)}` });
   });
+
+  // JSON.stringify leaves U+2028 and U+2029 raw, and they break lines in logs and editors (found by npm run fuzz).
+  it('escapes line and paragraph separators in the quoted value', () => {
+    expect(normalizeTimestamp('a\u2028b\u2029c', 'first_seen')).toEqual({ ok: false, reason: 'invalid first_seen "a\\u2028b\\u2029c"' });
+  });
+
+  it('quotes at most 64 characters of an invalid value, so the reason stays short', () => {
+    expect(normalizeTimestamp(`2021-07-20${'x'.repeat(1_000_000)}`, 'first_seen')).toEqual({
+      ok: false,
+      reason: `invalid first_seen "2021-07-20${'x'.repeat(54)}…"`,
+    });
+  });
 });
 
 describe('normalizeConfidence', () => {

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { MAX_VALUE_LENGTH } from '../../../src/core/ioc/limits.js';
 import { normalizeIndicator } from '../../../src/core/ioc/normalize-indicator.js';
 import type { NormalizedIoc, NormalizeOptions } from '../../../src/core/ioc/types.js';
+import { timed } from './timed.js';
 
 function accepted(raw: string, hint?: string, options?: NormalizeOptions): NormalizedIoc {
   const result = normalizeIndicator(raw, hint, options);
@@ -95,6 +97,20 @@ describe('normalizeIndicator: IPv4', () => {
     expect(reason('96.0.0.0/3', undefined, { maxPrefixV4: 0 })).toBe('loopback network, not public Internet space');
   });
 
+  // Both ends of these networks are public: only a check against every non-public range sees what they contain.
+  it.each([
+    ['172.0.0.0/8', 'network 172.0.0.0/8 contains private space (172.16.0.0/12), not public Internet space'],
+    ['100.0.0.0/8', 'network 100.0.0.0/8 contains carrier-grade NAT space (100.64.0.0/10), not public Internet space'],
+    ['169.0.0.0/8', 'network 169.0.0.0/8 contains link-local space (169.254.0.0/16), not public Internet space'],
+    ['198.0.0.0/8', 'network 198.0.0.0/8 contains reserved space (198.18.0.0/15), not public Internet space'],
+  ])('rejects %s, a network that contains non-public space between its public ends', (raw, why) => {
+    expect(reason(raw)).toBe(why);
+  });
+
+  it('accepts a network that contains non-public space with allowPrivate', () => {
+    expect(accepted('172.0.0.0/8', undefined, { allowPrivate: true }).value).toBe('172.0.0.0/8');
+  });
+
   it('accepts non-public addresses with allowPrivate', () => {
     expect(accepted('192.168.1.10', undefined, { allowPrivate: true })).toEqual({
       type: 'ipv4-addr',
@@ -150,6 +166,21 @@ describe('normalizeIndicator: IPv6', () => {
     ['2001:db8::1', 'reserved address, not public Internet space'],
   ])('rejects the non-public %s', (raw, why) => {
     expect(reason(raw)).toBe(why);
+  });
+
+  it.each([
+    ['2000::/4', 'network 2000::/4 contains reserved space (2001::/23), not public Internet space'],
+    ['fc00::/6', 'unique local (private) network, not public Internet space'],
+    ['2a00::/8', undefined],
+  ])('checks %s against every non-public IPv6 range, not only its ends', (raw, why) => {
+    const options = { maxPrefixV6: 0 };
+    if (why === undefined) expect(accepted(raw, undefined, options).value).toBe(raw);
+    else expect(reason(raw, undefined, options)).toBe(why);
+  });
+
+  // Such a network ends in ::ffff:ffff:ffff, i.e. 255.255.255.255: it holds all of IPv4, private space included.
+  it('rejects an IPv6 network that holds the whole IPv4-mapped range', () => {
+    expect(reason('::ff00:0:0/88', undefined, { maxPrefixV6: 0 })).toBe('IPv4-mapped network, not public Internet space');
   });
 
   it.each([
@@ -361,6 +392,77 @@ describe('normalizeIndicator: values that fit no type', () => {
     ['C:\\Windows\\evil.dll', 'invalid character ":" in domain'],
   ])('rejects %j', (raw, why) => {
     expect(reason(raw)).toBe(why);
+  });
+});
+
+describe('normalizeIndicator: hostile values', () => {
+  it('rejects a value longer than MAX_VALUE_LENGTH before refanging or any pattern', () => {
+    expect(reason('a.'.repeat(5000))).toBe(`value longer than ${MAX_VALUE_LENGTH} characters`);
+    expect(reason(`http://evil.example/${'a'.repeat(MAX_VALUE_LENGTH)}`, 'url')).toBe('value longer than 8192 characters');
+  });
+
+  it('rejects an 8 MB hex value with one reason instead of overflowing the regex stack', () => {
+    expect(reason('a'.repeat(8 * 1024 * 1024))).toBe('value longer than 8192 characters');
+  });
+
+  it('accepts a URL of exactly MAX_VALUE_LENGTH characters', () => {
+    const url = `http://evil.example/${'a'.repeat(MAX_VALUE_LENGTH - 'http://evil.example/'.length)}`;
+    expect(accepted(url).value).toBe(url);
+  });
+
+  // The old inference took 25 ms on one such value (quadratic); linear code takes well under 1 ms.
+  it.each([undefined, 'url', 'domain', 'ip-dst', 'email-src', 'sha256'])(
+    'normalises 50 values of repeated "a." just under the cap in linear time (hint %s)',
+    (hint) => {
+      const value = `${'a.'.repeat(Math.floor((MAX_VALUE_LENGTH - 1) / 2))}a`;
+      const { result, ms } = timed(() => Array.from({ length: 50 }, () => normalizeIndicator(value, hint)));
+      expect(result.every((r) => !r.ok)).toBe(true);
+      expect(ms).toBeLessThan(250);
+    },
+  );
+
+  // The old embedded-IPv4 search was quadratic in a run of digits (47 ms for one such value).
+  it('rejects 50 long digit runs with a colon, hinted as IPs, in linear time', () => {
+    const value = `${'1'.repeat(MAX_VALUE_LENGTH - 1)}:`;
+    const { result, ms } = timed(() => Array.from({ length: 50 }, () => normalizeIndicator(value, 'ip-dst')));
+    expect(result[0]).toEqual({ ok: false, reason: 'malformed IPv6 address' });
+    expect(ms).toBeLessThan(250);
+  });
+
+  it.each([
+    ['http://evil.example/a\u0000b', 'U+0000'],
+    ['http://evil.example/\u001b[2J', 'U+001B'],
+    ['http://evil.example/a\u007fb', 'U+007F'],
+    ['http://evil.example/a\tb', 'U+0009'],
+    ['evil\u0007.example', 'U+0007'],
+    ['45.153.\u0000160.2', 'U+0000'],
+    ['phish\u001f@evil.example', 'U+001F'],
+    ['2c26b46b68ffc68ff99b453c1d304134\u0000', 'U+0000'],
+    ['http://evil.example/\u009b31m', 'U+009B'],
+  ])('rejects %j, which holds the control character %s, whatever its kind', (raw, code) => {
+    expect(reason(raw)).toBe(`control character ${code} in value`);
+    expect(reason(raw, undefined, { allowPrivate: true })).toBe(`control character ${code} in value`);
+  });
+
+  it.each(['evil\u3002example\u3002com', 'evil\uff0eexample\uff0ecom', 'evil\uff61example\uff61com', 'evil[\u3002]example.com'])(
+    'refangs the full stops of CJK text in %s',
+    (raw) => {
+      expect(accepted(raw)).toEqual({ type: 'domain-name', value: 'evil.example.com', original: raw });
+    },
+  );
+
+  it('refangs CJK full stops in a URL host', () => {
+    expect(accepted('hxxps://evil\u3002example/a').value).toBe('https://evil.example/a');
+  });
+
+  it('names a long unsupported type in at most 64 characters, on one line', () => {
+    expect(reason('x', `${'t'.repeat(100)}\n`)).toBe(`unsupported type ${'t'.repeat(64)}…`);
+    expect(reason('x', 'bad\ntype')).toBe('unsupported type bad\\u000atype');
+    expect(reason('x', 'bad\u2028type')).toBe('unsupported type bad\\u2028type');
+  });
+
+  it('names a line separator in a domain escaped, so the reason stays on one line', () => {
+    expect(reason('evil\u2028example.com', 'domain')).toBe('invalid character "\\u2028" in domain');
   });
 });
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { InputError } from '../../../src/errors.js';
 import { parseAnssiCsv } from '../../../src/core/ioc/parse-anssi-csv.js';
+import { timed } from './timed.js';
 import { readFixture } from './read-fixture.js';
 
 const FILE = 'CERTFR-2021-IOC-003-IOC.csv';
@@ -174,5 +175,18 @@ describe('parseAnssiCsv on other CERT-FR files', () => {
 
   it('refuses a CSV without any value column', () => {
     expect(() => parseAnssiCsv('event.uuid,signature.uuid\n1,2\n', { file: 'x.csv' })).toThrow(InputError);
+  });
+
+  // The old APT-list pattern restarted at every quote of an unterminated list: 20,000 characters took 150 ms.
+  it('reads an event.apts cell of 200,000 unterminated escaped quotes in linear time', () => {
+    const apts = `"${"'\\".repeat(100_000)}"`;
+    const { result, ms } = timed(() => parseAnssiCsv(`${header}\ne1,green,t,2022-01-10,${apts},,s1,ip-dst,45.153.160.2,,,,,`));
+    expect(result.iocs.map((ioc) => [ioc.value, ioc.tags])).toEqual([['45.153.160.2', undefined]]);
+    expect(ms).toBeLessThan(500);
+  });
+
+  it('keeps the APT names of a list after an unterminated quote of the other kind', () => {
+    const result = parseAnssiCsv(`${header}\ne1,green,t,2022-01-10,"[""x, 'APT31']",,s1,ip-dst,45.153.160.2,,,,,`);
+    expect(result.iocs[0]?.tags).toEqual(['APT31']);
   });
 });

@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
+import { MAX_PATTERN_DEPTH } from '../../../src/core/ioc/limits.js';
 import { parseStixPattern } from '../../../src/core/ioc/parse-stix-pattern.js';
+import { timed } from './timed.js';
+
+const COMPARISON = "ipv4-addr:value = '45.153.160.2'";
+const nested = (depth: number, open: string, close: string, inner: string) => `${open.repeat(depth)}${inner}${close.repeat(depth)}`;
 
 describe('parseStixPattern', () => {
   it('reads one comparison', () => {
@@ -62,5 +67,43 @@ describe('parseStixPattern', () => {
     ["[ipv4-addr:value = '1.1.1.1' ; ]", 'malformed pattern: unexpected ";" at position 30'],
   ])('refuses %s', (pattern, reason) => {
     expect(parseStixPattern(pattern)).toEqual({ ok: false, reason });
+  });
+
+  it('reads patterns nested up to MAX_PATTERN_DEPTH levels', () => {
+    const comparisons = [{ path: 'ipv4-addr:value', operator: '=', value: '45.153.160.2' }];
+    expect(parseStixPattern(nested(MAX_PATTERN_DEPTH - 1, '(', ')', `[${COMPARISON}]`))).toEqual({ ok: true, comparisons });
+    expect(parseStixPattern(`[${nested(MAX_PATTERN_DEPTH - 1, '(', ')', COMPARISON)}]`)).toEqual({ ok: true, comparisons });
+  });
+
+  it.each([
+    ['observations', nested(50_000, '(', ')', `[${COMPARISON}]`)],
+    ['comparisons', `[${nested(50_000, '(', ')', COMPARISON)}]`],
+    ['an unclosed run', '('.repeat(50_000)],
+  ])('refuses %s nested 50,000 deep with a reason instead of overflowing the stack', (_shape, pattern) => {
+    expect(parseStixPattern(pattern)).toEqual({ ok: false, reason: `pattern nested deeper than ${MAX_PATTERN_DEPTH} levels` });
+  });
+
+  it('refuses 50,000 opening brackets, which do not nest, as malformed', () => {
+    expect(parseStixPattern('['.repeat(50_000))).toEqual({ ok: false, reason: 'malformed pattern: expected an object path, got "["' });
+  });
+
+  // The old tokenizer read every token first, re-scanning the rest for a path at each word: 60 KB took 1.9 s.
+  it('refuses 60 KB of words and numbers that never form a path in linear time', () => {
+    const { result, ms } = timed(() => parseStixPattern(`[${'a-0'.repeat(20_000)}`));
+    expect(result).toEqual({ ok: false, reason: 'malformed pattern: expected an object path, got "A"' });
+    expect(ms).toBeLessThan(200);
+  });
+
+  it('expands an IN list of 300,000 values (more than a spread call can pass)', () => {
+    const values = Array.from({ length: 300_000 }, () => "'x'").join(',');
+    const result = parseStixPattern(`[url:value IN (${values})]`);
+    expect(result.ok && result.comparisons.length).toBe(300_000);
+  });
+
+  it('names a long unexpected token in at most 64 characters', () => {
+    expect(parseStixPattern(`[ipv4-addr:value ${'X'.repeat(100)} '1']`)).toEqual({
+      ok: false,
+      reason: `malformed pattern: expected an operator, got "${'X'.repeat(64)}…"`,
+    });
   });
 });

@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { MAX_VALUE_LENGTH, REJECTED_VALUE_PREVIEW } from '../../../src/core/ioc/limits.js';
+import { parseIocs } from '../../../src/core/ioc/parse-iocs.js';
 import { parseTxt } from '../../../src/core/ioc/parse-txt.js';
 import { readFixture } from './read-fixture.js';
 
@@ -68,6 +70,21 @@ describe('parseTxt', () => {
       skipped: [],
       duplicates: [],
     });
+  });
+
+  it('rejects an 8 MB hex line with one reason and keeps only the start of it', () => {
+    const line = 'a'.repeat(8 * 1024 * 1024);
+    const result = parseTxt(`45.153.160.2\n${line}\n`);
+    expect(result.iocs.map((ioc) => ioc.value)).toEqual(['45.153.160.2']);
+    expect(result.rejected).toEqual([
+      { location: { line: 2 }, value: `${'a'.repeat(REJECTED_VALUE_PREVIEW)}…`, reason: `value longer than ${MAX_VALUE_LENGTH} characters` },
+    ]);
+  });
+
+  it('reads a list whose first line is a bracketed IPv6 address as TXT', () => {
+    const result = parseIocs('[2a0e:1c80::1]\n45.153.160.2\n');
+    expect(result.format).toBe('txt');
+    expect(result.iocs.map((ioc) => ioc.value)).toEqual(['2a0e:1c80::1', '45.153.160.2']);
   });
 
   it('accepts private addresses with allowPrivate', () => {
