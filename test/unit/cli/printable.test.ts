@@ -9,6 +9,10 @@ describe('printable', () => {
     expect(controlsIn(shown)).toEqual([]);
   });
 
+  it('escapes the Unicode line separators, which JSON.stringify leaves as they are', () => {
+    expect(printable(JSON.stringify('a\u2028b\u2029c'))).toBe('"a\\u2028b\\u2029c"');
+  });
+
   it('keeps tabs and newlines of tables, and escapes newlines where one line is expected', () => {
     expect(printable('a\tb\nc')).toBe('a\tb\nc');
     expect(printable('a\nb', { lines: false })).toBe('a\\u000ab');
