@@ -9,6 +9,9 @@ export const DEFAULT_PREFIX = 'iochunt';
 /** The prefix `iochunt demo` uses unless one is given, so a demo never touches real data. */
 export const DEMO_PREFIX = 'iochunt-demo';
 
+/** Where `iochunt demo` writes its report and saved objects (`--out-dir`), relative to the working directory. */
+export const DEFAULT_DEMO_OUT_DIR = 'iochunt-demo';
+
 /**
  * Where retro-hunts of a feed start (`sync --hunt-from`), and where a hunt or report starts when
  * no IOC says otherwise: ANSSI's CERTFR-2021-IOC-003 asks for searches from the beginning of 2021.

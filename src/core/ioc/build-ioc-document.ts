@@ -1,6 +1,6 @@
 import { withoutUndefined } from './assign-defined.js';
 import { buildIocId } from './ioc-id.js';
-import type { IocType, ParsedIoc } from './types.js';
+import type { Bulletin, IocType, ParsedIoc } from './types.js';
 
 /** What one feed says about one IOC (`iochunt.feeds[]`). */
 export interface FeedEntry {
@@ -20,6 +20,8 @@ export interface FeedEntry {
   tags?: string[];
   /** The value as this feed wrote it (defanged, upper-case hash...), when it differs from `iochunt.value`. */
   original?: string;
+  /** The bulletin, MISP event or STIX report the feed took it from (a report's sources). */
+  bulletin?: Bulletin;
   added_at: string;
   updated_at: string;
 }
@@ -124,6 +126,7 @@ function feedEntryFrom(ioc: ParsedIoc, load: FeedLoad, previous: FeedEntry | und
     last_seen: ioc.lastSeen,
     tags: ioc.tags && ioc.tags.length > 0 ? [...ioc.tags].sort() : undefined,
     original: ioc.original === ioc.value ? undefined : ioc.original,
+    bulletin: ioc.bulletin ? { ...ioc.bulletin } : undefined,
     added_at,
     updated_at: previous?.updated_at ?? load.now,
   });

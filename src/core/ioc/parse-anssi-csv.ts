@@ -1,4 +1,5 @@
 import { InputError } from '../../errors.js';
+import { buildBulletin } from './build-bulletin.js';
 import { createIocCollector } from './ioc-collector.js';
 import { normalizeTimestamp } from './normalize-timestamp.js';
 import { normalizeTlp } from './normalize-tlp.js';
@@ -40,8 +41,8 @@ const PROVIDER = 'CERT-FR';
  * the component/signature/event description, tags from the MISP-style `metadata` columns
  * and the APT names of `event.apts` (a Python list literal such as `['APT31']`), TLP from
  * `event.tlp` (else a `tlp:`/`cossi:TLP=` tag), `firstSeen` from `event.date` (the day CERT-FR
- * published the indicators: the first sighting this source reports), `provider` CERT-FR and
- * `reference` the bulletin page.
+ * published the indicators: the first sighting this source reports), `provider` CERT-FR,
+ * `reference` the bulletin page, and `bulletin` its id, event title, page and `event.date`.
  *
  * Feed name: the bulletin id (`CERTFR-2021-IOC-003`) found in the event title or
  * description, else in the file name, else the event title. Line numbers are physical lines,
@@ -92,15 +93,17 @@ function firstFilled(indexes: readonly number[], cells: readonly string[]): stri
 function rowProvenance(field: (name: Field) => string | undefined, feed: string | undefined, date: string | undefined): IocProvenance {
   const tags = [...metadataTags(field('tags')), ...pythonListItems(field('apts'))];
   const bulletin = feed !== undefined && BULLETIN_ID.test(feed) ? feed : undefined;
+  const url = bulletin === undefined ? undefined : `https://www.cert.ssi.gouv.fr/ioc/${bulletin}/`;
   return {
     feed,
     sourceId: field('id'),
     description: field('description') ?? field('title'),
     provider: PROVIDER,
-    reference: bulletin === undefined ? undefined : `https://www.cert.ssi.gouv.fr/ioc/${bulletin}/`,
+    reference: url,
     tlp: normalizeTlp(field('tlp')) ?? tlpFromTags(tags),
     firstSeen: date,
     tags,
+    bulletin: buildBulletin({ id: bulletin, title: field('title'), url, published: date }),
   };
 }
 

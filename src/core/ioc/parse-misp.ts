@@ -1,4 +1,5 @@
 import { InputError } from '../../errors.js';
+import { buildBulletin } from './build-bulletin.js';
 import { createIocCollector, type IocCollector } from './ioc-collector.js';
 import { isJsonObject, jsonArray, jsonFlag, jsonString, type JsonObject } from './json-values.js';
 import { MAX_MISP_NESTING } from './limits.js';
@@ -6,7 +7,7 @@ import { normalizeTimestamp } from './normalize-timestamp.js';
 import { parseJsonDocument } from './parse-json-document.js';
 import { splitMispValue } from './split-misp-value.js';
 import { tlpFromTags } from './tlp-from-tags.js';
-import type { ParseOptions, ParseResult } from './types.js';
+import type { Bulletin, ParseOptions, ParseResult } from './types.js';
 
 /** An event found in the document and the JSON path it was found at. */
 interface LocatedEvent {
@@ -26,6 +27,7 @@ interface EventContext {
   info: string | undefined;
   provider: string | undefined;
   tags: string[];
+  bulletin: Bulletin | undefined;
 }
 
 /** Where attributes go and what they inherit. */
@@ -51,7 +53,8 @@ interface AttributeScope {
  * Provenance: `sourceId` = attribute uuid, `description` = attribute comment (else the
  * object's), `firstSeen`/`lastSeen` from the attribute, `provider` = the event's `Orgc`,
  * tags = event + attribute tag names, TLP from `tlp:*` tags (attribute tags first, most
- * restrictive wins), `feed` = the event's `info`. Locations are JSON paths such as
+ * restrictive wins), `feed` = the event's `info`, `bulletin` = the event's uuid, info, `date`
+ * and `timestamp` (its last change). Locations are JSON paths such as
  * `$.Event.Object[0].Attribute[2]`. `feedName` is the event info when the document holds
  * one event (or several with the same info), else undefined.
  *
@@ -102,7 +105,20 @@ function deeper(at: SearchPoint, step: string): SearchPoint {
 
 function eventContext(event: JsonObject): EventContext {
   const org = isJsonObject(event.Orgc) ? event.Orgc : isJsonObject(event.Org) ? event.Org : {};
-  return { info: jsonString(event.info)?.trim(), provider: jsonString(org.name), tags: tagNames(event.Tag) };
+  const info = jsonString(event.info)?.trim();
+  return { info, provider: jsonString(org.name), tags: tagNames(event.Tag), bulletin: eventBulletin(event, info) };
+}
+
+/** The event as a publication: uuid, info, `date` and `timestamp`; a bad date is left out, not a reason to refuse the IOCs. */
+function eventBulletin(event: JsonObject, info: string | undefined): Bulletin | undefined {
+  const date = normalizeTimestamp(event.date, 'date');
+  const changed = normalizeTimestamp(event.timestamp, 'timestamp');
+  return buildBulletin({
+    id: jsonString(event.uuid),
+    title: info,
+    published: date.ok ? date.value : undefined,
+    modified: changed.ok ? changed.value : undefined,
+  });
 }
 
 function tagNames(tags: unknown): string[] {
@@ -142,6 +158,7 @@ function addAttribute(scope: AttributeScope, attribute: unknown, path: string): 
     firstSeen: firstSeen.value,
     lastSeen: lastSeen.value,
     tags: [...context.tags, ...attributeTags],
+    bulletin: context.bulletin,
   };
   for (const [hint, part] of splitMispValue(type, value)) collector.add({ value: part, hint, provenance, location });
 }

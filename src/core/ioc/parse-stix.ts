@@ -1,5 +1,6 @@
 import { InputError } from '../../errors.js';
 import { printableExcerpt } from './excerpt.js';
+import { buildBulletin } from './build-bulletin.js';
 import { createIocCollector, type IocCollector } from './ioc-collector.js';
 import { isJsonObject, jsonArray, jsonFlag, jsonString, type JsonObject } from './json-values.js';
 import { normalizeConfidence } from './normalize-confidence.js';
@@ -9,11 +10,13 @@ import { parseStixPattern } from './parse-stix-pattern.js';
 import { stixMarkingTlp } from './stix-marking-tlp.js';
 import { stixPathHint } from './stix-path-hint.js';
 import { mostRestrictiveTlp } from './tlp-from-tags.js';
-import type { IocProvenance, ParseOptions, ParseResult, SourceLocation } from './types.js';
+import type { Bulletin, IocProvenance, ParseOptions, ParseResult, SourceLocation } from './types.js';
 
 /** Lookups built once per bundle. */
 interface BundleContext {
   feedName: string | undefined;
+  /** The first named `report`, as a publication. */
+  bulletin: Bulletin | undefined;
   markings: Map<string, string>;
   identities: Map<string, string>;
 }
@@ -30,7 +33,8 @@ interface BundleContext {
  * Provenance: `sourceId` = indicator id, `description` = description else name,
  * `validFrom`/`validUntil`, `confidence`, `labels` as tags, TLP from `object_marking_refs`
  * (standard TLP 1.0/2.0 ids or marking definitions of the bundle; most restrictive wins),
- * `provider` = name of the `created_by_ref` identity, `reference` = first external URL.
+ * `provider` = name of the `created_by_ref` identity, `reference` = first external URL,
+ * `bulletin` = the first named report (id, name, first external URL, `published`, `modified`).
  * Feed name: the first `report`'s name, else the bundle id. Locations: `$.objects[<i>]`.
  *
  * @throws InputError when the text is not JSON or not a bundle.
@@ -60,7 +64,25 @@ function bundleContext(bundle: JsonObject, objects: readonly unknown[]): BundleC
     if (id !== undefined && name !== undefined) identities.set(id, name);
   }
   const reportName = isJsonObject(report) ? jsonString(report.name)?.trim() : undefined;
-  return { feedName: reportName ?? jsonString(bundle.id), markings: stixMarkingTlp(objects), identities };
+  return {
+    feedName: reportName ?? jsonString(bundle.id),
+    bulletin: isJsonObject(report) ? reportBulletin(report, reportName) : undefined,
+    markings: stixMarkingTlp(objects),
+    identities,
+  };
+}
+
+/** A report's id, name, first external URL, `published` and `modified`; a bad date is left out, not a reason to refuse the IOCs. */
+function reportBulletin(report: JsonObject, name: string | undefined): Bulletin | undefined {
+  const published = normalizeTimestamp(report.published, 'published');
+  const modified = normalizeTimestamp(report.modified, 'modified');
+  return buildBulletin({
+    id: jsonString(report.id),
+    title: name,
+    url: firstExternalUrl(report),
+    published: published.ok ? published.value : undefined,
+    modified: modified.ok ? modified.value : undefined,
+  });
 }
 
 function firstExternalUrl(object: JsonObject): string | undefined {
@@ -118,6 +140,7 @@ function indicatorProvenance(indicator: JsonObject, context: BundleContext): Fie
       validFrom: validFrom.value,
       validUntil: validUntil.value,
       tags,
+      bulletin: context.bulletin,
     },
   };
 }

@@ -45,6 +45,21 @@ export interface SourceLocation {
   path?: string;
 }
 
+/**
+ * The publication an indicator came from: a CERT-FR bulletin, a MISP event, a STIX report.
+ * Kept per feed on the IOC document so a report can name its sources (README `iochunt report`).
+ */
+export interface Bulletin {
+  /** CERT-FR bulletin id (`CERTFR-2021-IOC-003`), MISP event uuid, STIX report id. */
+  id?: string;
+  /** CERT-FR event title, MISP event info, STIX report name. */
+  title?: string;
+  url?: string;
+  /** ISO 8601 UTC: when it was published, when it last changed. */
+  published?: string;
+  modified?: string;
+}
+
 /** What a source says about an indicator besides its value. All optional. */
 export interface IocProvenance {
   /** Feed name the source gives this IOC (MISP event info, bulletin id, STIX report name). */
@@ -66,6 +81,7 @@ export interface IocProvenance {
   validFrom?: string;
   validUntil?: string;
   tags?: string[];
+  bulletin?: Bulletin;
 }
 
 /** An accepted indicator: canonical value plus provenance plus where it was read. */

@@ -1,9 +1,14 @@
 import { parseEventTime } from '../time/parse-event-time.js';
+import { buildFeedSources, type FeedSource } from './build-feed-sources.js';
+import { buildIocTlps, buildReportTlp, filterByTlpMax, type ReportTlp } from './build-report-tlp.js';
+import type { StoredIoc } from './parse-stored-ioc.js';
+import type { TlpLabel } from './tlp-label.js';
 
 /**
- * The incident report of `iochunt report` (README `iochunt report`): per IOC first/last seen, hit counts,
- * hosts and users involved, a monthly timeline since the hunt start and sample events, built
- * from alert documents ({@link buildReportData}, pure) and rendered as HTML, CSV or JSON.
+ * The incident report of `iochunt report` (README `iochunt report`): its TLP marking, the
+ * sources of its IOCs, per IOC its TLP, first/last seen, hit counts, hosts and users involved,
+ * a monthly timeline since the hunt start and sample events, built from alert and IOC
+ * documents ({@link buildReportData}, pure) and rendered as HTML, CSV or JSON.
  */
 
 /** Sample events kept per IOC, earliest first. */
@@ -31,6 +36,8 @@ export interface AlertRow {
   eventId: string;
   action?: string;
   url?: string;
+  /** `threat.enrichments[0].indicator.marking.tlp`: the IOC's marking when the finding was made. */
+  tlp?: TlpLabel;
 }
 
 /** What the report covers. */
@@ -49,12 +56,14 @@ export interface ReportScope {
 }
 
 /** One event in a report: an {@link AlertRow} without what its IOC entry already says. */
-export type ReportSample = Omit<AlertRow, 'iocId' | 'iocValue' | 'iocType' | 'feeds'>;
+export type ReportSample = Omit<AlertRow, 'iocId' | 'iocValue' | 'iocType' | 'feeds' | 'tlp'>;
 
 export interface ReportIoc {
   id: string;
   value: string;
   type: string;
+  /** Its TLP (see `buildIocTlps`); null when unmarked. */
+  tlp: TlpLabel | null;
   /** Every feed its findings name, sorted. */
   feeds: string[];
   hits: number;
@@ -85,6 +94,10 @@ export interface TimelineMonth {
 
 export interface ReportData {
   scope: ReportScope;
+  /** The report's marking, and what `--tlp-max` left out. */
+  tlp: ReportTlp;
+  /** Per feed of the reported IOCs: the bulletins they came from. */
+  sources: FeedSource[];
   totals: ReportTotals;
   /** Most hits first, then by value. */
   iocs: ReportIoc[];
@@ -95,6 +108,10 @@ export interface ReportData {
 export interface BuildReportInput {
   scope: ReportScope;
   alerts: readonly AlertRow[];
+  /** The IOC documents of the alerts' IOCs as stored now, by IOC id; an IOC deleted since has none. */
+  storedIocs?: ReadonlyMap<string, StoredIoc>;
+  /** `--tlp-max`: IOCs marked above it, and their findings, are left out. */
+  tlpMax?: TlpLabel;
 }
 
 const byText = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
@@ -117,41 +134,29 @@ function nextMonth(month: string): string {
 }
 
 function sample(row: AlertRow): ReportSample {
-  const { iocId: _id, iocValue: _value, iocType: _type, feeds: _feeds, ...rest } = row;
+  const { iocId: _id, iocValue: _value, iocType: _type, feeds: _feeds, tlp: _tlp, ...rest } = row;
   return { ...rest };
 }
 
 const sortedDistinct = (values: Iterable<string | undefined>): string[] =>
   [...new Set([...values].filter((v): v is string => v !== undefined && v !== ''))].sort(byText);
 
-/**
- * The report for a set of alert rows: totals, one entry per IOC (hits, first/last seen,
- * distinct hosts and users, the first {@link SAMPLES_PER_IOC} events) and a monthly
- * timeline. The timeline runs from the month of `scope.since` to the month of
- * `scope.until`, including months without hits, so a quiet period shows as such; it is
- * widened to the months of the earliest and latest finding if any lies outside the period,
- * so the timeline always adds up to the number of findings.
- *
- * Timestamps must be ISO 8601 UTC (as {@link buildAlertRow} makes them): they are compared as
- * strings. Pure: the inputs are not modified and share no objects with the result.
- */
-export function buildReportData(input: BuildReportInput): ReportData {
-  const { scope } = input;
-  const alerts = [...input.alerts].sort(compareAlerts);
-
+/** One entry per IOC, most hits first, then by value; `alerts` sorted by {@link compareAlerts}. */
+function buildIocEntries(alerts: readonly AlertRow[], tlps: ReadonlyMap<string, TlpLabel | undefined>): ReportIoc[] {
   const perIoc = new Map<string, AlertRow[]>();
   for (const alert of alerts) {
     const rows = perIoc.get(alert.iocId);
     if (rows) rows.push(alert);
     else perIoc.set(alert.iocId, [alert]);
   }
-  const iocs: ReportIoc[] = [...perIoc.entries()]
+  return [...perIoc.entries()]
     .map(([id, rows]) => {
       const first = rows[0]!;
       return {
         id,
         value: first.iocValue,
         type: first.iocType,
+        tlp: tlps.get(id) ?? null,
         feeds: sortedDistinct(rows.flatMap((r) => r.feeds)),
         hits: rows.length,
         firstSeen: first.timestamp,
@@ -162,7 +167,10 @@ export function buildReportData(input: BuildReportInput): ReportData {
       };
     })
     .sort((a, b) => b.hits - a.hits || byText(a.value, b.value) || byText(a.id, b.id));
+}
 
+/** Every month of the period, widened to the months of the findings (see {@link buildReportData}). */
+function buildTimeline(scope: ReportScope, alerts: readonly AlertRow[]): TimelineMonth[] {
   const hitsPerMonth = new Map<string, number>();
   for (const alert of alerts) {
     const month = monthOf(alert.timestamp);
@@ -174,9 +182,35 @@ export function buildReportData(input: BuildReportInput): ReportData {
   for (let month = bounds[0]; month !== undefined && last !== undefined && month <= last; month = nextMonth(month)) {
     timeline.push({ month, hits: hitsPerMonth.get(month) ?? 0 });
   }
+  return timeline;
+}
 
+/**
+ * The report for a set of alert rows: its TLP marking, the sources of its IOCs, totals, one
+ * entry per IOC (TLP, hits, first/last seen, distinct hosts and users, the first
+ * {@link SAMPLES_PER_IOC} events) and a monthly timeline. The timeline runs from the month of
+ * `scope.since` to the month of `scope.until`, including months without hits, so a quiet
+ * period shows as such; it is widened to the months of the earliest and latest finding if any
+ * lies outside the period, so the timeline always adds up to the number of findings.
+ *
+ * With `tlpMax`, IOCs marked above it are left out before anything is counted: totals,
+ * timeline, hosts and sources say nothing of them, and `tlp.leftOut` says how many there were.
+ * The report's label is the strictest TLP of the IOCs it keeps.
+ *
+ * Timestamps must be ISO 8601 UTC (as {@link buildAlertRow} makes them): they are compared as
+ * strings. Pure: the inputs are not modified and share no objects with the result.
+ */
+export function buildReportData(input: BuildReportInput): ReportData {
+  const { scope } = input;
+  const stored = input.storedIocs ?? new Map<string, StoredIoc>();
+  const tlps = buildIocTlps(input.alerts, stored);
+  const { kept, leftOut } = filterByTlpMax(input.alerts, tlps, input.tlpMax);
+  const alerts = kept.sort(compareAlerts);
+  const iocs = buildIocEntries(alerts, tlps);
   return {
     scope: { ...scope, feeds: [...scope.feeds], indices: [...scope.indices] },
+    tlp: buildReportTlp(iocs.map((ioc) => ioc.tlp), input.tlpMax, leftOut),
+    sources: buildFeedSources(iocs, stored),
     totals: {
       findings: alerts.length,
       iocsHit: iocs.length,
@@ -184,6 +218,6 @@ export function buildReportData(input: BuildReportInput): ReportData {
       users: sortedDistinct(alerts.map((a) => a.user)).length,
     },
     iocs,
-    timeline,
+    timeline: buildTimeline(scope, alerts),
   };
 }

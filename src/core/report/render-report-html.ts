@@ -1,19 +1,12 @@
 import type { ReportData, ReportIoc, TimelineMonth } from './build-report-data.js';
+import { escapeHtml } from './escape-html.js';
+import type { ReportTlp } from './build-report-tlp.js';
+import { formatDate, formatTime } from './format-report-time.js';
+import { renderSourcesHtml } from './render-sources-html.js';
+import { renderTlpLabel, renderTlpPageRules, TLP_STYLE } from './render-tlp-html.js';
 
-const HTML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+export { escapeHtml } from './escape-html.js';
 
-/** Text safe in HTML (and inline SVG) content and in quoted attribute values. */
-export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => HTML_ESCAPES[c]!);
-}
-
-/** `2021-03-04T05:06:07.000Z` -> `2021-03-04 05:06:07 UTC`; other text as is. */
-function formatTime(iso: string): string {
-  const match = /^(\d{4}-\d{2}-\d{2})T(\d{2}:\d{2}:\d{2})(?:\.\d+)?Z$/.exec(iso);
-  return match ? `${match[1]} ${match[2]} UTC` : iso;
-}
-
-const formatDate = (iso: string): string => (/^\d{4}-\d{2}-\d{2}/.test(iso) ? iso.slice(0, 10) : iso);
 
 const feedLabel = (feeds: readonly string[]): string => (feeds.length === 0 ? 'all feeds' : feeds.join(', '));
 
@@ -46,8 +39,11 @@ svg .grid { stroke: var(--line); stroke-width: 1; }
 svg text { font-size: 11px; fill: var(--muted); }
 svg text.year { font-size: 12px; font-weight: 600; fill: var(--ink); }
 .empty { color: var(--muted); font-style: italic; }
-footer { margin-top: 32px; color: var(--muted); font-size: 12px; }
-@media print { body { padding: 0; } h2 { break-after: avoid; } tr { break-inside: avoid; } }
+header.top, footer { display: flex; justify-content: space-between; align-items: flex-start; gap: 16px; }
+footer { margin-top: 32px; color: var(--muted); font-size: 12px; align-items: center; }
+.bulletin + .bulletin { margin-top: 6px; }
+.dates { color: var(--muted); }
+@media print { body { padding: 0; font-size: 11px; } td.nowrap { white-space: normal; } h2 { break-after: avoid; } tr { break-inside: avoid; } }
 `;
 
 function renderTimeline(timeline: readonly TimelineMonth[]): string {
@@ -134,10 +130,29 @@ function renderSamples(ioc: ReportIoc): string {
   );
   const more = ioc.hits > ioc.samples.length ? ` (first ${ioc.samples.length} of ${ioc.hits})` : '';
   return [
-    `<h3><code>${escapeHtml(ioc.value)}</code> <span class="period">${escapeHtml(ioc.type)}${escapeHtml(more)}</span></h3>`,
+    `<h3><code>${escapeHtml(ioc.value)}</code> ${renderTlpLabel(ioc.tlp, 'small')} <span class="period">${escapeHtml(ioc.type)}${escapeHtml(more)}</span></h3>`,
     '<table class="samples"><thead><tr><th>Time</th><th>Host</th><th>User</th><th>Source</th><th>Destination</th><th>Matched</th><th>Action</th><th>URL</th><th>Event</th></tr></thead>',
     `<tbody>${rows.join('\n')}</tbody></table>`,
   ].join('\n');
+}
+
+const iocCount = (n: number): string => `${n} IOC${n === 1 ? '' : 's'}`;
+
+/** What `--tlp-max` did, when it was given. */
+function tlpMaxSentence(tlp: ReportTlp): string[] {
+  if (tlp.max === undefined) return [];
+  if (tlp.leftOut.iocs === 0) return [`Limited to ${tlp.max}: no IOC above it was found.`];
+  const findings = `${tlp.leftOut.findings} finding${tlp.leftOut.findings === 1 ? '' : 's'}`;
+  return [`${iocCount(tlp.leftOut.iocs)} above ${tlp.max} (${findings}) left out.`];
+}
+
+/** The scope's TLP line: what the label means, what `--tlp-max` left out, what is unmarked. */
+function describeTlpHtml(tlp: ReportTlp): string {
+  return [
+    tlp.label === null ? 'None of the IOCs in this report carries a TLP marking.' : `${tlp.label}: the most restrictive TLP of the IOCs in this report.`,
+    ...tlpMaxSentence(tlp),
+    ...(tlp.unmarked > 0 && tlp.label !== null ? [`${iocCount(tlp.unmarked)} without a marking: check ${tlp.unmarked === 1 ? 'its source' : 'their sources'} before sharing.`] : []),
+  ].join(' ');
 }
 
 /**
@@ -145,14 +160,21 @@ function renderSamples(ioc: ReportIoc): string {
  * CSS and SVG only, no script, no font or image to fetch (a Content-Security-Policy of
  * `default-src 'none'` enforces it), so it opens offline and leaks nothing when opened.
  * Every value from the cluster is HTML-escaped: IOC values, host names and URLs come from
- * attacker-influenced logs. The timeline chart has exactly one `<rect class="bar">` per
- * month, zero-height for empty months, each with a `YYYY-MM: N` tooltip.
+ * attacker-influenced logs; bulletin URLs are shown as text, never as links. The timeline
+ * chart has exactly one `<rect class="bar">` per month, zero-height for empty months, each
+ * with a `YYYY-MM: N` tooltip.
+ *
+ * TLP (FIRST TLP 2.0): the report's label at the top right of the page and in its footer, and
+ * in the header and footer of every printed page (`@page` margin boxes, see
+ * `renderTlpPageRules`); each IOC's own label in the tables; the sources of the IOCs in the
+ * scope section.
  */
 export function renderReportHtml(data: ReportData): string {
   const { scope, totals } = data;
   const period = `${formatDate(scope.since)} to ${formatDate(scope.until)}`;
   const title = `IOC retro-hunt report: ${feedLabel(scope.feeds)}, ${period}`;
   const scopeRows: [string, string][] = [
+    ['TLP', describeTlpHtml(data.tlp)],
     ['Feeds', feedLabel(scope.feeds)],
     ['Period', `${formatTime(scope.since)} to ${formatTime(scope.until)}`],
     ['Indices', scope.indices.length === 0 ? 'none' : list(scope.indices)],
@@ -170,6 +192,7 @@ export function renderReportHtml(data: ReportData): string {
       '<tr>',
       `<td><code>${escapeHtml(ioc.value)}</code></td>`,
       cell(ioc.type, 'nowrap'),
+      `<td class="nowrap">${renderTlpLabel(ioc.tlp, 'small')}</td>`,
       cell(list(ioc.feeds)),
       `<td class="num">${ioc.hits}</td>`,
       cell(formatTime(ioc.firstSeen), 'nowrap'),
@@ -190,15 +213,17 @@ export function renderReportHtml(data: ReportData): string {
     '<meta name="viewport" content="width=device-width, initial-scale=1">',
     '<meta name="generator" content="iochunt">',
     `<title>${escapeHtml(title)}</title>`,
-    `<style>${STYLE}</style>`,
+    `<style>${STYLE}${TLP_STYLE}\n${renderTlpPageRules(data.tlp)}\n</style>`,
     '</head>',
     '<body>',
-    '<header>',
-    `<h1>IOC retro-hunt report: ${escapeHtml(feedLabel(scope.feeds))}</h1>`,
-    `<p class="period">${escapeHtml(period)}</p>`,
+    '<header class="top">',
+    `<div><h1>IOC retro-hunt report: ${escapeHtml(feedLabel(scope.feeds))}</h1>`,
+    `<p class="period">${escapeHtml(period)}</p></div>`,
+    renderTlpLabel(data.tlp.label),
     '</header>',
     '<section><h2>Scope</h2>',
     `<table class="scope"><tbody>${scopeRows.map(([k, v]) => `<tr><th>${escapeHtml(k)}</th>${cell(v)}</tr>`).join('')}</tbody></table>`,
+    renderSourcesHtml(data.sources),
     '</section>',
     '<section><h2>Summary</h2><div class="totals">',
     ...totalBoxes.map(([n, label]) => `<div class="total"><span class="n">${n}</span><span class="label">${escapeHtml(label)}</span></div>`),
@@ -210,14 +235,14 @@ export function renderReportHtml(data: ReportData): string {
     data.iocs.length === 0
       ? noFindings
       : [
-          '<table class="iocs"><thead><tr><th>IOC</th><th>Type</th><th>Feeds</th><th class="num">Hits</th><th>First seen</th><th>Last seen</th><th>Hosts</th><th>Users</th></tr></thead>',
+          '<table class="iocs"><thead><tr><th>IOC</th><th>Type</th><th>TLP</th><th>Feeds</th><th class="num">Hits</th><th>First seen</th><th>Last seen</th><th>Hosts</th><th>Users</th></tr></thead>',
           `<tbody>${iocRows.join('\n')}</tbody></table>`,
         ].join('\n'),
     '</section>',
     `<section><h2>Sample events</h2>`,
     data.iocs.length === 0 ? noFindings : data.iocs.map(renderSamples).join('\n'),
     '</section>',
-    `<footer>Generated by iochunt on ${escapeHtml(formatTime(scope.generatedAt))}. One finding is one (event, indicator) pair; times are event times (UTC).</footer>`,
+    `<footer><span>Generated by iochunt on ${escapeHtml(formatTime(scope.generatedAt))}. One finding is one (event, indicator) pair; times are event times (UTC).</span>${renderTlpLabel(data.tlp.label)}</footer>`,
     '</body>',
     '</html>',
     '',

@@ -1,4 +1,4 @@
-import { DEMO_PREFIX } from '../../core/defaults.js';
+import { DEFAULT_DEMO_OUT_DIR, DEMO_PREFIX } from '../../core/defaults.js';
 import { join } from 'node:path';
 import { generateSampleEvents, plantedEvents, type Plant } from '../../core/demo/generate-sample-events.js';
 import { parseIocs } from '../../core/ioc/parse-iocs.js';
@@ -14,6 +14,7 @@ import { loadResource } from '../load-resource.js';
 import { packageInfo } from '../package-info.js';
 import { runHunt, type HuntSummary } from '../hunt/run-hunt.js';
 import { syncIocs, type SyncReport } from '../sync/sync-iocs.js';
+import { writeDemoOutputs, type DemoOutputs } from './write-demo-outputs.js';
 import { writeSampleEvents } from './write-sample-events.js';
 
 export interface DemoOptions {
@@ -24,6 +25,8 @@ export interface DemoOptions {
   events?: number;
   /** Leave the local engine running afterwards. */
   keep?: boolean;
+  /** Where the report and the saved objects go; default `./iochunt-demo`. */
+  outDir?: string;
   onStep?: (line: string) => void;
 }
 
@@ -37,6 +40,10 @@ export interface DemoResult {
   hunt: HuntSummary;
   /** Planted historical hits the hunt must report (on or after 2021-01-01) and those before it. */
   planted: { reportable: number; beforeHuntFrom: number };
+  /** The report (HTML, CSV, JSON) and saved objects (Kibana, OpenSearch Dashboards) it wrote. */
+  outputs: DemoOutputs;
+  /** The bulletin it loaded: the path for a `sync` on a real cluster. */
+  bulletin: string;
   /** The local engine: started by the demo (and stopped unless kept), or one already running. */
   localEngine?: { url: string; startedByDemo: boolean; running: boolean };
 }
@@ -47,7 +54,9 @@ const DEMO_BULLETIN = 'CERTFR-2021-IOC-003-IOC.csv';
  * `iochunt demo`: on a machine with nothing configured, starts a local OpenSearch (Maven
  * Central, no Docker), writes sample logs 2020 -> now with a few events touching the ANSSI
  * APT31 relay IPs (some before 2021, which must not be reported), loads the real bulletin,
- * installs live tagging and shows it on fresh events, then retro-hunts since 2021-01-01.
+ * installs live tagging and shows it on fresh events, retro-hunts since 2021-01-01, then
+ * writes the hunt's report (HTML, CSV, JSON) and the Kibana and OpenSearch Dashboards saved
+ * objects into `outDir`.
  */
 export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
   const step = options.onStep ?? (() => undefined);
@@ -111,6 +120,17 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
 
     step('retro-hunting since 2021-01-01...');
     const hunt = await runHunt(engine, { prefix, index: [`${logs}-*`], slice: 'year' });
+
+    const dir = options.outDir ?? DEFAULT_DEMO_OUT_DIR;
+    step(`writing the report and the saved objects into ${dir}...`);
+    const outputs = await writeDemoOutputs(engine, {
+      dir,
+      prefix,
+      // A hunt that is not a dry run always records its run.
+      runId: hunt.runId!,
+      feeds: sync.feeds.map((f) => f.name),
+      eventsPattern: `${logs}-*`,
+    });
     return {
       url: engine.info.url,
       engine: `${engine.info.flavor} ${engine.info.version}`,
@@ -118,6 +138,8 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoResult> {
       ...(tagging ? { tagging } : {}),
       ...(live ? { live } : {}),
       hunt,
+      outputs,
+      bulletin,
       planted: { reportable: truth.filter((t) => t.timestamp >= '2021-01-01').length, beforeHuntFrom: truth.filter((t) => t.timestamp < '2021-01-01').length },
       ...(local ? { localEngine: { url: local.url, startedByDemo: startedHere, running: !startedHere || options.keep === true } } : {}),
     };

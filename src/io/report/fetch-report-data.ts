@@ -3,11 +3,12 @@ import { DEFAULT_HUNT_FROM } from '../../core/defaults.js';
 import { parseDateOption } from '../../core/time/parse-date-option.js';
 import { buildAlertRow } from '../../core/report/build-alert-row.js';
 import { buildReportData, type AlertRow, type ReportData, type ReportScope } from '../../core/report/build-report-data.js';
+import { parseStoredIoc, type StoredIoc } from '../../core/report/parse-stored-ioc.js';
+import type { TlpLabel } from '../../core/report/tlp-label.js';
 import { buildResourceNames, type ResourceNames } from '../../core/resource-names.js';
 import type { Engine } from '../engine/engine.js';
 import type { HuntRunParams } from '../store/state-records.js';
 import { StateStore } from '../store/state-store.js';
-
 
 /** The alert fields a report reads: everything {@link buildAlertRow} uses, nothing more. */
 const ALERT_SOURCE = [
@@ -15,6 +16,7 @@ const ALERT_SOURCE = [
   'threat.enrichments.feed.name',
   'threat.enrichments.matched',
   'threat.enrichments.indicator.type',
+  'threat.enrichments.indicator.marking.tlp',
   'iochunt.ioc',
   'iochunt.event',
   'host.name',
@@ -27,6 +29,12 @@ const ALERT_SOURCE = [
   'event.action',
 ];
 
+/** The IOC document fields a report reads: markings and per-feed provenance ({@link parseStoredIoc}). */
+const IOC_SOURCE = ['threat.indicator.marking', 'iochunt.feeds'];
+
+/** IOC documents asked for per `_mget`, so a report on 100,000 IOCs sends bounded requests. */
+const IOC_BATCH = 1000;
+
 export interface FetchReportOptions {
   prefix?: string;
   /** Report on this hunt run: its period, feeds and index patterns (from `<prefix>-state`). */
@@ -36,6 +44,8 @@ export interface FetchReportOptions {
   /** Only findings at or after / before these dates (not with `runId`). */
   since?: string;
   until?: string;
+  /** `--tlp-max`: leave out IOCs marked above this label. */
+  tlpMax?: TlpLabel;
   /** For tests: the report's `generatedAt` and the default `until`. */
   now?: () => Date;
   signal?: AbortSignal;
@@ -81,6 +91,29 @@ async function runScopeQuery(engine: Engine, runId: string, params: Pick<HuntRun
 }
 
 /**
+ * The IOC documents of the reported IOCs, as stored now: their markings and sources. A missing
+ * IOC index or an IOC deleted since its findings gives no entry (its findings' own copy of the
+ * marking still counts).
+ */
+async function fetchStoredIocs(engine: Engine, names: ResourceNames, ids: readonly string[]): Promise<Map<string, StoredIoc>> {
+  const stored = new Map<string, StoredIoc>();
+  if (ids.length === 0) return stored;
+  const [index] = await engine.fetchIndexSummaries([names.iocs]);
+  if (index?.exists !== true) return stored;
+  for (let at = 0; at < ids.length; at += IOC_BATCH) {
+    const found = await engine.fetchDocuments(names.iocs, ids.slice(at, at + IOC_BATCH), IOC_SOURCE);
+    for (const [id, document] of found) stored.set(id, parseStoredIoc(document.source));
+  }
+  return stored;
+}
+
+/** The event indices of the reported findings: those of IOCs `--tlp-max` left out are not named. */
+function reportedIndices(alerts: readonly AlertRow[], report: ReportData): string[] {
+  const reported = new Set(report.iocs.map((ioc) => ioc.id));
+  return [...new Set(alerts.filter((a) => reported.has(a.iocId) && a.eventIndex !== '').map((a) => a.eventIndex))].sort();
+}
+
+/**
  * Reads what `iochunt report` shows and builds it ({@link buildReportData}):
  * - with `runId`: the findings in that hunt run's scope (period, feeds, index patterns, from
  *   `<prefix>-state`); an unknown run is a UsageError;
@@ -89,6 +122,10 @@ async function runScopeQuery(engine: Engine, runId: string, params: Pick<HuntRun
  * `since`/`until` narrow the last two; without them the period runs from the earliest
  * `hunt_from` of the feed's IOCs (2021-01-01 when there are none) to now, widened by the
  * timeline to any finding outside it.
+ *
+ * Each IOC's marking and sources are read from its document in `<prefix>-iocs` (by id, in
+ * batches of {@link IOC_BATCH}); with `tlpMax`, IOCs marked above it are left out
+ * (see `buildReportData`).
  *
  * A missing alerts alias (no hunt ever ran) gives an empty report, not an error.
  * Pitfall: every finding in scope is held in memory (a few hundred bytes each).
@@ -146,7 +183,9 @@ export async function fetchReportData(engine: Engine, options: FetchReportOption
       }
     }
   }
-  // Without a run, the indices worth naming are those the findings came from.
-  if (options.runId === undefined) scope.indices = [...new Set(alerts.map((a) => a.eventIndex).filter((i) => i !== ''))].sort();
-  return buildReportData({ scope, alerts });
+  const storedIocs = await fetchStoredIocs(engine, names, [...new Set(alerts.map((a) => a.iocId))]);
+  const report = buildReportData({ scope, alerts, storedIocs, ...(options.tlpMax ? { tlpMax: options.tlpMax } : {}) });
+  // Without a run, the indices worth naming are those the reported findings came from (not those of IOCs --tlp-max left out).
+  if (options.runId === undefined) report.scope.indices = reportedIndices(alerts, report);
+  return report;
 }

@@ -188,7 +188,8 @@ describe.each(['opensearch', 'elasticsearch'] as const)('retro-hunt on %s', (fla
     expect(report.timeline.reduce((n, m) => n + m.hits, 0)).toBe(4);
     const csv = await runIochunt(['report', '--url', fx.endpoint.url, ...auth(), '--prefix', prefix, '--format', 'csv', '--out', `${out}.csv`]);
     expect(csv.code).toBe(0);
-    expect(readFileSync(`${out}.csv`, 'utf8').trim().split(/\r?\n/)).toHaveLength(1 + 10);
+    // The TLP line, the header, one row per IOC.
+    expect(readFileSync(`${out}.csv`, 'utf8').trim().split(/\r?\n/)).toHaveLength(2 + 10);
     const html = await runIochunt(['report', '--url', fx.endpoint.url, ...auth(), '--prefix', prefix, '--feed', 'extra', '--format', 'html', '--out', `${out}.html`]);
     expect(html.code).toBe(0);
     expect(readFileSync(`${out}.html`, 'utf8')).toContain('evil-update.com');

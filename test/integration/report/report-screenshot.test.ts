@@ -1,7 +1,8 @@
 /**
  * The HTML report as a browser shows it: rendered by headless Chromium (Debian's package,
- * `/usr/bin/chromium`), it must paint (screenshot), keep one bar per month in its DOM, and
- * log nothing to the console. No engine is needed; a missing Chromium is a failure, not a skip.
+ * `/usr/bin/chromium`), it must paint (screenshot) with its TLP label visible at the top of the
+ * first page, keep one bar per month in its DOM, and log nothing to the console. No engine is
+ * needed; a missing Chromium is a failure, not a skip.
  */
 import { spawn } from 'node:child_process';
 import { copyFile, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
@@ -12,7 +13,9 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildReportData, type AlertRow, type ReportData } from '../../../src/core/report/build-report-data.js';
+import type { StoredIoc } from '../../../src/core/report/parse-stored-ioc.js';
 import { renderReportHtml } from '../../../src/core/report/render-report-html.js';
+import { decodePng, type DecodedPng } from './decode-png.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const CHROMIUM_FLAGS = [
@@ -29,6 +32,17 @@ const CHROMIUM_FLAGS = [
 const CHROMIUM_TIMEOUT_MS = 60_000;
 const BULLETIN = fileURLToPath(new URL('../../fixtures/iocs/CERTFR-2021-IOC-003-IOC.csv', import.meta.url));
 const FEED = 'CERTFR-2021-IOC-003';
+/** A partner's sharing group that lists one of the bulletin's IPs as TLP:AMBER: the report is AMBER. */
+const PARTNER = 'partner-sharing-2021-07';
+const ANSSI_BULLETIN = {
+  id: FEED,
+  title: 'Publication maqueurs APT31',
+  url: 'https://www.cert.ssi.gouv.fr/ioc/CERTFR-2021-IOC-003/',
+  published: '2021-07-20T00:00:00.000Z',
+};
+/** FIRST's TLP:AMBER text colour and the black it sits on. */
+const AMBER = [0xff, 0xc0, 0x00] as const;
+const BLACK = [0, 0, 0] as const;
 
 function requireChromium(): void {
   if (!existsSync(CHROMIUM)) {
@@ -85,6 +99,42 @@ async function runChromium(args: string[]): Promise<ChromiumRun> {
 const consoleLines = (stderr: string): string[] => stderr.split('\n').filter((line) => line.includes('CONSOLE'));
 const consoleErrors = (stderr: string): string[] => consoleLines(stderr).filter((line) => /ERROR|Uncaught/.test(line));
 
+/** The first screen of a page, as Chromium paints it at 1200x1600. */
+async function screenshot(page: string, png: string): Promise<DecodedPng> {
+  const run = await runChromium(['--screenshot=' + png, '--window-size=1200,1600', '--hide-scrollbars', pathToFileURL(page).href]);
+  if (run.code !== 0 || !existsSync(png)) throw new Error(`chromium wrote no screenshot of ${page}:\n${run.stderr}`);
+  return decodePng(await readFile(png));
+}
+
+interface Region {
+  top: number;
+  bottom: number;
+  left: number;
+  right: number;
+}
+
+/**
+ * The pixels of a colour (each channel within 24 of it: anti-aliased glyph edges are not
+ * counted, their cores are) in a region, and the topmost row holding one.
+ */
+function pixelsOf(png: DecodedPng, colour: readonly [number, number, number], region: Region): { count: number; firstRow?: number } {
+  let count = 0;
+  let firstRow: number | undefined;
+  for (let y = region.top; y < region.bottom; y++) {
+    for (let x = region.left; x < region.right; x++) {
+      const at = (y * png.width + x) * 4;
+      if (colour.every((channel, i) => Math.abs(png.rgba[at + i]! - channel) <= 24)) {
+        count += 1;
+        firstRow ??= y;
+      }
+    }
+  }
+  return { count, ...(firstRow === undefined ? {} : { firstRow }) };
+}
+
+/** The right half of the first 160 rows: where the header's label sits. */
+const TOP_RIGHT: Region = { top: 0, bottom: 160, left: 600, right: 1200 };
+
 /** A small deterministic PRNG (mulberry32), so the report is the same on every run. */
 function random(seed: number): () => number {
   let a = seed;
@@ -97,11 +147,25 @@ function random(seed: number): () => number {
 }
 
 /**
+ * The IOC documents of the seen IPs as sync stores them: the bulletin's TLP:WHITE, and for the
+ * first IP a partner's TLP:AMBER as well.
+ */
+function storedIocs(seen: readonly string[]): Map<string, StoredIoc> {
+  const anssi = { name: FEED, tlp: 'TLP:CLEAR', bulletin: ANSSI_BULLETIN, addedAt: '2021-07-21T06:00:00.000Z' } as const;
+  const partner = { name: PARTNER, tlp: 'TLP:AMBER', addedAt: '2021-07-23T09:00:00.000Z' } as const;
+  return new Map(
+    seen.map((ip, i): [string, StoredIoc] => [`ioc-${ip}`, i === 0 ? { tlp: 'TLP:AMBER', feeds: [anssi, partner] } : { tlp: 'TLP:CLEAR', feeds: [anssi] }]),
+  );
+}
+
+/**
  * Findings of the ANSSI APT31 relay IPs from 2021 to 2024, as a retro-hunt of a mid-sized
  * network would write them: a dozen IPs seen, bursts in some months, whole quiet quarters,
- * plus one attacker-controlled host name and URL that must be shown as text.
+ * plus one attacker-controlled host name and URL that must be shown as text. Marked: the
+ * bulletin's IPs TLP:CLEAR, one of them TLP:AMBER by a partner, the URL unmarked; unmarked:
+ * the same findings without any marking (the control of the label check).
  */
-async function realisticReport(): Promise<ReportData> {
+async function realisticReport(marking: 'marked' | 'unmarked' = 'marked'): Promise<ReportData> {
   const rows = parse(await readFile(BULLETIN, 'utf8'), { columns: true }) as Record<string, string>[];
   const ips = rows.map((row) => row['signature_component.value']!).filter((value) => /^\d+\.\d+\.\d+\.\d+$/.test(value));
   const next = random(20210720);
@@ -123,7 +187,8 @@ async function realisticReport(): Promise<ReportData> {
         iocId: `ioc-${ip}`,
         iocValue: ip,
         iocType: 'ipv4-addr',
-        feeds: [FEED],
+        feeds: ip === seen[0] ? [FEED, PARTNER] : [FEED],
+        ...(marking === 'marked' ? { tlp: ip === seen[0] ? 'TLP:AMBER' : 'TLP:CLEAR' } : {}),
         matchedField: 'destination.ip',
         atomic: ip,
         host,
@@ -160,6 +225,7 @@ async function realisticReport(): Promise<ReportData> {
       generatedAt: '2025-01-06T08:00:00.000Z',
     },
     alerts,
+    storedIocs: marking === 'marked' ? storedIocs(seen) : new Map(),
   });
 }
 
@@ -199,10 +265,31 @@ describe('the HTML report in headless Chromium', () => {
     if (process.env.IOCHUNT_REPORT_SCREENSHOT) await copyFile(png, process.env.IOCHUNT_REPORT_SCREENSHOT);
   });
 
+  it('shows the TLP label at the top of the first page: TLP:AMBER text on a black box', async () => {
+    expect(report.tlp.label).toBe('TLP:AMBER');
+    const png = await screenshot(page, join(dir, 'label.png'));
+    const amber = pixelsOf(png, AMBER, TOP_RIGHT);
+    const black = pixelsOf(png, BLACK, TOP_RIGHT);
+    // The 12 pt label paints a few hundred amber glyph pixels on a box of about 120x30 black ones.
+    expect(amber.count).toBeGreaterThan(50);
+    expect(black.count).toBeGreaterThan(1000);
+    expect(amber.firstRow).toBeLessThan(100);
+    expect(black.firstRow!).toBeLessThan(amber.firstRow!);
+  });
+
+  it('would see no label on the same report without markings (the check above can fail)', async () => {
+    const unmarked = join(dir, 'unmarked.html');
+    await writeFile(unmarked, renderReportHtml(await realisticReport('unmarked')), 'utf8');
+    const png = await screenshot(unmarked, join(dir, 'unmarked.png'));
+    expect(pixelsOf(png, AMBER, TOP_RIGHT).count).toBe(0);
+    expect(pixelsOf(png, BLACK, TOP_RIGHT).count).toBeLessThan(50);
+  });
+
   it('keeps one bar per month in the DOM the browser built, and no script element', async () => {
     const run = await runChromium(['--dump-dom', pathToFileURL(page).href]);
     expect(run.code, run.stderr).toBe(0);
     expect(run.stdout).toContain('<h1>IOC retro-hunt report: CERTFR-2021-IOC-003</h1>');
+    expect(run.stdout).toContain('<p class="tlp tlp-amber">TLP:AMBER</p>\n</header>');
     expect(run.stdout.split('rect class="bar"').length - 1).toBe(report.timeline.length);
     expect(run.stdout).not.toMatch(/<script/i);
     expect(run.stdout).toContain('ws-&lt;script&gt;alert(1)&lt;/script&gt;&amp;co');

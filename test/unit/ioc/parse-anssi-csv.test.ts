@@ -51,6 +51,12 @@ describe('parseAnssiCsv on CERTFR-2021-IOC-003 (APT31 relay routers)', () => {
       tlp: 'WHITE',
       firstSeen: '2021-07-20T00:00:00.000Z',
       tags: BULLETIN_TAGS,
+      bulletin: {
+        id: 'CERTFR-2021-IOC-003',
+        title: 'Publication maqueurs APT31',
+        url: 'https://www.cert.ssi.gouv.fr/ioc/CERTFR-2021-IOC-003/',
+        published: '2021-07-20T00:00:00.000Z',
+      },
       location: { file: `test/fixtures/iocs/${FILE}`, line: 2 },
     });
   });
@@ -82,6 +88,12 @@ describe('parseAnssiCsv on other CERT-FR files', () => {
       reference: 'https://www.cert.ssi.gouv.fr/ioc/CERTFR-2022-IOC-001/',
       tlp: 'GREEN',
       firstSeen: '2022-01-10T00:00:00.000Z',
+      bulletin: {
+        id: 'CERTFR-2022-IOC-001',
+        title: 'CERTFR-2022-IOC-001 Infrastructure Nobelium',
+        url: 'https://www.cert.ssi.gouv.fr/ioc/CERTFR-2022-IOC-001/',
+        published: '2022-01-10T00:00:00.000Z',
+      },
     };
     expect(result).toEqual({
       format: 'anssi-csv',
@@ -142,6 +154,7 @@ describe('parseAnssiCsv on other CERT-FR files', () => {
       provider: 'CERT-FR',
       tlp: 'AMBER',
       tags: ['cossi:TLP="amber"'],
+      bulletin: { title: 'Campagne Exemple' },
       location: { file: 'export.csv', line: 2 },
     });
   });

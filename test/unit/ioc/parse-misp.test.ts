@@ -1,12 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { InputError } from '../../../src/errors.js';
+import { MAX_MISP_NESTING } from '../../../src/core/ioc/limits.js';
 import { parseMisp } from '../../../src/core/ioc/parse-misp.js';
 import { parseMispManifest } from '../../../src/core/ioc/parse-misp-manifest.js';
 import { readFixture } from './read-fixture.js';
 
 const INFO = 'OSINT - Phishing campaign delivering a loader via fake invoices';
 const EVENT_TAGS = ['tlp:amber', 'misp-galaxy:threat-actor="TA505"'];
-const FROM_EVENT = { feed: INFO, provider: 'CIRCL', tlp: 'AMBER', tags: EVENT_TAGS };
+const BULLETIN = { id: '5f3c9a2e-7d4b-4c1a-9e8f-2b6d1a0c3e47', title: INFO, published: '2021-07-20T00:00:00.000Z', modified: '2021-07-20T10:00:00.000Z' };
+const FROM_EVENT = { feed: INFO, provider: 'CIRCL', tlp: 'AMBER', tags: EVENT_TAGS, bulletin: BULLETIN };
 const at = (path: string) => ({ file: 'misp-event.json', path });
 
 describe('parseMisp on an event export with objects', () => {
@@ -159,6 +161,7 @@ describe('parseMisp on an event export with objects', () => {
 describe('parseMisp on a REST search response with several events', () => {
   const result = parseMisp(readFixture('misp-response.json'), { file: 'misp-response.json' });
   const at = (path: string) => ({ file: 'misp-response.json', path });
+  const EMOTET = { id: '7c9e2b14-3a5d-4f6e-8b1c-0d2e3f4a5b61', title: 'Emotet epoch 5 C2 servers', published: '2021-11-16T00:00:00.000Z' };
 
   it('gives each IOC its own event as feed and leaves the source feed name to the caller', () => {
     expect(result).toEqual({
@@ -173,6 +176,7 @@ describe('parseMisp on a REST search response with several events', () => {
           provider: 'abuse.ch',
           tlp: 'WHITE',
           tags: ['tlp:white'],
+          bulletin: EMOTET,
           location: at('$.response[0].Event.Attribute[0]'),
         },
         {
@@ -184,6 +188,7 @@ describe('parseMisp on a REST search response with several events', () => {
           provider: 'abuse.ch',
           tlp: 'WHITE',
           tags: ['tlp:white'],
+          bulletin: EMOTET,
           location: at('$.response[0].Event.Attribute[1]'),
         },
         {
@@ -196,6 +201,7 @@ describe('parseMisp on a REST search response with several events', () => {
           provider: 'Example CERT',
           tlp: 'GREEN',
           tags: ['tlp:green'],
+          bulletin: { id: '8d0f3c25-4b6e-4a7f-9c2d-1e3f4a5b6c72', title: 'Cobalt Strike team servers, week 46', published: '2021-11-19T00:00:00.000Z' },
           location: at('$.response[1].Event.Attribute[1]'),
         },
       ],
@@ -230,8 +236,8 @@ describe('parseMisp on other shapes', () => {
       format: 'misp',
       feedName: 'Bare event',
       iocs: [
-        { type: 'ipv4-addr', value: '45.153.160.2', original: '45.153.160.2', feed: 'Bare event', location: { path: '$.Attribute[0]' } },
-        { type: 'ipv4-addr', value: '45.153.160.4', original: '45.153.160.4', feed: 'Bare event', location: { path: '$.Attribute[2]' } },
+        { type: 'ipv4-addr', value: '45.153.160.2', original: '45.153.160.2', feed: 'Bare event', bulletin: { title: 'Bare event' }, location: { path: '$.Attribute[0]' } },
+        { type: 'ipv4-addr', value: '45.153.160.4', original: '45.153.160.4', feed: 'Bare event', bulletin: { title: 'Bare event' }, location: { path: '$.Attribute[2]' } },
       ],
       rejected: [
         { location: { path: '$.Attribute[3]' }, value: '45.153.160.5', reason: 'invalid first_seen "yesterday"' },
@@ -246,8 +252,31 @@ describe('parseMisp on other shapes', () => {
   it('reads a top-level array of {"Event": ...} and a BOM', () => {
     const text = `\uFEFF${JSON.stringify([{ Event: { info: 'A', Attribute: [{ type: 'domain', value: 'c2.example', to_ids: true }] } }])}`;
     expect(parseMisp(text).iocs).toEqual([
-      { type: 'domain-name', value: 'c2.example', original: 'c2.example', feed: 'A', location: { path: '$[0].Event.Attribute[0]' } },
+      { type: 'domain-name', value: 'c2.example', original: 'c2.example', feed: 'A', bulletin: { title: 'A' }, location: { path: '$[0].Event.Attribute[0]' } },
     ]);
+  });
+
+  it.each([
+    ['"response" objects', `${'{"response":'.repeat(100_000)}{}${'}'.repeat(100_000)}`],
+    ['arrays', `${'['.repeat(100_000)}${']'.repeat(100_000)}`],
+  ])('refuses a document of %s nested 100,000 deep with one InputError line, not a stack overflow', (_shape, text) => {
+    const error = (() => {
+      try {
+        parseMisp(text, { file: 'deep.json' });
+      } catch (thrown) {
+        return thrown;
+      }
+      return undefined;
+    })();
+    expect(error).toBeInstanceOf(InputError);
+    expect((error as InputError).reason).toBe(`MISP document nested deeper than ${MAX_MISP_NESTING} levels of arrays and "response" objects`);
+    expect((error as InputError).message).not.toContain('\n');
+  });
+
+  it(`reads events nested ${MAX_MISP_NESTING} levels deep`, () => {
+    const event = { Event: { info: 'A', Attribute: [{ type: 'domain', value: 'c2.example' }] } };
+    const text = `${'{"response": ['.repeat(MAX_MISP_NESTING / 2)}${JSON.stringify(event)}${']}'.repeat(MAX_MISP_NESTING / 2)}`;
+    expect(parseMisp(text).iocs.map((ioc) => ioc.value)).toEqual(['c2.example']);
   });
 
   it('refuses text that is not JSON or holds no event', () => {
@@ -283,7 +312,15 @@ describe('parseMispManifest', () => {
   });
 
   it('refuses a key that is not an event uuid, so it never becomes a path', () => {
-    expect(() => parseMispManifest('{"../../etc/passwd": {}}', 'manifest.json')).toThrow(InputError);
+    expect(() => parseMispManifest('{"../../etc/passwd": {}}', 'manifest.json')).toThrow(
+      new InputError('MISP manifest key "../../etc/passwd" is not an event uuid', { file: 'manifest.json', path: '$' }),
+    );
+  });
+
+  it('names a crafted key in at most 64 characters, on one line', () => {
+    expect(() => parseMispManifest(JSON.stringify({ [`a\u2028${'b'.repeat(100)}`]: {} }))).toThrow(
+      `$: MISP manifest key "a\\u2028${'b'.repeat(62)}…" is not an event uuid`,
+    );
   });
 
   it('refuses a manifest that is not an object', () => {

@@ -1,9 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { InputError } from '../../../src/errors.js';
+import { MAX_PATTERN_DEPTH } from '../../../src/core/ioc/limits.js';
 import { parseStix } from '../../../src/core/ioc/parse-stix.js';
 import { readFixture } from './read-fixture.js';
 
 const REPORT = 'Operation Tin Lantern: C2 infrastructure';
+const BULLETIN = {
+  id: 'report--84e4d88f-44ea-4bcd-bbf3-b2c1c320bcb3',
+  title: REPORT,
+  published: '2021-07-20T09:00:00.000Z',
+  modified: '2021-07-20T09:00:00.000Z',
+};
 const at = (index: number) => ({ file: 'stix-bundle.json', path: `$.objects[${index}]` });
 
 describe('parseStix on a bundle with a report, markings and indicators', () => {
@@ -26,6 +33,7 @@ describe('parseStix on a bundle with a report, markings and indicators', () => {
       validFrom: '2021-07-01T00:00:00.000Z',
       validUntil: '2022-07-01T00:00:00.000Z',
       tags: ['apt', 'relay'],
+      bulletin: BULLETIN,
       location: at(4),
     };
     const stager = {
@@ -34,6 +42,7 @@ describe('parseStix on a bundle with a report, markings and indicators', () => {
       description: 'Stager URL',
       tlp: 'AMBER',
       validFrom: '2021-07-01T00:00:00.000Z',
+      bulletin: BULLETIN,
       location: at(5),
     };
     const hashes = {
@@ -42,6 +51,7 @@ describe('parseStix on a bundle with a report, markings and indicators', () => {
       description: 'Loader hashes',
       tlp: 'RED',
       validFrom: '2021-07-01T00:00:00.000Z',
+      bulletin: BULLETIN,
       location: at(6),
     };
     const phishing = {
@@ -51,6 +61,7 @@ describe('parseStix on a bundle with a report, markings and indicators', () => {
       confidence: 60,
       validFrom: '2021-07-01T00:00:00.000Z',
       validUntil: '2021-12-31T23:59:59.999Z',
+      bulletin: BULLETIN,
       location: at(10),
     };
     expect(result.iocs).toEqual([
@@ -82,6 +93,7 @@ describe('parseStix on a bundle with a report, markings and indicators', () => {
         sourceId: 'indicator--5e6f7a8b-9c0d-4e1f-2a3b-4c5d6e7f8091',
         description: 'Relay subnet',
         validFrom: '2021-07-01T00:00:00.000Z',
+        bulletin: BULLETIN,
         location: at(11),
       },
     ]);
@@ -179,6 +191,30 @@ describe('parseStix edge cases', () => {
       },
       { location: { path: '$.objects[4]' }, value: '3:abc:def', reason: "unsupported object path file:hashes.SSDEEP" },
     ]);
+  });
+
+  it('rejects only the indicator whose pattern is nested 50,000 deep, and reads the rest of the bundle', () => {
+    const deep = `${'('.repeat(50_000)}[domain-name:value = 'a.example']${')'.repeat(50_000)}`;
+    const result = parseStix(bundle(indicator({ pattern: deep }), indicator({ pattern: "[domain-name:value = 'b.example']" })));
+    expect(result.iocs.map((ioc) => ioc.value)).toEqual(['b.example']);
+    expect(result.rejected).toEqual([
+      { location: { path: '$.objects[0]' }, value: `${'('.repeat(256)}…`, reason: `pattern nested deeper than ${MAX_PATTERN_DEPTH} levels` },
+    ]);
+  });
+
+  // JSON.parse is iterative in V8; nothing after it may walk such a value recursively.
+  it('reads a bundle holding JSON nested 100,000 deep in a marking and an indicator', () => {
+    const marking = { type: 'marking-definition', id: 'marking-definition--aaaaaaaa-0000-4000-8000-000000000001', extensions: 'DEEP' };
+    const text = bundle(marking, indicator({ pattern: "[domain-name:value = 'b.example']", labels: 'DEEP', object_marking_refs: 'DEEP' }));
+    const result = parseStix(text.replaceAll('"DEEP"', `${'['.repeat(100_000)}${']'.repeat(100_000)}`));
+    expect(result.iocs.map((ioc) => ioc.value)).toEqual(['b.example']);
+  });
+
+  it('names a long pattern_type in at most 64 characters, on one line', () => {
+    expect(parseStix(bundle(indicator({ pattern: 'x', pattern_type: 'y'.repeat(100) }))).rejected[0]?.reason).toBe(
+      `unsupported pattern_type ${'y'.repeat(64)}…`,
+    );
+    expect(parseStix(bundle(indicator({ pattern: 'x', pattern_type: 'a\u2028b' }))).rejected[0]?.reason).toBe('unsupported pattern_type a\\u2028b');
   });
 
   it('refuses JSON that is not a bundle', () => {
