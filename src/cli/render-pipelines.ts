@@ -5,7 +5,6 @@ import type { TagAttachmentRecord } from '../io/store/state-records.js';
 export function renderInstall(report: InstallTagReport, attached: readonly TagAttachmentRecord[]): string {
   return [
     `${report.pipeline}: ${report.strategy} strategy, IOC set version ${report.setVersion}, ${report.iocs} active IOC(s)${report.unchanged ? ' (already up to date)' : ''}`,
-    ...(report.skippedIpv6Networks ? [`warning: ${report.skippedIpv6Networks} IPv6 network IOC(s) cannot be matched by the script strategy (the retro-hunt covers them)`] : []),
     ...attached.map((a) => `attached to ${a.target_type} ${a.target} as final pipeline ${a.pipeline}${a.previous ? ` (keeps running ${a.previous})` : ''}`),
   ].join('\n');
 }

@@ -24,10 +24,11 @@ export interface TagTarget {
 
 export type Strategy = 'enrich' | 'script';
 
-/** The pipeline templates and Painless sources, as shipped in `pipelines/` (`lookup` and `reshape` with tag-common.painless prepended). */
+/** The pipeline templates and Painless sources, as shipped in `pipelines/` (`canon`, `lookup` and `reshape` with tag-common.painless prepended). */
 export interface TagTemplates {
   script: Record<string, unknown>;
   enrich: Record<string, unknown>;
+  canon: string;
   lookup: string;
   reshape: string;
 }
@@ -43,9 +44,10 @@ export function buildTagTargets(fields: MatchFields, kinds?: ReadonlySet<MatchKi
 }
 
 /**
- * The lookup key of a value, as tag-common.painless computes it for event values: lower case,
- * except URLs, where only the scheme and host are (user info, path, query and fragment keep
- * their case, as `normalizeUrl` keeps them).
+ * The lookup key of an IOC value, as tag-common.painless (`canon`) computes it for event values:
+ * lower case, except URLs, where only the scheme and host are (user info, path, query and
+ * fragment keep their case, as `normalizeUrl` keeps them). IOC IPs are already in the canonical
+ * text the script gives event IPs (IPv4 dotted, IPv6 RFC 5952: `normalizeIp`).
  */
 function canonical(kind: MatchKind, value: string): string {
   if (kind !== 'url') return value.toLowerCase();
@@ -78,36 +80,33 @@ export interface LookupParams {
   exact: Partial<Record<MatchKind, Record<string, number[]>>>;
   /** prefix length -> masked IPv4 network (decimal string) -> indexes into `iocs`. */
   nets: Record<string, Record<string, number[]>>;
+  /** prefix length -> IPv6 network address (RFC 5952 text, as `normalizeIp` writes it) -> indexes into `iocs`. */
+  nets6: Record<string, Record<string, number[]>>;
   iocs: LiveIoc[];
 }
 
 /**
- * The compact IOC set of the script strategy: exact values by kind, IPv4 networks by prefix
- * length (the script masks an address once per prefix length present, so nested networks all
- * match, exactly as the enrich `range` policy does), and the IOC documents themselves. IPv6
- * networks are left out: Painless has no allowlisted IPv6 parser; they are counted in
- * `skipped` so installers can say so. Pure; IOCs sorted by id, so the same set always gives
- * the same params (and the same pipeline version content).
+ * The compact IOC set of the script strategy: exact values by kind, IP networks by prefix
+ * length — IPv4 as masked integers, IPv6 as network addresses in RFC 5952 text — (the script
+ * masks an address once per prefix length present, so nested networks all match, exactly as the
+ * enrich `range` policy does), and the IOC documents themselves. Pure; IOCs sorted by id, so the
+ * same set always gives the same params (and the same pipeline version content).
  */
-export function buildLookupParams(iocs: readonly LiveIoc[]): { params: LookupParams; skippedIpv6Networks: number } {
+export function buildLookupParams(iocs: readonly LiveIoc[]): LookupParams {
   const sorted = [...iocs].sort((a, b) => (a.iochunt.id < b.iochunt.id ? -1 : a.iochunt.id > b.iochunt.id ? 1 : 0));
-  const params: LookupParams = { exact: {}, nets: {}, iocs: sorted };
-  let skippedIpv6Networks = 0;
+  const params: LookupParams = { exact: {}, nets: {}, nets6: {}, iocs: sorted };
   sorted.forEach((ioc, index) => {
     const kind = matchKindOf(ioc.threat.indicator.type);
     if (ioc.iochunt.cidr) {
       const [network = '', bits = '32'] = ioc.iochunt.cidr.split('/');
       const start = ipv4ToNumber(network);
-      if (start === undefined) {
-        skippedIpv6Networks += 1;
-        return;
-      }
-      ((params.nets[bits] ??= {})[String(start)] ??= []).push(index);
+      if (start === undefined) ((params.nets6[bits] ??= {})[network] ??= []).push(index);
+      else ((params.nets[bits] ??= {})[String(start)] ??= []).push(index);
       return;
     }
     ((params.exact[kind] ??= {})[canonical(kind, ioc.iochunt.value)] ??= []).push(index);
   });
-  return { params, skippedIpv6Networks };
+  return params;
 }
 
 /** Replaces `"@@name"` placeholders (whole JSON values, or array items spliced in) with values. */
@@ -138,19 +137,24 @@ export interface TagPipelineOptions {
   graceMs?: number;
 }
 
+/** The targets as the scripts read them. */
+function scriptTargets(targets: readonly TagTarget[]): Record<string, unknown>[] {
+  return targets.map(({ key, field, parts, rest, kind }) => ({ key, field, parts, rest, kind }));
+}
+
 function reshapeParams(targets: readonly TagTarget[], iocIndex: string, graceMs: number): Record<string, unknown> {
-  return { targets: targets.map(({ key, field, parts, rest, kind }) => ({ key, field, parts, rest, kind })), iocIndex, graceMs };
+  return { targets: scriptTargets(targets), iocIndex, graceMs };
 }
 
 /** The OpenSearch (script strategy) pipeline for the given active IOCs. Pure. */
 export function buildScriptPipeline(options: TagPipelineOptions): Record<string, unknown> {
   const kinds = new Set(options.iocs.map((ioc) => matchKindOf(ioc.threat.indicator.type)));
   const targets = buildTagTargets(options.fields, kinds);
-  const { params } = buildLookupParams(options.iocs);
+  const params = buildLookupParams(options.iocs);
   const body = fillTemplate(options.templates.script, {
     'tag-lookup': options.templates.lookup,
     'tag-reshape': options.templates.reshape,
-    'lookup-params': { ...params, targets: targets.map(({ key, field, parts, rest, kind }) => ({ key, field, parts, rest, kind })) },
+    'lookup-params': { ...params, targets: scriptTargets(targets) },
     'reshape-params': reshapeParams(targets, options.iocIndex, options.graceMs ?? 0),
   }) as Record<string, unknown>;
   // No `_meta`: OpenSearch pipelines refuse it. The version is the IOC-set version.
@@ -191,7 +195,12 @@ export function buildEnrichPolicies(prefix: string, iocIndex: string, setVersion
   });
 }
 
-/** The Elasticsearch (enrich strategy) pipeline: one enrich processor per (field, kind). Pure. */
+/**
+ * The Elasticsearch (enrich strategy) pipeline: the canonicalisation script (tag-canon.painless),
+ * then one enrich processor per (field, kind) on the canonical keys — so both strategies match
+ * exactly the same events — each with its own `on_failure`, so one failed lookup (a full enrich
+ * queue) marks the event and loses no other field's matches. Pure.
+ */
 export function buildEnrichPipeline(options: TagPipelineOptions & { prefix: string; kinds: ReadonlySet<MatchKind> }): Record<string, unknown> {
   const targets = buildTagTargets(options.fields, options.kinds);
   const processors = targets.map(
@@ -199,16 +208,19 @@ export function buildEnrichPipeline(options: TagPipelineOptions & { prefix: stri
       enrich: {
         tag: `iochunt-enrich-${target.key}`,
         policy_name: enrichPolicyName(options.prefix, target.kind, options.setVersion),
-        field: target.field,
+        field: `_iochunt.canon.${target.key}`,
         target_field: `_iochunt.targets.${target.key}`,
         // Multi-valued fields (related.ip) and nested networks can match several IOCs.
         max_matches: 128,
         ignore_missing: true,
         override: true,
+        on_failure: [{ append: { field: '_iochunt.failed', value: [target.field] } }],
       },
     }),
   );
   const body = fillTemplate(options.templates.enrich, {
+    'tag-canon': options.templates.canon,
+    'canon-params': { targets: scriptTargets(targets) },
     'enrich-processors': processors,
     'tag-reshape': options.templates.reshape,
     'reshape-params': reshapeParams(targets, options.iocIndex, options.graceMs ?? 0),

@@ -5,7 +5,6 @@ import { DEFAULT_MATCH_FIELDS, matchKindOf, mergeMatchFields, type MatchKind } f
 import {
   buildEnrichPipeline,
   buildEnrichPolicies,
-  buildLookupParams,
   buildScriptPipeline,
   isOwnEnrichPolicy,
   LIVE_IOC_FIELDS,
@@ -46,8 +45,6 @@ export interface InstallTagReport {
   iocs: number;
   /** True when the stored pipeline was already this version and content: nothing was written. */
   unchanged: boolean;
-  /** IPv6 networks the script strategy cannot match (Painless has no IPv6 parser). */
-  skippedIpv6Networks: number;
   enrichPolicies?: string[];
 }
 
@@ -57,6 +54,7 @@ export function loadTagTemplates(): TagTemplates {
   return {
     script: loadResource('pipelines', 'tag-script'),
     enrich: loadResource('pipelines', 'tag-enrich'),
+    canon: `${common}\n${read('tag-canon')}`,
     lookup: `${common}\n${read('tag-lookup')}`,
     reshape: `${common}\n${read('tag-reshape')}`,
   };
@@ -123,7 +121,6 @@ export async function installTagPipeline(engine: Engine, options: InstallTagOpti
     setVersion: setVersion.version,
     iocs: iocs.length,
     unchanged,
-    skippedIpv6Networks: strategy === 'script' ? buildLookupParams(iocs).skippedIpv6Networks : 0,
   };
   if (unchanged) return report;
   await state.ensure();

@@ -36,9 +36,10 @@ function loadTemplate(name: string): Record<string, unknown> {
 const COMMON_SOURCE = readPipelineFile('tag-common.painless');
 const LOOKUP_SOURCE = `${COMMON_SOURCE}\n${readPipelineFile('tag-lookup.painless')}`;
 const RESHAPE_SOURCE = `${COMMON_SOURCE}\n${readPipelineFile('tag-reshape.painless')}`;
+const CANON_SOURCE = `${COMMON_SOURCE}\n${readPipelineFile('tag-canon.painless')}`;
 
 function loadTemplates(): TagTemplates {
-  return { script: loadTemplate('tag-script.json'), enrich: loadTemplate('tag-enrich.json'), lookup: LOOKUP_SOURCE, reshape: RESHAPE_SOURCE };
+  return { script: loadTemplate('tag-script.json'), enrich: loadTemplate('tag-enrich.json'), canon: CANON_SOURCE, lookup: LOOKUP_SOURCE, reshape: RESHAPE_SOURCE };
 }
 
 const HUNT_FROM = '2024-01-01T00:00:00.000Z';
@@ -79,6 +80,9 @@ const ipNet24 = liveIoc('45.155.205.7/24');
 const ipNet16 = liveIoc('45.155.0.0/16');
 const ipv6Address = liveIoc('2A03:2880:F10C:83:FACE:B00C::25DE');
 const ipv6Net = liveIoc('2a03:2880::/32');
+/** Its key in nets6, written out: prefix length, network address in RFC 5952 text. */
+const IPV6_NET_BITS = '32';
+const IPV6_NET_ADDRESS = '2a03:2880::';
 const domain = liveIoc('EVIL.Example[.]com');
 const url = liveIoc('hxxps://EVIL.Example.com/Path/To?Q=A');
 const hash = liveIoc('44D88612FEA8A8F36DE82E1278ABB02F');
@@ -254,12 +258,11 @@ describe('buildLookupParams', () => {
   const NET_45_155_205_0 = 45 * 2 ** 24 + 155 * 2 ** 16 + 205 * 2 ** 8;
   const NET_45_155_0_0 = 45 * 2 ** 24 + 155 * 2 ** 16;
 
-  it('indexes every kind: exact values by canonical key, IPv4 networks by prefix length, IPv6 networks skipped', () => {
+  it('indexes every kind: exact values by canonical key, IPv4 and IPv6 networks by prefix length', () => {
     const sorted = byId(ALL);
     const index = (ioc: LiveIoc): number => sorted.indexOf(ioc);
     expect(NET_45_155_205_0).toBe(765_185_280);
     expect(buildLookupParams(ALL)).toEqual({
-      params: {
         exact: {
           ip: { '45.155.205.233': [index(ipAddress)], '2a03:2880:f10c:83:face:b00c:0:25de': [index(ipv6Address)] },
           domain: { 'evil.example.com': [index(domain)] },
@@ -271,14 +274,13 @@ describe('buildLookupParams', () => {
           '24': { [String(NET_45_155_205_0)]: [index(ipNet24)] },
           '16': { [String(NET_45_155_0_0)]: [index(ipNet16)] },
         },
+        nets6: { [IPV6_NET_BITS]: { [IPV6_NET_ADDRESS]: [index(ipv6Net)] } },
         iocs: sorted,
-      },
-      skippedIpv6Networks: 1,
     });
   });
 
   it('sorts the IOC documents by id, whatever the input order', () => {
-    const { params } = buildLookupParams([...ALL].reverse());
+    const params = buildLookupParams([...ALL].reverse());
     const ids = params.iocs.map((ioc) => ioc.iochunt.id);
     expect(ids).toEqual(ALL.map((ioc) => ioc.iochunt.id).sort());
     expect(new Set(ids).size).toBe(ALL.length);
@@ -295,20 +297,20 @@ describe('buildLookupParams', () => {
   });
 
   it('keeps nested IPv4 networks both, so an address in both matches both', () => {
-    const { params, skippedIpv6Networks } = buildLookupParams([ipNet16, ipNet24]);
+    const params = buildLookupParams([ipNet16, ipNet24]);
     const sorted = byId([ipNet16, ipNet24]);
     expect(params.nets).toEqual({
       '16': { [String(NET_45_155_0_0)]: [sorted.indexOf(ipNet16)] },
       '24': { [String(NET_45_155_205_0)]: [sorted.indexOf(ipNet24)] },
     });
     expect(params.exact).toEqual({});
-    expect(skippedIpv6Networks).toBe(0);
+    expect(params.nets6).toEqual({});
   });
 
   it('puts two networks of one prefix length under their own masked address', () => {
     const other = liveIoc('185.220.101.0/24');
     const sorted = byId([ipNet24, other]);
-    expect(buildLookupParams([ipNet24, other]).params.nets).toEqual({
+    expect(buildLookupParams([ipNet24, other]).nets).toEqual({
       '24': {
         [String(NET_45_155_205_0)]: [sorted.indexOf(ipNet24)],
         [String(185 * 2 ** 24 + 220 * 2 ** 16 + 101 * 2 ** 8)]: [sorted.indexOf(other)],
@@ -318,25 +320,26 @@ describe('buildLookupParams', () => {
 
   it('maps an IPv4-mapped IPv6 network to its IPv4 network', () => {
     const mapped = liveIoc('::ffff:45.155.205.0/120');
-    expect(buildLookupParams([mapped])).toEqual({
-      params: { exact: {}, nets: { '24': { [String(NET_45_155_205_0)]: [0] } }, iocs: [mapped] },
-      skippedIpv6Networks: 0,
-    });
+    expect(buildLookupParams([mapped])).toEqual({ exact: {}, nets: { '24': { [String(NET_45_155_205_0)]: [0] } }, nets6: {}, iocs: [mapped] });
   });
 
-  it('counts IPv6 networks as skipped and leaves them out of exact and nets', () => {
-    const other = liveIoc('2a00:1450::/32');
-    expect(buildLookupParams([ipv6Net, other])).toEqual({
-      params: { exact: {}, nets: {}, iocs: byId([ipv6Net, other]) },
-      skippedIpv6Networks: 2,
+  it('keys IPv6 networks by prefix length and network address in RFC 5952 text, nested ones both', () => {
+    const wide = liveIoc('2a00:1450::/32');
+    const narrow = liveIoc('2a00:1450:4001::/48');
+    const sorted = byId([ipv6Net, wide, narrow]);
+    expect(buildLookupParams([ipv6Net, wide, narrow])).toEqual({
+      exact: {},
+      nets: {},
+      nets6: {
+        '32': { [IPV6_NET_ADDRESS]: [sorted.indexOf(ipv6Net)], '2a00:1450::': [sorted.indexOf(wide)] },
+        '48': { '2a00:1450:4001::': [sorted.indexOf(narrow)] },
+      },
+      iocs: sorted,
     });
   });
 
   it('keeps exact IPv6 addresses in exact.ip under their canonical form', () => {
-    expect(buildLookupParams([ipv6Address])).toEqual({
-      params: { exact: { ip: { '2a03:2880:f10c:83:face:b00c:0:25de': [0] } }, nets: {}, iocs: [ipv6Address] },
-      skippedIpv6Networks: 0,
-    });
+    expect(buildLookupParams([ipv6Address])).toEqual({ exact: { ip: { '2a03:2880:f10c:83:face:b00c:0:25de': [0] } }, nets: {}, nets6: {}, iocs: [ipv6Address] });
   });
 
   it('keys values stored in another case by their canonical form: lower-case, URL path kept', () => {
@@ -353,7 +356,7 @@ describe('buildLookupParams', () => {
     const iocs = [upperDomain, upperHash, upperEmail, upperUrl, noPathUrl];
     const sorted = byId(iocs);
     const index = (ioc: LiveIoc): number => sorted.indexOf(ioc);
-    expect(buildLookupParams(iocs).params.exact).toEqual({
+    expect(buildLookupParams(iocs).exact).toEqual({
       domain: { 'evil.example.com': [index(upperDomain)] },
       hash: { '44d88612fea8a8f36de82e1278abb02f': [index(upperHash)] },
       email: { 'phish@evil.example': [index(upperEmail)] },
@@ -364,14 +367,14 @@ describe('buildLookupParams', () => {
   it('lists every IOC that shares one canonical key, in id order', () => {
     const restyled: LiveIoc = { ...domain, iochunt: { ...domain.iochunt, id: buildIocId('domain-name', 'EVIL.example.com'), value: 'EVIL.example.com' } };
     const sorted = byId([domain, restyled]);
-    expect(buildLookupParams([restyled, domain]).params.exact).toEqual({
+    expect(buildLookupParams([restyled, domain]).exact).toEqual({
       domain: { 'evil.example.com': [0, 1] },
     });
-    expect(buildLookupParams([restyled, domain]).params.iocs).toEqual(sorted);
+    expect(buildLookupParams([restyled, domain]).iocs).toEqual(sorted);
   });
 
   it('gives empty params for no IOCs', () => {
-    expect(buildLookupParams([])).toEqual({ params: { exact: {}, nets: {}, iocs: [] }, skippedIpv6Networks: 0 });
+    expect(buildLookupParams([])).toEqual({ exact: {}, nets: {}, nets6: {}, iocs: [] });
   });
 });
 
@@ -402,9 +405,10 @@ describe('fillTemplate', () => {
   it('splices @@enrich-processors in the real enrich template', () => {
     const enrich = loadTemplate('tag-enrich.json');
     const processors = [{ enrich: { policy_name: 'a' } }, { enrich: { policy_name: 'b' } }];
-    expect(fillTemplate(enrich, { 'enrich-processors': processors, 'tag-reshape': 'SRC', 'reshape-params': { p: 1 } })).toEqual({
+    expect(fillTemplate(enrich, { 'tag-canon': 'CANON', 'canon-params': { c: 1 }, 'enrich-processors': processors, 'tag-reshape': 'SRC', 'reshape-params': { p: 1 } })).toEqual({
       description: DESCRIPTION_ENRICH,
       processors: [
+        { script: { tag: 'iochunt-canon', lang: 'painless', source: 'CANON', params: { c: 1 } } },
         { enrich: { policy_name: 'a' } },
         { enrich: { policy_name: 'b' } },
         SET_NOW,
@@ -425,7 +429,7 @@ describe('fillTemplate', () => {
     const template = loadTemplate('tag-enrich.json');
     const before = structuredClone(template);
     deepFreeze(template);
-    const filled = fillTemplate(template, { 'enrich-processors': [{ enrich: {} }], 'tag-reshape': 'SRC', 'reshape-params': {} }) as {
+    const filled = fillTemplate(template, { 'tag-canon': 'C', 'canon-params': {}, 'enrich-processors': [{ enrich: {} }], 'tag-reshape': 'SRC', 'reshape-params': {} }) as {
       processors: unknown[];
     };
     filled.processors.push({ extra: true });
@@ -458,6 +462,7 @@ describe('buildScriptPipeline', () => {
                 '24': { [String(45 * 2 ** 24 + 155 * 2 ** 16 + 205 * 2 ** 8)]: [index(ipNet24)] },
                 '16': { [String(45 * 2 ** 24 + 155 * 2 ** 16)]: [index(ipNet16)] },
               },
+              nets6: { [IPV6_NET_BITS]: { [IPV6_NET_ADDRESS]: [index(ipv6Net)] } },
               iocs: sorted,
               targets: FIELD_TARGETS,
             },
@@ -502,6 +507,7 @@ describe('buildScriptPipeline', () => {
     expect(byTag(pipeline, 'iochunt-lookup')?.params).toEqual({
       exact: { ip: { '45.155.205.233': [sorted.indexOf(ipAddress)] }, email: { 'phish@evil.example': [sorted.indexOf(email)] } },
       nets: {},
+      nets6: {},
       iocs: sorted,
       targets,
     });
@@ -592,19 +598,24 @@ describe('buildEnrichPipeline', () => {
     enrich: {
       tag: `iochunt-enrich-${key}`,
       policy_name: `iochunt-${kind}-v7`,
-      field,
+      field: `_iochunt.canon.${key}`,
       target_field: `_iochunt.targets.${key}`,
       max_matches: 128,
       ignore_missing: true,
       override: true,
+      on_failure: [{ append: { field: '_iochunt.failed', value: [field] } }],
     },
+  });
+
+  const canon = (targets: TagTarget[]): Record<string, unknown> => ({
+    script: { tag: 'iochunt-canon', lang: 'painless', source: CANON_SOURCE, params: { targets } },
   });
 
   const reshape = (params: unknown): Record<string, unknown> => ({
     script: { tag: 'iochunt-reshape', if: 'ctx._iochunt != null', lang: 'painless', source: RESHAPE_SOURCE, params },
   });
 
-  it('runs one enrich processor per (field, kind), then stamps the time and runs the shared reshape script', () => {
+  it('canonicalises the event values, runs one enrich processor per (field, kind) on them, each failing alone, then stamps the time and runs the shared reshape script', () => {
     const pipeline = buildEnrichPipeline({
       templates: loadTemplates(),
       iocs: ALL,
@@ -618,6 +629,7 @@ describe('buildEnrichPipeline', () => {
     expect(pipeline).toEqual({
       description: DESCRIPTION_ENRICH,
       processors: [
+        canon(FIELD_TARGETS),
         enrich('ip_0', 'ip', 'source.ip'),
         enrich('ip_1', 'ip', 'destination.ip'),
         enrich('domain_0', 'domain', 'dns.question.name'),
@@ -644,6 +656,7 @@ describe('buildEnrichPipeline', () => {
       kinds: new Set<MatchKind>(['hash']),
     });
     expect(pipeline.processors).toEqual([
+      canon([target('hash_0', 'file.hash.md5', 'hash')]),
       enrich('hash_0', 'hash', 'file.hash.md5'),
       SET_NOW,
       reshape({ targets: [target('hash_0', 'file.hash.md5', 'hash')], iocIndex: 'iochunt-iocs', graceMs: 0 }),
@@ -699,7 +712,7 @@ describe('purity', () => {
 
   it('does not share the IOC list with the lookup params', () => {
     const iocs = [...ALL];
-    const { params } = buildLookupParams(iocs);
+    const params = buildLookupParams(iocs);
     expect(params.iocs).not.toBe(iocs);
     expect(iocs).toEqual(ALL);
   });
@@ -712,7 +725,7 @@ describe('lookup keys of URLs (regressions)', () => {
       iochunt: { id: value, value, hunt_from: '2021-01-01T00:00:00.000Z', active_feeds: ['f'] },
       threat: { indicator: { type: 'url' as const } },
     });
-    const { params } = build([doc('https://evil.example.com?Q=A'), doc('https://evil.example.com#Frag'), doc('HTTP://User:PW@Evil.Example.com/X')]);
+    const params = build([doc('https://evil.example.com?Q=A'), doc('https://evil.example.com#Frag'), doc('HTTP://User:PW@Evil.Example.com/X')]);
     expect(Object.keys(params.exact.url ?? {}).sort()).toEqual(['http://User:PW@evil.example.com/X', 'https://evil.example.com#Frag', 'https://evil.example.com?Q=A']);
   });
 
