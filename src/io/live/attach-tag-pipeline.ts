@@ -70,31 +70,67 @@ export async function fetchAttachments(engine: Engine, prefix?: string): Promise
   return new StateStore(engine, buildResourceNames(prefix).state).fetchAttachments();
 }
 
+/** Whether a pipeline id is this prefix's tagging pipeline or one of its wrappers. */
+function isOurs(names: ResourceNames, id: string | undefined): boolean {
+  return id !== undefined && (id === names.tagPipeline || id.startsWith(`${names.tagPipeline}-after-`));
+}
+
 /**
- * Undoes every attachment exactly (the previous final pipeline back, or none), then deletes
- * the wrappers, `<prefix>-tag` and its enrich policies. Returns the restored attachments.
+ * Every index whose final pipeline is ours gets back what it would have had without iochunt:
+ * its recorded previous one (an index attached by name), else what the attachment that made it
+ * ours had (an index, rollover or data-stream generation created from an attached template,
+ * which no record names), else none. Reads every index's settings: those created since the
+ * attach are found at remove time.
+ */
+async function restoreIndices(engine: Engine, names: ResourceNames, attachments: readonly Attachment[]): Promise<void> {
+  const previousOfIndex = new Map(attachments.filter((a) => a.target_type === 'index').map((a) => [a.target, a.previous]));
+  const previousOfPipeline = new Map(attachments.map((a) => [a.pipeline, a.previous]));
+  const settings = await engine.fetchPipelineSettings('*');
+  for (const [index, { final }] of settings) {
+    if (!isOurs(names, final)) continue;
+    const previous = previousOfIndex.has(index) ? previousOfIndex.get(index) : previousOfPipeline.get(final!);
+    await engine.writeFinalPipeline(index, previous ?? null);
+  }
+}
+
+/** Deletes a pipeline; an index created meanwhile that references it (Elasticsearch refuses then) is restored and the delete tried again. */
+async function deleteRestoring(engine: Engine, id: string, restore: () => Promise<void>): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await engine.deletePipeline(id);
+      return;
+    } catch (error) {
+      const inUse = error instanceof Error && /pipeline .* cannot be deleted because it is/i.test(error.message);
+      if (!inUse || attempt >= 3) throw error;
+      await restore();
+    }
+  }
+}
+
+/**
+ * Undoes every attachment, then deletes the wrappers, `<prefix>-tag` and its enrich policies.
+ * Templates first, so no new index gets the pipeline; then every index that references it,
+ * recorded or not; the state records last, so a remove that stops half-way (a lost connection, a
+ * block) runs again from the start and ends the same. Idempotent. Returns the restored attachments.
  */
 export async function removeTagPipeline(engine: Engine, prefix?: string): Promise<Attachment[]> {
   const names = buildResourceNames(prefix);
   const attachments = await fetchAttachments(engine, prefix);
-  for (const attachment of attachments) {
-    if (attachment.target_type === 'template') {
-      const template = await engine.fetchIndexTemplate(attachment.target);
-      if (template) await engine.writeIndexTemplate(attachment.target, withTemplateFinalPipeline(template, attachment.previous));
-    } else if ((await engine.resolveIndices([attachment.target])).length > 0) {
-      await engine.writeFinalPipeline(attachment.target, attachment.previous);
-    }
+  for (const attachment of attachments.filter((a) => a.target_type === 'template')) {
+    const template = await engine.fetchIndexTemplate(attachment.target);
+    if (template) await engine.writeIndexTemplate(attachment.target, withTemplateFinalPipeline(template, attachment.previous));
   }
-  const state = new StateStore(engine, names.state);
-  for (const attachment of attachments) {
-    if (attachment.pipeline !== names.tagPipeline) await engine.deletePipeline(attachment.pipeline);
-    await state.deleteAttachment(attachment);
-  }
-  await engine.deletePipeline(names.tagPipeline);
-  await state.deleteTagPipeline(names.tagPipeline).catch(() => undefined);
+  const restore = (): Promise<void> => restoreIndices(engine, names, attachments);
+  await restore();
+  const wrappers = [...new Set(attachments.map((a) => a.pipeline).filter((id) => id !== names.tagPipeline))];
+  for (const wrapper of wrappers) await deleteRestoring(engine, wrapper, restore);
+  await deleteRestoring(engine, names.tagPipeline, restore);
   if (engine.info.flavor === 'elasticsearch') {
     const policies = (await engine.listEnrichPolicies(`${names.prefix}-`).catch(() => [] as string[])).filter((name) => isOwnEnrichPolicy(names.prefix, name));
     for (const policy of policies) await engine.deleteEnrichPolicy(policy).catch(() => undefined);
   }
+  const state = new StateStore(engine, names.state);
+  for (const attachment of attachments) await state.deleteAttachment(attachment);
+  await state.deleteTagPipeline(names.tagPipeline).catch(() => undefined);
   return attachments;
 }
