@@ -37,7 +37,7 @@ export function pipelinesCommand(context: CliContext): CommandModule<GlobalArgs,
       const events = action === 'simulate' && args.file ? parseEventsFile(await readInputFile(args.file), args.file) : [];
       await withEngine(args, async (engine) => {
         if (action === 'install') {
-          const report = await installTagPipeline(engine, { prefix: args.prefix, strategy: args.strategy });
+          const report = await installTagPipeline(engine, { prefix: args.prefix, strategy: args.strategy, enrich: { onProgress: (line) => context.err(`iochunt: ${line}`) } });
           const attached = args.attach && args.attach.length > 0 ? await attachTagPipeline(engine, args.attach, args.prefix) : [];
           print(args, { ...report, attached }, renderInstall(report, attached));
         } else if (action === 'status') {

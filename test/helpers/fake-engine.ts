@@ -213,11 +213,15 @@ export class FakeEngine implements Engine {
   writeFinalPipeline = unsupported('writeFinalPipeline');
   simulatePipeline = unsupported('simulatePipeline');
   writeEnrichPolicy = unsupported('writeEnrichPolicy');
-  executeEnrichPolicy = unsupported('executeEnrichPolicy');
+  startEnrichPolicy = unsupported('startEnrichPolicy');
+  fetchTask = unsupported('fetchTask');
+  fetchPipelineStats = unsupported('fetchPipelineStats');
+  fetchMaxPipelineBytes = unsupported('fetchMaxPipelineBytes');
   listEnrichPolicies = unsupported('listEnrichPolicies');
   deleteEnrichPolicy = unsupported('deleteEnrichPolicy');
 }
 
-function unsupported(name: string): () => Promise<never> {
-  return () => Promise.reject(new Error(`FakeEngine.${name} is not part of this fake`));
+/** A method of the port this fake does not implement: typed as the port's, so a subclass may. */
+function unsupported<K extends keyof Engine>(name: K): Engine[K] {
+  return (() => Promise.reject(new Error(`FakeEngine.${name} is not part of this fake`))) as unknown as Engine[K];
 }

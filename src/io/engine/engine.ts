@@ -22,6 +22,25 @@ export interface EngineInfo {
 
 export type HealthStatus = 'green' | 'yellow' | 'red';
 
+/** A pipeline's counters, summed over the nodes since each started (`_nodes/stats/ingest`). */
+export interface PipelineStats {
+  /** Documents the pipeline ran on. */
+  events: number;
+  /** Documents it failed on (its own on_failure ran). */
+  failed: number;
+  /** Per processor, by `type:tag`: documents and failures, those its own on_failure handled included. */
+  processors: { name: string; events: number; failed: number }[];
+}
+
+/** What `_tasks/<id>` says of a task. */
+export interface TaskState {
+  completed: boolean;
+  /** The task's status phase, when it reports one (an enrich execution: SCHEDULED, RUNNING, COMPLETE, FAILED). */
+  phase?: string;
+  /** Why it failed: its `error.reason` or a FAILED phase. */
+  error?: string;
+}
+
 export interface ClusterHealth {
   status: HealthStatus;
   numberOfNodes: number;
@@ -175,9 +194,19 @@ export interface Engine {
   writeFinalPipeline(index: string, pipeline: string | null): Promise<void>;
   /** Runs a stored pipeline on documents without indexing them (`_ingest/pipeline/<id>/_simulate`). */
   simulatePipeline(id: string, documents: readonly Record<string, unknown>[]): Promise<{ doc?: { _source: Record<string, unknown> }; error?: unknown }[]>;
-  /** Enrich policies (Elasticsearch only): create, execute (waits), list names by prefix, delete. */
+  /** Enrich policies (Elasticsearch only): create, start executing, list names by prefix, delete. */
   writeEnrichPolicy(name: string, body: Record<string, unknown>): Promise<void>;
-  executeEnrichPolicy(name: string): Promise<void>;
+  /**
+   * Starts executing a policy (`wait_for_completion=false`) and returns its task id; when the
+   * same policy is already executing (a 429 "already in progress"), the id of that task.
+   */
+  startEnrichPolicy(name: string): Promise<string>;
+  /** The pipeline's ingest counters over every node; undefined when no node has run it. */
+  fetchPipelineStats(id: string): Promise<PipelineStats | undefined>;
+  /** `ingest.pipeline.max_pipeline_size` in bytes (recent Elasticsearch; default 1mb), undefined where the cluster has no such limit. */
+  fetchMaxPipelineBytes(): Promise<number | undefined>;
+  /** A task's state (`_tasks/<id>`): done or not, its status phase, its error. */
+  fetchTask(id: string): Promise<TaskState>;
   listEnrichPolicies(prefix: string): Promise<string[]>;
   deleteEnrichPolicy(name: string): Promise<void>;
 

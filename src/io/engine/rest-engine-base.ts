@@ -2,7 +2,7 @@ import { checkComplete } from './check-complete.js';
 import type { ClusterCall } from './cluster-call.js';
 import { errorTypeOfTranslated, isNotFound } from './cluster-errors.js';
 import { ClusterError, redactUrl } from '../../errors.js';
-import type { ClusterHealth, EngineInfo, IndexFieldTypes, IndexSummary, ResolvedIndex } from './engine.js';
+import type { ClusterHealth, EngineInfo, IndexFieldTypes, IndexSummary, PipelineStats, ResolvedIndex, TaskState } from './engine.js';
 import { parseFieldCaps, parseResolved, type FieldCapsBody, type ResolveBody } from './index-metadata.js';
 
 /**
@@ -112,8 +112,71 @@ export abstract class RestEngineBase {
     await this.call(`creating enrich policy ${name}`, () => this.request('PUT', `/_enrich/policy/${encodeURIComponent(name)}`, body));
   }
 
-  async executeEnrichPolicy(name: string): Promise<void> {
-    await this.call(`executing enrich policy ${name}`, () => this.request('POST', `/_enrich/policy/${encodeURIComponent(name)}/_execute`, undefined, { wait_for_completion: 'true' }));
+  async startEnrichPolicy(name: string): Promise<string> {
+    const action = `executing enrich policy ${name}`;
+    try {
+      // Not retried: a second execute of a policy that is running is refused (429 "already in progress").
+      const body = (await this.call(action, () => this.request('POST', `/_enrich/policy/${encodeURIComponent(name)}/_execute`, undefined, { wait_for_completion: 'false' }), {
+        retry: false,
+      })) as { task?: string };
+      if (typeof body.task === 'string') return body.task;
+      throw new ClusterError('server', `${action} at ${redactUrl(this.info.url)}: the answer names no task`);
+    } catch (error) {
+      if (!(error instanceof ClusterError && error.details.statusCode === 429 && /already in progress/i.test(error.message))) throw error;
+      return this.runningEnrichTask(name, error);
+    }
+  }
+
+  /** The task of a policy that is executing, from `_enrich/_stats`. */
+  private async runningEnrichTask(name: string, refusal: ClusterError): Promise<string> {
+    const stats = (await this.call('reading enrich stats', () => this.request('GET', '/_enrich/_stats'))) as {
+      executing_policies?: { name?: string; task?: { node?: string; id?: number } }[];
+    };
+    const task = stats.executing_policies?.find((p) => p.name === name)?.task;
+    if (task?.node === undefined || task.id === undefined) throw refusal; // it ended meanwhile: the caller runs it again
+    return `${task.node}:${task.id}`;
+  }
+
+  async fetchPipelineStats(id: string): Promise<PipelineStats | undefined> {
+    type Counters = { count?: number; failed?: number };
+    type NodePipeline = Counters & { processors?: Record<string, { stats?: Counters }>[] };
+    const body = (await this.call(`reading ingest stats of ${id}`, () =>
+      this.request('GET', '/_nodes/stats/ingest', undefined, { filter_path: `nodes.*.ingest.pipelines.${id}` }),
+    )) as { nodes?: Record<string, { ingest?: { pipelines?: Record<string, NodePipeline> } }> };
+    const perNode = Object.values(body.nodes ?? {}).flatMap((node) => node.ingest?.pipelines?.[id] ?? []);
+    if (perNode.length === 0) return undefined;
+    const processors = new Map<string, { name: string; events: number; failed: number }>();
+    for (const pipeline of perNode) {
+      for (const entry of pipeline.processors ?? []) {
+        for (const [name, { stats }] of Object.entries(entry)) {
+          const sum = processors.get(name) ?? { name, events: 0, failed: 0 };
+          sum.events += stats?.count ?? 0;
+          sum.failed += stats?.failed ?? 0;
+          processors.set(name, sum);
+        }
+      }
+    }
+    const total = (key: 'count' | 'failed'): number => perNode.reduce((sum, p) => sum + (p[key] ?? 0), 0);
+    return { events: total('count'), failed: total('failed'), processors: [...processors.values()] };
+  }
+
+  async fetchMaxPipelineBytes(): Promise<number | undefined> {
+    const body = (await this.call('reading the pipeline size limit', () =>
+      this.request('GET', '/_cluster/settings', undefined, { include_defaults: 'true', flat_settings: 'true', filter_path: '*.ingest.pipeline.max_pipeline_size' }),
+    )) as Record<string, Record<string, string> | undefined>;
+    const value = ['transient', 'persistent', 'defaults'].map((scope) => body[scope]?.['ingest.pipeline.max_pipeline_size']).find((v) => v !== undefined);
+    return value === undefined ? undefined : parseByteSize(value);
+  }
+
+  async fetchTask(id: string): Promise<TaskState> {
+    const body = (await this.call(`reading task ${id}`, () => this.request('GET', `/_tasks/${encodeURIComponent(id)}`))) as {
+      completed?: boolean;
+      task?: { status?: { phase?: string } };
+      error?: { reason?: string; type?: string };
+    };
+    const phase = body.task?.status?.phase;
+    const error = body.error ? (body.error.reason ?? body.error.type ?? 'failed') : phase === 'FAILED' ? 'the policy execution failed' : undefined;
+    return { completed: body.completed === true, ...(phase ? { phase } : {}), ...(error ? { error } : {}) };
   }
 
   async listEnrichPolicies(prefix: string): Promise<string[]> {
@@ -149,4 +212,12 @@ export abstract class RestEngineBase {
     )) as FieldCapsBody;
     return parseFieldCaps(body, indices);
   }
+}
+
+/** `1mb`, `512kb`, `1048576b`, `1048576` -> bytes (Elasticsearch byte-size values); undefined if unreadable. */
+function parseByteSize(value: string): number | undefined {
+  const match = /^(\d+(?:\.\d+)?)\s*(b|kb|mb|gb)?$/i.exec(value.trim());
+  if (!match) return undefined;
+  const unit = { b: 1, kb: 1024, mb: 1024 ** 2, gb: 1024 ** 3 }[(match[2] ?? 'b').toLowerCase() as 'b' | 'kb' | 'mb' | 'gb'];
+  return Math.floor(Number(match[1]) * unit);
 }

@@ -1,5 +1,5 @@
 import { buildResourceNames } from '../../core/resource-names.js';
-import type { Engine } from '../engine/engine.js';
+import type { Engine, PipelineStats } from '../engine/engine.js';
 import type { TagAttachmentRecord } from '../store/state-records.js';
 import { StateStore } from '../store/state-store.js';
 
@@ -11,6 +11,8 @@ export interface TagStatus {
   setVersion?: number;
   iocs?: number;
   attachments: TagAttachmentRecord[];
+  /** What the pipeline did since the nodes started: events, failures, lookups that failed per processor. */
+  stats?: PipelineStats;
 }
 
 /** Reads the tagging pipeline's state: whether it exists, its recorded strategy and set, and where it is attached. */
@@ -20,5 +22,14 @@ export async function fetchTagStatus(engine: Engine, prefix?: string): Promise<T
   const pipeline = await engine.fetchPipeline(names.tagPipeline);
   const attachments = await state.fetchAttachments();
   const record = await state.fetchTagPipeline(names.tagPipeline);
-  return { pipeline: names.tagPipeline, installed: pipeline !== undefined, strategy: record?.strategy, setVersion: record?.set_version, iocs: record?.iocs, attachments };
+  const stats = pipeline ? await engine.fetchPipelineStats(names.tagPipeline) : undefined;
+  return {
+    pipeline: names.tagPipeline,
+    installed: pipeline !== undefined,
+    strategy: record?.strategy,
+    setVersion: record?.set_version,
+    iocs: record?.iocs,
+    attachments,
+    ...(stats ? { stats } : {}),
+  };
 }

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ConfigError } from '../../errors.js';
+import { formatBytes } from '../../core/format-bytes.js';
 import { DEFAULT_MATCH_FIELDS, matchKindOf, mergeMatchFields, type MatchKind } from '../../core/hunt/match-fields.js';
 import {
   buildEnrichPipeline,
@@ -18,6 +19,7 @@ import { loadResource } from '../load-resource.js';
 import { packageInfo } from '../package-info.js';
 import type { TagPipelineRecord } from '../store/state-records.js';
 import { StateStore } from '../store/state-store.js';
+import { runEnrichPolicy, type RunEnrichPolicyOptions } from './run-enrich-policy.js';
 
 /**
  * Largest active IOC set the script strategy accepts. Its params live in the pipeline, i.e. in
@@ -36,6 +38,8 @@ export interface InstallTagOptions {
   graceMs?: number;
   /** Overrides {@link SCRIPT_STRATEGY_MAX_IOCS} (tests, benchmarks). */
   maxScriptIocs?: number;
+  /** How enrich policy executions are followed (timeout, progress lines). */
+  enrich?: RunEnrichPolicyOptions;
 }
 
 export interface InstallTagReport {
@@ -60,12 +64,39 @@ export function loadTagTemplates(): TagTemplates {
   };
 }
 
+/**
+ * Elasticsearch refuses a pipeline larger than `ingest.pipeline.max_pipeline_size` (1 MiB by
+ * default in recent releases); the script strategy carries the IOC set in the pipeline (about
+ * 300 bytes per IOC), so a set above roughly 3,000 IOCs is refused here, before anything is
+ * written, with the figures and the way out.
+ */
+async function checkPipelineSize(engine: Engine, pipeline: Record<string, unknown>, iocs: number): Promise<void> {
+  const limit = await engine.fetchMaxPipelineBytes();
+  const size = Buffer.byteLength(JSON.stringify(pipeline));
+  if (limit === undefined || size <= limit) return;
+  const fits = Math.floor((iocs * limit) / size);
+  throw new ConfigError(
+    `the script-strategy pipeline for ${iocs} active IOCs is ${formatBytes(size)}, above this cluster's ingest.pipeline.max_pipeline_size of ${formatBytes(limit)} (about ${fits} IOCs fit): use the enrich strategy (Elasticsearch's default distribution), fewer feeds, or a frequent "iochunt hunt --mode incremental"; nothing was installed`,
+  );
+}
+
+/**
+ * Elasticsearch 8.9.0 fails to execute an enrich policy whose enrich fields include an object
+ * (`threat.indicator`; elastic/elasticsearch#98019, fixed in later releases).
+ */
+const BROKEN_ENRICH_VERSIONS: ReadonlySet<string> = new Set(['8.9.0']);
+
 /** `auto`: enrich where every ingest node has it, else script; neither is a clear refusal. */
 export async function chooseStrategy(engine: Engine, requested: InstallTagOptions['strategy'] = 'auto'): Promise<Strategy> {
   const processors = await engine.fetchIngestProcessors();
   const has = (type: string): boolean => processors.includes(type);
   const needed: Record<Strategy, string[]> = { enrich: ['enrich', 'script', 'set'], script: ['script', 'set'] };
   const usable = (s: Strategy): boolean => needed[s].every(has);
+  if (engine.info.flavor === 'elasticsearch' && BROKEN_ENRICH_VERSIONS.has(engine.info.version) && (requested === 'enrich' || (requested === 'auto' && usable('enrich')))) {
+    throw new ConfigError(
+      `Elasticsearch ${engine.info.version} cannot execute the enrich policies live tagging needs (an object enrich field fails: elastic/elasticsearch#98019): upgrade (later releases fixed it), or use --strategy script; nothing was installed`,
+    );
+  }
   if (requested !== 'auto') {
     if (!usable(requested)) {
       throw new ConfigError(
@@ -127,7 +158,9 @@ export async function installTagPipeline(engine: Engine, options: InstallTagOpti
   const record: TagPipelineRecord = { kind: 'tag-pipeline', pipeline: names.tagPipeline, strategy, set_version: setVersion.version, iocs: iocs.length, updated_at: new Date().toISOString() };
 
   if (strategy === 'script') {
-    await engine.writePipeline(names.tagPipeline, buildScriptPipeline(base) as never);
+    const pipeline = buildScriptPipeline(base);
+    if (engine.info.flavor === 'elasticsearch') await checkPipelineSize(engine, pipeline, iocs.length);
+    await engine.writePipeline(names.tagPipeline, pipeline as never);
     await state.writeTagPipeline(record);
     return report;
   }
@@ -137,7 +170,7 @@ export async function installTagPipeline(engine: Engine, options: InstallTagOpti
   for (const policy of policies) {
     const { name, ...body } = policy;
     if (!existing.includes(name)) await engine.writeEnrichPolicy(name, body);
-    await engine.executeEnrichPolicy(name);
+    await runEnrichPolicy(engine, name, options.enrich);
   }
   await engine.writePipeline(names.tagPipeline, buildEnrichPipeline({ ...base, prefix: names.prefix, kinds }) as never);
   await state.writeTagPipeline(record);

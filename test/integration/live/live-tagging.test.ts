@@ -136,6 +136,12 @@ describe('live tagging on OpenSearch (script strategy), through real indexing', 
     const status = JSON.parse(run.stdout);
     expect(status).toMatchObject({ installed: true, strategy: 'script', setVersion: 4 });
     expect(status.attachments.map((a: { target: string }) => a.target)).toEqual([template, preTemplate].sort());
+    // The engine's own counters of the events that went through it (issue 16, item 7).
+    expect(status.stats.events).toBeGreaterThan(0);
+    expect(status.stats.failed).toBe(0);
+    expect(status.stats.processors.map((p: { name: string }) => p.name)).toEqual(['script:iochunt-lookup', 'set:iochunt-now', 'script:iochunt-reshape']);
+    const text = await runIochunt(['pipelines', 'status', ...url()]);
+    expect(text.stdout).toMatch(new RegExp(`^since the nodes started: ${status.stats.events} event\\(s\\), 0 failed$`, 'm'));
   });
 
   it('the enrich strategy reshaping script gives the same enrichments from enrich-shaped matches', async () => {
