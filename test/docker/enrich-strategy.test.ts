@@ -12,6 +12,7 @@ import type { Engine } from '../../src/io/engine/engine.js';
 import { installTagPipeline } from '../../src/io/live/install-tag-pipeline.js';
 import { syncIocs } from '../../src/io/sync/sync-iocs.js';
 import { ANSSI, ANSSI_IPS } from '../helpers/hunt-corpus.js';
+import { AGREE_EVENTS, AGREE_IOCS, AGREE_NOW } from '../helpers/live-corpus.js';
 
 const IMAGE = 'docker.elastic.co/elasticsearch/elasticsearch:8.19.9';
 
@@ -70,5 +71,20 @@ describe('enrich strategy on the Elasticsearch default distribution (testcontain
       [],
     ]);
     expect(results[2]?.doc?._source).toEqual(events[2]);
+  }, 300_000);
+
+  it('matches exactly what the script strategy matches, on the same events (issue 16, item 6)', async () => {
+    const source = join(dir, 'agree.txt');
+    writeFileSync(source, AGREE_IOCS.join('\n'));
+    for (const [prefix, strategy] of [['agree-enrich', 'enrich'], ['agree-script', 'script']] as const) {
+      await syncIocs(engine, { sources: [source], prefix, feed: 'agree' });
+      expect(await installTagPipeline(engine, { prefix, strategy })).toMatchObject({ strategy, iocs: AGREE_IOCS.length });
+    }
+    const events = Object.entries(AGREE_EVENTS).map(([name, fields]) => ({ '@timestamp': AGREE_NOW, message: name, ...fields }));
+    const [viaEnrich, viaScript] = await Promise.all(['agree-enrich-tag', 'agree-script-tag'].map((id) => engine.simulatePipeline(id, events)));
+    // The IOC index differs by prefix, and the ingest time by run.
+    const comparable = (doc: unknown): unknown => JSON.parse(JSON.stringify(doc), (key, value: unknown) => (key === 'occurred' || key === 'index' ? '-' : value));
+    expect(viaEnrich!.map((r) => comparable(r.doc?._source))).toEqual(viaScript!.map((r) => comparable(r.doc?._source)));
+    expect(viaEnrich!.filter((r) => (r.doc?._source.tags as string[] | undefined)?.includes('iochunt-match'))).toHaveLength(10);
   }, 300_000);
 });
