@@ -1,6 +1,7 @@
 import { Client, type estypes } from '@elastic/elasticsearch';
 import { commonProcessors } from '../../core/live/common-processors.js';
 import { isNotFound } from './cluster-errors.js';
+import { chunkIndexList, describeIndices } from './index-lists.js';
 import { checkComplete, checkDocumentsComplete, lostContextError } from './check-complete.js';
 import { RestEngineBase } from './rest-engine-base.js';
 import type { ClusterCall } from './cluster-call.js';
@@ -78,9 +79,9 @@ export class ElasticsearchEngine extends RestEngineBase implements Engine {
 
   async deleteIndices(names: readonly string[]): Promise<void> {
     if (names.length === 0) return;
-    await this.call(`deleting ${names.join(',')}`, () =>
-      this.client.indices.delete({ index: [...names], ignore_unavailable: true }),
-    );
+    for (const part of chunkIndexList(names)) {
+      await this.call(`deleting ${describeIndices(part)}`, () => this.client.indices.delete({ index: part.split(','), ignore_unavailable: true }));
+    }
   }
 
   async indexDocument(options: IndexDocumentOptions): Promise<{ id: string }> {
@@ -129,19 +130,27 @@ export class ElasticsearchEngine extends RestEngineBase implements Engine {
   }
 
   async countDocuments(index: string, query?: Record<string, unknown>): Promise<number> {
-    const response = await this.call(`counting ${index}`, () =>
-      this.client.count({ index, ignore_unavailable: true, allow_no_indices: true, ...(query ? { query } : {}) }),
-    );
-    checkComplete(response, { action: `counting ${index}`, url: this.info.url });
-    return response.count;
+    let total = 0;
+    for (const part of chunkIndexList(index)) {
+      const action = `counting ${describeIndices(part)}`;
+      const response = await this.call(action, () => this.client.count({ index: part, ignore_unavailable: true, allow_no_indices: true, ...(query ? { query } : {}) }));
+      checkComplete(response, { action, url: this.info.url });
+      total += response.count;
+    }
+    return total;
   }
 
+  /** A list too long for one path is scanned a part at a time, in order: the same hits. */
   async *scanDocuments(options: ScanOptions): AsyncIterable<ScanHit[]> {
-    const pit = await this.call(`opening a point in time on ${options.index}`, () =>
+    for (const part of chunkIndexList(options.index)) yield* this.scanPart({ ...options, index: part });
+  }
+
+  private async *scanPart(options: ScanOptions): AsyncIterable<ScanHit[]> {
+    const pit = await this.call(`opening a point in time on ${describeIndices(options.index)}`, () =>
       this.client.openPointInTime({ index: options.index, keep_alive: '2m', ignore_unavailable: options.ignoreUnavailable ?? true }),
     );
     let pitId = pit.id;
-    const context = { action: `scanning ${options.index}`, url: this.info.url };
+    const context = { action: `scanning ${describeIndices(options.index)}`, url: this.info.url };
     try {
       let after: estypes.SortResults | undefined;
       for (;;) {

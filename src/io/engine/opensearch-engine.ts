@@ -1,6 +1,7 @@
 import type { Client } from '@opensearch-project/opensearch';
 import { commonProcessors } from '../../core/live/common-processors.js';
 import type { ClusterCall } from './cluster-call.js';
+import { chunkIndexList, describeIndices } from './index-lists.js';
 import { checkComplete, checkDocumentsComplete, lostContextError } from './check-complete.js';
 import { isNotFound } from './cluster-errors.js';
 import { RestEngineBase } from './rest-engine-base.js';
@@ -76,9 +77,9 @@ export class OpenSearchEngine extends RestEngineBase implements Engine {
 
   async deleteIndices(names: readonly string[]): Promise<void> {
     if (names.length === 0) return;
-    await this.call(`deleting ${names.join(',')}`, () =>
-      this.client.indices.delete({ index: [...names], ignore_unavailable: true }),
-    );
+    for (const part of chunkIndexList(names)) {
+      await this.call(`deleting ${describeIndices(part)}`, () => this.client.indices.delete({ index: part.split(','), ignore_unavailable: true }));
+    }
   }
 
   async indexDocument(options: IndexDocumentOptions): Promise<{ id: string }> {
@@ -128,18 +129,28 @@ export class OpenSearchEngine extends RestEngineBase implements Engine {
   }
 
   async countDocuments(index: string, query?: Record<string, unknown>): Promise<number> {
-    const { body } = await this.call(`counting ${index}`, () =>
-      this.client.count({ index, ignore_unavailable: true, allow_no_indices: true, ...(query ? { body: { query } as never } : {}) }),
-    );
-    checkComplete(body, { action: `counting ${index}`, url: this.info.url });
-    return body.count;
+    let total = 0;
+    for (const part of chunkIndexList(index)) {
+      const action = `counting ${describeIndices(part)}`;
+      const { body } = await this.call(action, () =>
+        this.client.count({ index: part, ignore_unavailable: true, allow_no_indices: true, ...(query ? { body: { query } as never } : {}) }),
+      );
+      checkComplete(body, { action, url: this.info.url });
+      total += body.count;
+    }
+    return total;
   }
 
+  /** A list too long for one path is scanned a part at a time, in order: the same hits. */
   async *scanDocuments(options: ScanOptions): AsyncIterable<ScanHit[]> {
+    for (const part of chunkIndexList(options.index)) yield* this.scanPart({ ...options, index: part });
+  }
+
+  private async *scanPart(options: ScanOptions): AsyncIterable<ScanHit[]> {
     // OpenSearch has no `_shard_doc`: `search_after` on `_doc` under a PIT would skip or repeat
     // hits across shards. A scroll sorted by `_doc` is consistent and as cheap.
     let scrollId: string | undefined;
-    const context = { action: `scanning ${options.index}`, url: this.info.url };
+    const context = { action: `scanning ${describeIndices(options.index)}`, url: this.info.url };
     try {
       let { body } = await this.call(context.action, () =>
         this.client.search({

@@ -3,6 +3,7 @@ import type { ClusterCall } from './cluster-call.js';
 import { errorTypeOfTranslated, isNotFound } from './cluster-errors.js';
 import { ClusterError, redactUrl } from '../../errors.js';
 import type { ClusterHealth, EngineInfo, IndexFieldTypes, IndexSummary, PipelineStats, ResolvedIndex, TaskState } from './engine.js';
+import { chunkIndexList, describeIndices, indexPath } from './index-lists.js';
 import { parseFieldCaps, parseResolved, type FieldCapsBody, type ResolveBody } from './index-metadata.js';
 
 /**
@@ -41,17 +42,26 @@ export abstract class RestEngineBase {
   }
 
   async refresh(index: string): Promise<void> {
-    await this.call(`refreshing ${index}`, () => this.request('POST', `/${index.split(',').map(encodeURIComponent).join(',')}/_refresh`, undefined, { ignore_unavailable: 'true' }));
+    for (const part of chunkIndexList(index)) {
+      await this.call(`refreshing ${describeIndices(part)}`, () => this.request('POST', `/${indexPath(part)}/_refresh`, undefined, { ignore_unavailable: 'true' }));
+    }
   }
 
-  /** A raw `_search`; refused (ClusterError `partial`) unless every shard answered in time. */
+  /**
+   * A raw `_search`; refused (ClusterError `partial`) unless every shard answered in time. A list
+   * of indices too long for a path is searched as every index (hidden ones included: data stream
+   * backing indices) filtered on `_index`: one answer, sorted and aggregated as one.
+   */
   async search(index: string, body: Record<string, unknown>): Promise<Record<string, unknown>> {
-    const action = `searching ${index}`;
+    const action = `searching ${describeIndices(index)}`;
+    const long = chunkIndexList(index).length > 1;
+    const request = long ? { ...body, query: { bool: { filter: [{ terms: { _index: index.split(',') } }], ...(body.query ? { must: [body.query] } : {}) } } } : body;
     const answer = (await this.call(action, () =>
-      this.request('POST', `/${index.split(',').map(encodeURIComponent).join(',')}/_search`, body, {
+      this.request('POST', `/${long ? '*' : indexPath(index)}/_search`, request, {
         ignore_unavailable: 'true',
         allow_no_indices: 'true',
         allow_partial_search_results: 'false',
+        ...(long ? { expand_wildcards: 'open,hidden' } : {}),
       }),
     )) as Record<string, unknown>;
     checkComplete(answer, { action, url: this.info.url });
@@ -71,15 +81,17 @@ export abstract class RestEngineBase {
   }
 
   async fetchPipelineSettings(index: string): Promise<Map<string, { final?: string; default?: string }>> {
-    const body = (await this.call(`reading settings of ${index}`, () =>
-      this.request('GET', `/${encodeURIComponent(index)}/_settings/index.final_pipeline,index.default_pipeline`, undefined, { ignore_unavailable: 'true', allow_no_indices: 'true', expand_wildcards: 'open,hidden' }),
-    )) as Record<string, { settings?: { index?: { final_pipeline?: string; default_pipeline?: string } } }>;
-    return new Map(
-      Object.entries(body).map(([name, value]) => {
+    const found = new Map<string, { final?: string; default?: string }>();
+    for (const part of chunkIndexList(index)) {
+      const body = (await this.call(`reading settings of ${describeIndices(part)}`, () =>
+        this.request('GET', `/${indexPath(part)}/_settings/index.final_pipeline,index.default_pipeline`, undefined, { ignore_unavailable: 'true', allow_no_indices: 'true', expand_wildcards: 'open,hidden' }),
+      )) as Record<string, { settings?: { index?: { final_pipeline?: string; default_pipeline?: string } } }>;
+      for (const [name, value] of Object.entries(body)) {
         const settings = value.settings?.index ?? {};
-        return [name, { ...(settings.final_pipeline ? { final: settings.final_pipeline } : {}), ...(settings.default_pipeline ? { default: settings.default_pipeline } : {}) }];
-      }),
-    );
+        found.set(name, { ...(settings.final_pipeline ? { final: settings.final_pipeline } : {}), ...(settings.default_pipeline ? { default: settings.default_pipeline } : {}) });
+      }
+    }
+    return found;
   }
 
   async fetchRefreshInterval(index: string): Promise<string | undefined> {
@@ -193,24 +205,30 @@ export abstract class RestEngineBase {
   }
 
   async resolveIndices(patterns: readonly string[]): Promise<ResolvedIndex[]> {
-    const path = `/_resolve/index/${patterns.map(encodeURIComponent).join(',')}`;
-    const body = (await this.call(`resolving ${patterns.join(',')}`, () =>
-      this.request('GET', path, undefined, { expand_wildcards: 'open,closed', ignore_unavailable: 'true' }),
-    )) as ResolveBody;
-    return parseResolved(body);
+    const resolved = new Map<string, ResolvedIndex>();
+    for (const part of chunkIndexList(patterns)) {
+      const body = (await this.call(`resolving ${describeIndices(part)}`, () =>
+        this.request('GET', `/_resolve/index/${indexPath(part)}`, undefined, { expand_wildcards: 'open,closed', ignore_unavailable: 'true' }),
+      )) as ResolveBody;
+      for (const index of parseResolved(body)) if (!resolved.has(index.name)) resolved.set(index.name, index);
+    }
+    return [...resolved.values()];
   }
 
   async fetchFieldTypes(indices: readonly string[], fields: readonly string[]): Promise<Map<string, IndexFieldTypes>> {
-    if (indices.length === 0) return new Map();
-    const body = (await this.call('reading field capabilities', () =>
-      this.request('POST', `/${indices.map(encodeURIComponent).join(',')}/_field_caps`, undefined, {
-        fields: fields.join(','),
-        include_unmapped: 'true',
-        ignore_unavailable: 'true',
-        allow_no_indices: 'true',
-      }),
-    )) as FieldCapsBody;
-    return parseFieldCaps(body, indices);
+    const types = new Map<string, IndexFieldTypes>();
+    for (const part of chunkIndexList(indices)) {
+      const body = (await this.call(`reading field capabilities of ${describeIndices(part)}`, () =>
+        this.request('POST', `/${indexPath(part)}/_field_caps`, undefined, {
+          fields: fields.join(','),
+          include_unmapped: 'true',
+          ignore_unavailable: 'true',
+          allow_no_indices: 'true',
+        }),
+      )) as FieldCapsBody;
+      for (const [index, fieldTypes] of parseFieldCaps(body, part.split(','))) types.set(index, fieldTypes);
+    }
+    return types;
   }
 }
 

@@ -1,0 +1,28 @@
+import { describe, expect, it } from 'vitest';
+import { chunkIndexList, describeIndices, MAX_INDEX_PATH_BYTES } from '../../../src/io/engine/index-lists.js';
+
+describe('index lists in request paths (issue 13, item 1)', () => {
+  const names = Array.from({ length: 5_000 }, (_, i) => `logs-windows-security-auditing-domain-controllers-${String(i).padStart(6, '0')}`);
+
+  it('cuts 5,000 long names into lists whose encoded path fits, keeping every name once, in order', () => {
+    const chunks = chunkIndexList(names);
+    expect(chunks.length).toBeGreaterThan(100);
+    for (const chunk of chunks) expect(chunk.split(',').map(encodeURIComponent).join(',').length).toBeLessThanOrEqual(MAX_INDEX_PATH_BYTES);
+    expect(chunks.flatMap((chunk) => chunk.split(','))).toEqual(names);
+  });
+
+  it('counts the encoded length: names with characters a URL escapes take more room', () => {
+    const odd = Array.from({ length: 100 }, (_, i) => `logs+été-${i}`);
+    for (const chunk of chunkIndexList(odd, 200)) expect(chunk.split(',').map(encodeURIComponent).join(',').length).toBeLessThanOrEqual(200);
+  });
+
+  it('leaves a short list whole, and gives nothing for nothing', () => {
+    expect(chunkIndexList('a,b,c')).toEqual(['a,b,c']);
+    expect(chunkIndexList([])).toEqual([]);
+  });
+
+  it('names a long list in a message by its first names and a count', () => {
+    expect(describeIndices(names.slice(0, 2).join(','))).toBe(names.slice(0, 2).join(','));
+    expect(describeIndices(names.join(','))).toBe(`${names.slice(0, 3).join(',')} (and 4997 more)`);
+  });
+});
