@@ -31,9 +31,15 @@ export interface PlanHuntInput {
 
 /** One candidate field of an index group, with what it can hold. */
 export interface PlanField {
+  /** The event field, as `_source` holds it (what the matcher reads). */
   field: string;
+  /**
+   * The field the query names: `field` itself, or its `keyword` subfield when `field` is `text`
+   * (a legacy or dynamic mapping: `source.ip` as text with `source.ip.keyword`).
+   */
+  queryField: string;
   kind: MatchKind;
-  /** The mapped type; CIDRs are only sent to `ip` fields. */
+  /** The mapped type of `queryField`; CIDRs are only sent to `ip` fields. */
   type: string;
 }
 
@@ -106,8 +112,10 @@ function sliceRange(since: string, until: string, unit: PlanHuntInput['slice']):
 }
 
 /** Groups searchable indices by candidate-field signature; lists the ones left out and why. */
-function groupIndices(input: PlanHuntInput, timestampField: string): { groups: IndexGroup[]; skipped: SkippedIndex[] } {
+function groupIndices(input: PlanHuntInput, timestampField: string): { groups: IndexGroup[]; skipped: SkippedIndex[]; textOnly: Map<string, string[]> } {
   const skipped: SkippedIndex[] = [];
+  /** field -> indices where it is only `text` (no keyword subfield): not hunted there. */
+  const textOnly = new Map<string, string[]>();
   const bySignature = new Map<string, IndexGroup>();
   const kinds = new Set(input.iocs.map((ioc) => matchKindOf(ioc.type)));
   // Code-point order, not localeCompare: group keys must not depend on the machine's locale (--resume).
@@ -125,20 +133,35 @@ function groupIndices(input: PlanHuntInput, timestampField: string): { groups: I
     for (const kind of MATCH_KINDS) {
       if (!kinds.has(kind)) continue;
       for (const field of input.fields[kind]) {
-        const type = index.fieldTypes.get(field);
-        if (type && isSearchable(kind, type)) fields.push({ field, kind, type });
+        const candidate = candidateField(index, field, kind);
+        if (candidate) fields.push(candidate);
+        else if (index.fieldTypes.get(field) === 'text') textOnly.set(field, [...(textOnly.get(field) ?? []), index.name]);
       }
     }
     if (fields.length === 0) {
       skipped.push({ index: index.name, reason: 'maps none of the fields the IOCs match on' });
       continue;
     }
-    const signature = fields.map((f) => `${f.field}:${f.type}`).join(',');
+    const signature = fields.map((f) => `${f.queryField}:${f.type}`).join(',');
     let group = bySignature.get(signature);
     if (!group) bySignature.set(signature, (group = { key: `g${bySignature.size}`, indices: [], fields }));
     group.indices.push(index.name);
   }
-  return { groups: [...bySignature.values()], skipped };
+  return { groups: [...bySignature.values()], skipped, textOnly };
+}
+
+/**
+ * How an index's field can be searched for exact values: as itself (`ip`, `keyword`,
+ * `wildcard`...), or through its `keyword` subfield when it is `text` (what dynamic mapping
+ * makes of a string); a field that is only `text` cannot (it matches tokens, not values).
+ */
+function candidateField(index: PlanIndex, field: string, kind: MatchKind): PlanField | undefined {
+  const type = index.fieldTypes.get(field);
+  if (type && isSearchable(kind, type)) return { field, queryField: field, kind, type };
+  const subfield = `${field}.keyword`;
+  const subType = type === 'text' ? index.fieldTypes.get(subfield) : undefined;
+  if (subType && isSearchable(kind, subType)) return { field, queryField: subfield, kind, type: subType };
+  return undefined;
 }
 
 /** Only exact-value field types: a `text` field would match tokens, not values. */
@@ -186,7 +209,7 @@ export function buildBatch(key: string, iocs: readonly HuntIoc[]): IocBatch {
  */
 export function planHunt(input: PlanHuntInput): HuntPlan {
   const timestampField = input.timestampField ?? '@timestamp';
-  const { groups, skipped } = groupIndices(input, timestampField);
+  const { groups, skipped, textOnly } = groupIndices(input, timestampField);
   const slices = sliceRange(input.since, input.until, input.slice ?? 'month');
   const batches = input.iocs.length === 0 || groups.length === 0 ? [] : batchIocs(input.iocs, groups, input.maxTerms ?? 10_000, input.maxClauses ?? 1_000);
   const units: HuntUnit[] = [];
@@ -198,11 +221,12 @@ export function planHunt(input: PlanHuntInput): HuntPlan {
   const warnings: string[] = [];
   const cidrCount = batches.reduce((n, b) => n + b.cidrs.length, 0);
   for (const group of groups) {
-    const keywordIp = group.fields.filter((f) => f.kind === 'ip' && f.type !== 'ip').map((f) => f.field);
+    const keywordIp = group.fields.filter((f) => f.kind === 'ip' && f.type !== 'ip').map((f) => f.queryField);
     if (cidrCount > 0 && keywordIp.length > 0) {
-      warnings.push(`${group.indices.join(',')}: ${keywordIp.join(', ')} mapped as keyword: ${cidrCount} CIDR IOC(s) cannot match there`);
+      warnings.push(`${describeNames(group.indices)}: ${keywordIp.join(', ')} mapped as keyword: ${cidrCount} CIDR IOC(s) cannot match there`);
     }
   }
+  for (const [field, names] of textOnly) warnings.push(`${describeNames(names)}: ${field} is mapped as text without a keyword subfield: not hunted there`);
   return { since: input.since, until: input.until, timestampField, groups, slices, batches, units, skipped, warnings };
 }
 
@@ -228,11 +252,16 @@ export function buildUnitQuery(plan: HuntPlan, unit: HuntUnit, batchOverride?: I
 /** One `terms` clause per candidate field of the group with the batch's values of its kind. */
 function candidateClauses(group: IndexGroup, batch: IocBatch): Record<string, unknown>[] {
   const should: Record<string, unknown>[] = [];
-  for (const { field, kind, type } of group.fields) {
+  for (const { queryField, kind, type } of group.fields) {
     const values = kind === 'ip' ? (type === 'ip' ? [...batch.exactIps, ...batch.cidrs] : batch.exactIps) : (batch.values[kind] ?? []);
-    if (values.length > 0) should.push({ terms: { [field]: values } });
+    if (values.length > 0) should.push({ terms: { [queryField]: values } });
   }
   return should;
+}
+
+/** `a,b,c` or `a,b,c (and 97 more)`: index lists in warnings stay one short line. */
+function describeNames(names: readonly string[]): string {
+  return names.length <= 3 ? names.join(',') : `${names.slice(0, 3).join(',')} (and ${names.length - 3} more)`;
 }
 
 /**

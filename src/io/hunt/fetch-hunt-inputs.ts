@@ -25,7 +25,8 @@ export async function fetchHuntIocs(engine: Engine, iocIndex: string, feeds: rea
 export async function fetchPlanIndices(engine: Engine, patterns: readonly string[], fields: MatchFields): Promise<PlanIndex[]> {
   const resolved = await engine.resolveIndices(patterns);
   const open = resolved.filter((r) => !r.closed).map((r) => r.name);
-  const wanted = ['@timestamp', 'event.ingested', ...MATCH_KINDS.flatMap((kind) => fields[kind])];
+  // Each match field and its `keyword` subfield, the exact values of a field mapped as text.
+  const wanted = ['@timestamp', 'event.ingested', ...MATCH_KINDS.flatMap((kind) => fields[kind].flatMap((field) => [field, `${field}.keyword`]))];
   const types = await engine.fetchFieldTypes(open, wanted);
   return resolved.map((r) => ({ name: r.name, closed: r.closed, fieldTypes: types.get(r.name) ?? new Map() }));
 }

@@ -88,18 +88,18 @@ const BASE: PlanHuntInput = {
 };
 
 const FILEBEAT_FIELDS = [
-  { field: 'source.ip', kind: 'ip', type: 'ip' },
-  { field: 'destination.ip', kind: 'ip', type: 'ip' },
-  { field: 'url.domain', kind: 'domain', type: 'keyword' },
-  { field: 'tls.client.server_name', kind: 'domain', type: 'keyword' },
+  { field: 'source.ip', queryField: 'source.ip', kind: 'ip', type: 'ip' },
+  { field: 'destination.ip', queryField: 'destination.ip', kind: 'ip', type: 'ip' },
+  { field: 'url.domain', queryField: 'url.domain', kind: 'domain', type: 'keyword' },
+  { field: 'tls.client.server_name', queryField: 'tls.client.server_name', kind: 'domain', type: 'keyword' },
 ];
 
 const ZEEK_FIELDS = [
-  { field: 'source.ip', kind: 'ip', type: 'ip' },
-  { field: 'destination.ip', kind: 'ip', type: 'ip' },
-  { field: 'related.ip', kind: 'ip', type: 'ip' },
-  { field: 'dns.question.name', kind: 'domain', type: 'keyword' },
-  { field: 'related.hosts', kind: 'domain', type: 'keyword' },
+  { field: 'source.ip', queryField: 'source.ip', kind: 'ip', type: 'ip' },
+  { field: 'destination.ip', queryField: 'destination.ip', kind: 'ip', type: 'ip' },
+  { field: 'related.ip', queryField: 'related.ip', kind: 'ip', type: 'ip' },
+  { field: 'dns.question.name', queryField: 'dns.question.name', kind: 'domain', type: 'keyword' },
+  { field: 'related.hosts', queryField: 'related.hosts', kind: 'domain', type: 'keyword' },
 ];
 
 function sevenIps() {
@@ -117,14 +117,14 @@ describe('planHunt: index groups', () => {
         key: 'g1',
         indices: ['logs-legacy-2019'],
         fields: [
-          { field: 'source.ip', kind: 'ip', type: 'keyword' },
-          { field: 'destination.ip', kind: 'ip', type: 'keyword' },
+          { field: 'source.ip', queryField: 'source.ip', kind: 'ip', type: 'keyword' },
+          { field: 'destination.ip', queryField: 'destination.ip', kind: 'ip', type: 'keyword' },
         ],
       },
       {
         key: 'g2',
         indices: ['logs-zeek-2019'],
-        fields: [{ field: 'source.ip', kind: 'ip', type: 'keyword' }, ...ZEEK_FIELDS.slice(1)],
+        fields: [{ field: 'source.ip', queryField: 'source.ip', kind: 'ip', type: 'keyword' }, ...ZEEK_FIELDS.slice(1)],
       },
       { key: 'g3', indices: ['logs-zeek-2021', 'logs-zeek-2022'], fields: ZEEK_FIELDS },
     ]);
@@ -166,7 +166,7 @@ describe('planHunt: index groups', () => {
     expect(plan.skipped).toEqual([]);
   });
 
-  it('never uses text-mapped fields, and uses keyword, wildcard and constant_keyword ones', () => {
+  it('uses a text field only through its keyword subfield, and keyword, wildcard and constant_keyword ones as they are', () => {
     const plan = planHunt({
       ...BASE,
       iocs: [makeIoc('hxxp://Malware.EXAMPLE/payload.bin'), DOMAIN],
@@ -181,28 +181,35 @@ describe('planHunt: index groups', () => {
         key: 'g0',
         indices: ['filebeat-8.12-2023.05'],
         fields: [
-          { field: 'url.domain', kind: 'domain', type: 'keyword' },
-          { field: 'tls.client.server_name', kind: 'domain', type: 'keyword' },
-          { field: 'url.full', kind: 'url', type: 'wildcard' },
-          { field: 'url.original', kind: 'url', type: 'wildcard' },
+          { field: 'url.domain', queryField: 'url.domain', kind: 'domain', type: 'keyword' },
+          { field: 'tls.client.server_name', queryField: 'tls.client.server_name', kind: 'domain', type: 'keyword' },
+          { field: 'url.full', queryField: 'url.full', kind: 'url', type: 'wildcard' },
+          { field: 'url.original', queryField: 'url.original', kind: 'url', type: 'wildcard' },
         ],
       },
+      // A dynamic mapping: url.full is text with a url.full.keyword subfield (issue 13, item 5).
+      { key: 'g1', indices: ['logs-legacy-2019'], fields: [{ field: 'url.full', queryField: 'url.full.keyword', kind: 'url', type: 'keyword' }] },
       {
-        key: 'g1',
+        key: 'g2',
         indices: ['logs-proxy-2022'],
         fields: [
-          { field: 'url.domain', kind: 'domain', type: 'constant_keyword' },
-          { field: 'url.original', kind: 'url', type: 'keyword' },
+          { field: 'url.domain', queryField: 'url.domain', kind: 'domain', type: 'constant_keyword' },
+          { field: 'url.original', queryField: 'url.original', kind: 'url', type: 'keyword' },
         ],
       },
     ]);
-    expect(plan.skipped).toEqual([{ index: 'logs-legacy-2019', reason: 'maps none of the fields the IOCs match on' }]);
+    expect(plan.skipped).toEqual([]);
+    // Only text, no subfield: no exact value to search, said once per field.
+    expect(plan.warnings).toEqual([
+      'logs-legacy-2019: dns.question.name is mapped as text without a keyword subfield: not hunted there',
+      'logs-proxy-2022: url.full is mapped as text without a keyword subfield: not hunted there',
+    ]);
   });
 
   it('takes candidate fields only from the kinds of the hunted IOCs', () => {
     const winlogbeat = index('winlogbeat-8.11-2021.09', { ...WINLOGBEAT_MAPPING, 'host.ip': 'ip' });
     const ipsOnly = planHunt({ ...BASE, iocs: [IP], indices: [winlogbeat] });
-    expect(ipsOnly.groups).toEqual([{ key: 'g0', indices: ['winlogbeat-8.11-2021.09'], fields: [{ field: 'host.ip', kind: 'ip', type: 'ip' }] }]);
+    expect(ipsOnly.groups).toEqual([{ key: 'g0', indices: ['winlogbeat-8.11-2021.09'], fields: [{ field: 'host.ip', queryField: 'host.ip', kind: 'ip', type: 'ip' }] }]);
 
     const hashes = planHunt({ ...BASE, iocs: [makeIoc(SHA256)], indices: [winlogbeat, index('logs-zeek-2021', ZEEK_MAPPING)] });
     expect(hashes.groups).toEqual([
@@ -210,10 +217,10 @@ describe('planHunt: index groups', () => {
         key: 'g0',
         indices: ['winlogbeat-8.11-2021.09'],
         fields: [
-          { field: 'file.hash.sha256', kind: 'hash', type: 'keyword' },
-          { field: 'process.hash.md5', kind: 'hash', type: 'keyword' },
-          { field: 'process.hash.sha256', kind: 'hash', type: 'keyword' },
-          { field: 'related.hash', kind: 'hash', type: 'keyword' },
+          { field: 'file.hash.sha256', queryField: 'file.hash.sha256', kind: 'hash', type: 'keyword' },
+          { field: 'process.hash.md5', queryField: 'process.hash.md5', kind: 'hash', type: 'keyword' },
+          { field: 'process.hash.sha256', queryField: 'process.hash.sha256', kind: 'hash', type: 'keyword' },
+          { field: 'related.hash', queryField: 'related.hash', kind: 'hash', type: 'keyword' },
         ],
       },
     ]);
@@ -228,9 +235,9 @@ describe('planHunt: index groups', () => {
         key: 'g0',
         indices: ['logs-zeek-2021'],
         fields: [
-          { field: 'related.ip', kind: 'ip', type: 'ip' },
-          { field: 'source.ip', kind: 'ip', type: 'ip' },
-          { field: 'related.hosts', kind: 'domain', type: 'keyword' },
+          { field: 'related.ip', queryField: 'related.ip', kind: 'ip', type: 'ip' },
+          { field: 'source.ip', queryField: 'source.ip', kind: 'ip', type: 'ip' },
+          { field: 'related.hosts', queryField: 'related.hosts', kind: 'domain', type: 'keyword' },
         ],
       },
     ]);
@@ -484,11 +491,12 @@ describe('planHunt: warnings', () => {
     expect(planHunt({ ...BASE, iocs: [IP, NETWORK, makeIoc('2a0d:5600:24::/48'), DOMAIN] }).warnings).toEqual([
       'logs-legacy-2019: source.ip, destination.ip mapped as keyword: 2 CIDR IOC(s) cannot match there',
       'logs-zeek-2019: source.ip mapped as keyword: 2 CIDR IOC(s) cannot match there',
+      'logs-legacy-2019: dns.question.name is mapped as text without a keyword subfield: not hunted there',
     ]);
   });
 
   it('does not warn without CIDR IOCs, or when every IP field is mapped as ip', () => {
-    expect(planHunt({ ...BASE, iocs: [IP, DOMAIN] }).warnings).toEqual([]);
+    expect(planHunt({ ...BASE, iocs: [IP, DOMAIN] }).warnings.filter((w) => w.includes('CIDR'))).toEqual([]);
     expect(planHunt({ ...BASE, indices: [index('logs-zeek-2021', ZEEK_MAPPING), index('filebeat-8.12-2023.05', FILEBEAT_MAPPING)] }).warnings).toEqual([]);
   });
 });
