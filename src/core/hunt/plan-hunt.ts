@@ -1,3 +1,4 @@
+import { describeList } from '../describe-list.js';
 import type { HuntIoc } from './hunt-ioc.js';
 import { MATCH_KINDS, matchKindOf, type MatchFields, type MatchKind } from './match-fields.js';
 import { termsForKind } from './terms-for-kind.js';
@@ -223,10 +224,10 @@ export function planHunt(input: PlanHuntInput): HuntPlan {
   for (const group of groups) {
     const keywordIp = group.fields.filter((f) => f.kind === 'ip' && f.type !== 'ip').map((f) => f.queryField);
     if (cidrCount > 0 && keywordIp.length > 0) {
-      warnings.push(`${describeNames(group.indices)}: ${keywordIp.join(', ')} mapped as keyword: ${cidrCount} CIDR IOC(s) cannot match there`);
+      warnings.push(`${describeList(group.indices)}: ${keywordIp.join(', ')} mapped as keyword: ${cidrCount} CIDR IOC(s) cannot match there`);
     }
   }
-  for (const [field, names] of textOnly) warnings.push(`${describeNames(names)}: ${field} is mapped as text without a keyword subfield: not hunted there`);
+  for (const [field, names] of textOnly) warnings.push(`${describeList(names)}: ${field} is mapped as text without a keyword subfield: not hunted there`);
   return { since: input.since, until: input.until, timestampField, groups, slices, batches, units, skipped, warnings };
 }
 
@@ -257,11 +258,6 @@ function candidateClauses(group: IndexGroup, batch: IocBatch): Record<string, un
     if (values.length > 0) should.push({ terms: { [queryField]: values } });
   }
   return should;
-}
-
-/** `a,b,c` or `a,b,c (and 97 more)`: index lists in warnings stay one short line. */
-function describeNames(names: readonly string[]): string {
-  return names.length <= 3 ? names.join(',') : `${names.slice(0, 3).join(',')} (and ${names.length - 3} more)`;
 }
 
 /**

@@ -1,3 +1,5 @@
+import { describeList } from '../../core/describe-list.js';
+
 /**
  * Index lists in request paths. The engines refuse an HTTP request line over 4 KiB
  * (`http.max_initial_line_length`): "too_long_http_line_exception" at a few hundred concrete
@@ -34,8 +36,7 @@ export function indexPath(index: string): string {
   return index.split(',').map(encodeURIComponent).join(',');
 }
 
-/** `logs-a, logs-b, logs-c (and 997 more)`: an index list in a message stays one short line. */
-export function describeIndices(index: string, shown = 3): string {
-  const names = index.split(',');
-  return names.length <= shown ? names.join(',') : `${names.slice(0, shown).join(',')} (and ${names.length - shown} more)`;
+/** `logs-a,logs-b,logs-c (and 997 more)`: a comma-joined index list in a message stays one short line. */
+export function describeIndices(index: string): string {
+  return describeList(index.split(','));
 }
