@@ -1,9 +1,9 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
 import type { Argv } from 'yargs';
 import { DEFAULT_PREFIX } from '../core/defaults.js';
 import { jsonSyntaxPlace } from '../core/json-syntax-place.js';
-import { ConfigError } from '../errors.js';
+import { ConfigError, UsageError } from '../errors.js';
 import { DEFAULT_URL, type ConnectionOptions } from '../io/engine/connection-options.js';
 import type { EngineChoice } from '../io/engine/engine.js';
 import { LOG_LEVELS, type LogLevel } from '../logger.js';
@@ -12,8 +12,12 @@ import { LOG_LEVELS, type LogLevel } from '../logger.js';
 export interface GlobalArgs {
   url: string;
   apiKey?: string;
+  /** A file holding the API key (a mounted Kubernetes secret): one trailing newline is dropped. */
+  apiKeyFile?: string;
   user?: string;
   password?: string;
+  /** A file holding the password. */
+  passwordFile?: string;
   ca?: string;
   insecure: boolean;
   engine: EngineChoice;
@@ -49,8 +53,10 @@ export function loadConfigFile(path: string): Record<string, unknown> {
 const ENV_OPTIONS: Record<string, { env: string; fallback?: unknown }> = {
   url: { env: 'IOCHUNT_URL', fallback: DEFAULT_URL },
   apiKey: { env: 'IOCHUNT_API_KEY' },
+  apiKeyFile: { env: 'IOCHUNT_API_KEY_FILE' },
   user: { env: 'IOCHUNT_USER' },
   password: { env: 'IOCHUNT_PASSWORD' },
+  passwordFile: { env: 'IOCHUNT_PASSWORD_FILE' },
   ca: { env: 'IOCHUNT_CA' },
   insecure: { env: 'IOCHUNT_INSECURE', fallback: false },
   engine: { env: 'IOCHUNT_ENGINE', fallback: 'auto' },
@@ -110,6 +116,8 @@ export function withGlobalOptions<T>(yargs: Argv<T>): Argv<T & GlobalArgs> {
     .option('api-key', { type: 'string', describe: `API key, base64 id:key${envNote('IOCHUNT_API_KEY')}`, global: true })
     .option('user', { type: 'string', describe: `Basic auth user${envNote('IOCHUNT_USER')}`, global: true })
     .option('password', { type: 'string', describe: `Basic auth password${envNote('IOCHUNT_PASSWORD')}`, global: true })
+    .option('password-file', { type: 'string', describe: `File holding the password; a flag shows in ps, a file does not${envNote('IOCHUNT_PASSWORD_FILE')}`, global: true })
+    .option('api-key-file', { type: 'string', describe: `File holding the API key${envNote('IOCHUNT_API_KEY_FILE')}`, global: true })
     .option('ca', { type: 'string', describe: `PEM file of the CA that signed the cluster certificate${envNote('IOCHUNT_CA')}`, global: true })
     .option('insecure', { type: 'boolean', describe: 'Skip TLS certificate verification', defaultDescription: 'false', global: true })
     .option('engine', {
@@ -124,20 +132,64 @@ export function withGlobalOptions<T>(yargs: Argv<T>): Argv<T & GlobalArgs> {
     .option('json', { type: 'boolean', default: false, describe: 'Print one JSON document on stdout', global: true })
     .option('log-level', { choices: LOG_LEVELS, describe: `Logs go to stderr${envNote('IOCHUNT_LOG_LEVEL')}`, defaultDescription: 'warn', global: true })
     .middleware((argv) => resolveGlobalOptions(argv as Record<string, unknown>, process.env), true)
-    .group(['url', 'api-key', 'user', 'password', 'ca', 'insecure', 'engine', 'prefix', 'config', 'max-response', 'json', 'log-level'], 'Global options:') as unknown as Argv<
+    .group(['url', 'api-key', 'api-key-file', 'user', 'password', 'password-file', 'ca', 'insecure', 'engine', 'prefix', 'config', 'max-response', 'json', 'log-level'], 'Global options:') as unknown as Argv<
     T & GlobalArgs
   >;
 }
 
+/**
+ * A secret read from a file (`--password-file`, `--api-key-file`): its content without the one
+ * trailing newline an editor or `echo` adds. Never echoed: errors name the file and the reason.
+ */
+export function readSecretFile(path: string, flag: string): string {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    throw new ConfigError(`${flag} ${path}: cannot read it (${(error as NodeJS.ErrnoException).code ?? 'error'})`, { cause: error });
+  }
+  const secret = text.replace(/\r?\n$/, '');
+  if (secret === '') throw new ConfigError(`${flag} ${path}: the file is empty`);
+  return secret;
+}
+
+/** A secret given once: by value or by file, not both. */
+function secretOf(value: string | undefined, file: string | undefined, flag: string): string | undefined {
+  if (value !== undefined && file !== undefined) throw new UsageError(`use either --${flag} or --${flag}-file, not both`);
+  return file === undefined ? value : readSecretFile(file, `--${flag}-file`);
+}
+
+/**
+ * A `--config` file that holds a password or an API key and that others may read (group or
+ * world permission bits): the warning to give, or undefined. Kubernetes-style secret files are
+ * the place for secrets (`--password-file`).
+ */
+export function configSecretWarning(path: string | undefined, readConfig: (path: string) => Record<string, unknown> = loadConfigFile): string | undefined {
+  if (!path) return undefined;
+  let mode: number;
+  try {
+    mode = statSync(path).mode;
+  } catch {
+    return undefined; // reading it already failed with its own line
+  }
+  if ((mode & 0o044) === 0) return undefined;
+  const keys = Object.keys(readConfig(path)).map(camel);
+  const secret = keys.find((key) => key === 'password' || key === 'apiKey');
+  if (!secret) return undefined;
+  return `--config ${path} holds ${secret === 'password' ? 'a password' : 'an API key'} and others can read it (mode ${(mode & 0o777).toString(8)}): chmod 600 it, or move the secret to --${secret === 'password' ? 'password' : 'api-key'}-file`;
+}
+
 export function connectionOptionsFrom(args: GlobalArgs): ConnectionOptions {
+  const password = secretOf(args.password, args.passwordFile, 'password');
+  const apiKey = secretOf(args.apiKey, args.apiKeyFile, 'api-key');
   return {
     // A repeated --url gives an array: every node is used.
     url: Array.isArray(args.url) ? (args.url as string[]).join(',') : args.url,
     engine: args.engine,
     insecure: args.insecure,
-    ...(args.apiKey ? { apiKey: args.apiKey } : {}),
+    ...(apiKey ? { apiKey } : {}),
     ...(args.user ? { user: args.user } : {}),
-    ...(args.password !== undefined ? { password: args.password } : {}),
+    ...(password !== undefined ? { password } : {}),
     ...(args.ca ? { ca: args.ca } : {}),
     ...(args.maxResponse === undefined ? {} : { maxResponseBytes: args.maxResponse }),
   };

@@ -182,3 +182,43 @@ describe('the limits the messages name can be raised (issue 12, defects 6 and 9)
     expect(run.err).toContain('the answer is larger than 256 bytes (the response limit): check --url, or raise the limit with --max-response BYTES');
   });
 });
+
+describe('secrets from files (issue 14, item 4)', () => {
+  it('--password-file is read without its trailing newline, sent, and never printed', async () => {
+    let seenAuthorization = '';
+    answer = (request, response) => {
+      seenAuthorization = request.headers.authorization ?? '';
+      response.statusCode = 401;
+      response.setHeader('content-type', 'application/json');
+      response.end(JSON.stringify({ error: { type: 'security_exception', reason: `unable to authenticate with ${request.headers.authorization}` }, status: 401 }));
+    };
+    const secret = files.file('password', 'Canary-F1le-Secret\n');
+    const run = await cli(['status', '--url', `http://${base}`, '--user', 'alice', '--password-file', secret]);
+    expect(seenAuthorization).toBe(`Basic ${Buffer.from('alice:Canary-F1le-Secret').toString('base64')}`);
+    expect(run.exitCode).toBe(1);
+    expect(run.err).toContain('authentication failed');
+    expect(`${run.out}${run.err}`).not.toContain('Canary-F1le-Secret');
+    expect(`${run.out}${run.err}`).not.toContain(Buffer.from('alice:Canary-F1le-Secret').toString('base64'));
+  });
+
+  it('a missing or empty secret file, or a secret given twice, is one line that does not print it', async () => {
+    const missing = await cli(['status', '--user', 'alice', '--password-file', '/nonexistent/pw']);
+    expect([missing.exitCode, missing.err.trim()]).toEqual([2, '--password-file /nonexistent/pw: cannot read it (ENOENT)']);
+    const empty = await cli(['status', '--api-key-file', files.file('empty-key', '\n')]);
+    expect(empty.err.trim()).toMatch(/^--api-key-file .*empty-key: the file is empty$/);
+    const twice = await cli(['status', '--user', 'alice', '--password', 'Tw1ce-Secret', '--password-file', files.file('pw2', 'x\n')]);
+    expect([twice.exitCode, twice.err.trim()]).toEqual([2, 'use either --password or --password-file, not both']);
+  });
+
+  it('a config file holding a password that others can read gets a warning', async () => {
+    answer = (_request, response) => response.end('<html>not a cluster</html>');
+    const config = files.file('open.json', JSON.stringify({ url: `http://${base}`, user: 'alice', password: 'C0nfig-Secret' }));
+    const { chmodSync } = await import('node:fs');
+    chmodSync(config, 0o644);
+    const open = await cli(['status', '--config', config]);
+    expect(open.err).toContain(`iochunt: warning: --config ${config} holds a password and others can read it (mode 644): chmod 600 it, or move the secret to --password-file`);
+    expect(open.err).not.toContain('C0nfig-Secret');
+    chmodSync(config, 0o600);
+    expect((await cli(['status', '--config', config])).err).not.toContain('warning');
+  });
+});
