@@ -1,12 +1,16 @@
+import type { Logger } from '../logger.js';
+
 /** Where commands write; `main.ts` passes stdout and stderr, tests may pass their own. */
 export interface CliContext {
   /** A result line on stdout (tables, `--json`). */
   out: (text: string) => void;
   /** A line for people on stderr (progress steps, the run id). */
   err: (text: string) => void;
+  /** The `--log-level`/`--log-format` logger, writing through `err`; set once the options are read. */
+  log?: Logger;
 }
 
-/** `iochunt: warning: <message>` on stderr: every command warns the same way. */
+/** Every command warns the same way: through the logger (`iochunt: warning: <message>` in text format). */
 export function warnOn(context: CliContext): (message: string) => void {
-  return (message) => context.err(`iochunt: warning: ${message}`);
+  return (message) => (context.log ? context.log.warn(message) : context.err(`iochunt: warning: ${message}`));
 }

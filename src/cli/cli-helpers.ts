@@ -19,7 +19,7 @@ export const splitList = (values: string[]): string[] =>
 export async function withEngine<T>(args: GlobalArgs, fn: (engine: Engine) => Promise<T>, context?: CliContext): Promise<T> {
   const exposed = context ? configSecretWarning(args.config) : undefined;
   if (exposed && context) warnOn(context)(exposed);
-  const engine = await connect({ ...connectionOptionsFrom(args), ...(context ? { onRetry: warnOn(context) } : {}) });
+  const engine = await connect({ ...connectionOptionsFrom(args), ...(context ? { onRetry: warnOn(context) } : {}), ...(context?.log ? { log: context.log } : {}) });
   try {
     return await fn(engine);
   } finally {

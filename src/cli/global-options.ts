@@ -6,7 +6,7 @@ import { jsonSyntaxPlace } from '../core/json-syntax-place.js';
 import { ConfigError, UsageError } from '../errors.js';
 import { DEFAULT_URL, type ConnectionOptions } from '../io/engine/connection-options.js';
 import type { EngineChoice } from '../io/engine/engine.js';
-import { LOG_LEVELS, type LogLevel } from '../logger.js';
+import { LOG_FORMATS, LOG_LEVELS, type LogFormat, type LogLevel } from '../logger.js';
 
 /** The global options (README "Commands"); yargs also reads each from `IOCHUNT_<NAME>`. */
 export interface GlobalArgs {
@@ -25,6 +25,7 @@ export interface GlobalArgs {
   config?: string;
   json: boolean;
   logLevel: LogLevel;
+  logFormat: LogFormat;
   maxResponse?: number;
 }
 
@@ -63,6 +64,7 @@ const ENV_OPTIONS: Record<string, { env: string; fallback?: unknown }> = {
   prefix: { env: 'IOCHUNT_PREFIX', fallback: DEFAULT_PREFIX },
   config: { env: 'IOCHUNT_CONFIG' },
   logLevel: { env: 'IOCHUNT_LOG_LEVEL', fallback: 'warn' },
+  logFormat: { env: 'IOCHUNT_LOG_FORMAT', fallback: 'text' },
 };
 
 /** Where `resolveGlobalOptions` records the options that took their built-in default (a symbol: yargs' strict mode never sees it). */
@@ -130,9 +132,10 @@ export function withGlobalOptions<T>(yargs: Argv<T>): Argv<T & GlobalArgs> {
     .option('config', { type: 'string', describe: `JSON or YAML file of option defaults${envNote('IOCHUNT_CONFIG')}`, global: true })
     .option('max-response', { type: 'number', describe: 'Largest cluster answer read, in bytes', defaultDescription: '268435456 (256 MiB)', global: true })
     .option('json', { type: 'boolean', default: false, describe: 'Print one JSON document on stdout', global: true })
-    .option('log-level', { choices: LOG_LEVELS, describe: `Logs go to stderr${envNote('IOCHUNT_LOG_LEVEL')}`, defaultDescription: 'warn', global: true })
+    .option('log-level', { choices: LOG_LEVELS, describe: `Logs go to stderr: info adds run progress, debug every cluster request${envNote('IOCHUNT_LOG_LEVEL')}`, defaultDescription: 'warn', global: true })
+    .option('log-format', { choices: LOG_FORMATS, describe: `text for people, json for collectors${envNote('IOCHUNT_LOG_FORMAT')}`, defaultDescription: 'text', global: true })
     .middleware((argv) => resolveGlobalOptions(argv as Record<string, unknown>, process.env), true)
-    .group(['url', 'api-key', 'api-key-file', 'user', 'password', 'password-file', 'ca', 'insecure', 'engine', 'prefix', 'config', 'max-response', 'json', 'log-level'], 'Global options:') as unknown as Argv<
+    .group(['url', 'api-key', 'api-key-file', 'user', 'password', 'password-file', 'ca', 'insecure', 'engine', 'prefix', 'config', 'max-response', 'json', 'log-level', 'log-format'], 'Global options:') as unknown as Argv<
     T & GlobalArgs
   >;
 }

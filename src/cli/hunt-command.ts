@@ -56,6 +56,7 @@ async function hunt(args: HuntArgs, config: ReturnType<typeof loadConfigFile>, s
         cliProgress.Presets.shades_classic,
       )
     : undefined;
+  let lastLogged = -1;
   const options: HuntOptions = {
     prefix: args.prefix,
     index: args.index,
@@ -69,9 +70,14 @@ async function hunt(args: HuntArgs, config: ReturnType<typeof loadConfigFile>, s
     ...(args.feed && args.feed.length > 0 ? { feeds: args.feed } : {}),
     ...(args.resume ? { resume: args.resume } : {}),
     ...(config.fields ? { fields: config.fields as Partial<Record<MatchKind, string[]>> } : {}),
-    onRunId: (runId) => context.err(`iochunt: hunt run ${runId}`),
+    onRunId: (runId) => {
+      context.err(`iochunt: hunt run ${runId}`);
+      context.log?.info({ runId, index: args.index, mode: args.mode }, 'hunt started');
+    },
     onWarning: warnOn(context),
     onProgress: (p) => {
+      if (p.unitsDone !== lastLogged) context.log?.info({ units: `${p.unitsDone}/${p.unitsTotal}`, events: p.eventsMatched, alerts: p.alertsCreated }, 'hunt progress');
+      lastLogged = p.unitsDone;
       if (!bar) return;
       if (bar.getTotal() !== p.unitsTotal) bar.start(p.unitsTotal, p.unitsDone, { events: 0, alerts: 0 });
       bar.update(p.unitsDone, { events: p.eventsMatched, alerts: p.alertsCreated });
@@ -81,6 +87,7 @@ async function hunt(args: HuntArgs, config: ReturnType<typeof loadConfigFile>, s
     await withEngine(args, async (engine) => {
       const summary = await runHunt(engine, options);
       bar?.stop();
+      context.log?.info({ status: summary.status, findings: summary.totals.findings, alerts: summary.progress.alertsCreated, durationMs: summary.durationMs }, 'hunt finished');
       context.out(args.json ? JSON.stringify(summary, null, 2) : renderHunt(summary));
       if (args.failOnFindings && summary.totals.findings > 0) {
         throw new FindingsError(`${summary.totals.findings} finding(s) (--fail-on-findings)`);

@@ -5,6 +5,7 @@ import { STDIN_PATH } from '../io/sync/read-sources.js';
 import { redactSecrets, redactText, secretsOf } from '../redact.js';
 import type { CliContext } from './cli-context.js';
 import { printable } from './printable.js';
+import { createLogger, type LogFormat, type LogLevel } from '../logger.js';
 import { withGlobalOptions } from './global-options.js';
 import { statusCommand } from './status-command.js';
 import { syncCommand } from './sync-command.js';
@@ -56,6 +57,10 @@ export async function runCli(argv: readonly string[], outer: CliContext): Promis
     .command(reportCommand(context))
     .command(demoCommand(context))
     .command(statusCommand(context))
+    // After the global options are resolved (their middleware comes first): the logger they ask for.
+    .middleware((argv) => {
+      context.log = createLogger(argv.logLevel as LogLevel, argv.logFormat as LogFormat, (text) => context.err(text));
+    })
     .demandCommand(1, 'name a command: iochunt --help lists them')
     .recommendCommands()
     .strict()

@@ -83,7 +83,14 @@ export function syncCommand(context: CliContext): CommandModule<GlobalArgs, Sync
       }
       await withStopSignal((signal) =>
         withEngine(args, async (engine) => {
-          const { sync: report, tagging } = await syncAndRefresh(engine, prepared, { ...options, signal, refresh: args.refresh });
+          context.log?.info({ sources: prepared.texts.map((t) => t.name) }, 'sync started');
+          const { sync: report, tagging } = await syncAndRefresh(engine, prepared, {
+            ...options,
+            signal,
+            refresh: args.refresh,
+            onProgress: (done) => context.log?.debug({ iocs: done }, 'sync progress'),
+          });
+          context.log?.info({ runId: report.runId, ...report.totals, durationMs: report.durationMs }, 'sync finished');
           context.out(
             args.json
               ? JSON.stringify({ ...report, liveTagging: tagging ?? null }, null, 2)

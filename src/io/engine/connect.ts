@@ -4,6 +4,7 @@ import { ClusterError, ConfigError, redactUrl } from '../../errors.js';
 import { safeDecode } from '../../redact.js';
 import { headerOf, limitedElasticConnection, limitedOpenSearchConnection, responseLimitOf } from './bounded-connections.js';
 import { makeClusterCall, type CallContext } from './cluster-call.js';
+import { logRequests } from './request-log.js';
 import { statusOf } from './cluster-errors.js';
 import { parseUrls, readCa, validateAuth, type ConnectionOptions } from './connection-options.js';
 import { ElasticsearchEngine } from './elasticsearch-engine.js';
@@ -113,6 +114,7 @@ export async function connect(options: ConnectionOptions = {}): Promise<Engine> 
     ...(options.apiKey ? { headers: { authorization: `ApiKey ${options.apiKey}` } } : {}),
     ...(tls ? { ssl: tls } : {}),
   });
+  if (options.log) logRequests((event, listener) => openSearchClient.on(event as 'response', listener as never), options.log);
   let found: Probe;
   try {
     found = await probe(openSearchClient, call);
@@ -146,6 +148,7 @@ export async function connect(options: ConnectionOptions = {}): Promise<Engine> 
     clusterName: found.clusterName ?? 'unknown',
     url: new URL(urls[0] ?? '').origin,
   };
+  options.log?.debug({ flavor, version, cluster: info.clusterName, url: info.url }, 'connected');
   if (flavor === 'opensearch') return new OpenSearchEngine(openSearchClient, info, call);
 
   await openSearchClient.close();
@@ -161,5 +164,6 @@ export async function connect(options: ConnectionOptions = {}): Promise<Engine> 
     ...(options.apiKey ? { auth: { apiKey: options.apiKey } } : basicAuth ? { auth: basicAuth } : {}),
     ...(tls ? { tls } : {}),
   });
+  if (options.log) logRequests((event, listener) => elasticClient.diagnostic.on(event as 'response', listener as never), options.log);
   return new ElasticsearchEngine(elasticClient, info, call);
 }

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { ConfigError, redactUrl, UsageError } from '../../errors.js';
 import type { EngineChoice } from './engine.js';
+import type { Logger } from '../../logger.js';
 import type { RetryOptions } from './retry.js';
 
 /** How to reach a cluster: the global options (README "Commands") `--url`, `--api-key`, `--user`, ... */
@@ -30,6 +31,8 @@ export interface ConnectionOptions {
    * stderr, so a cluster that keeps failing is never a silent wait.
    */
   onRetry?: (message: string) => void;
+  /** At debug, one line per request (method, path, status, duration; never a header or body). */
+  log?: Logger;
 }
 
 export const DEFAULT_URL = 'http://localhost:9200';

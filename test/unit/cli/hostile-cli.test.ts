@@ -222,3 +222,34 @@ describe('secrets from files (issue 14, item 4)', () => {
     expect((await cli(['status', '--config', config])).err).not.toContain('warning');
   });
 });
+
+describe('logs (issue 14, item 3)', () => {
+  const openSearchRoot = (request: IncomingMessage, response: ServerResponse): void => {
+    response.setHeader('content-type', 'application/json');
+    response.end(request.url === '/' ? JSON.stringify({ cluster_name: 'c', version: { number: '2.19.1', distribution: 'opensearch' } }) : '{}');
+  };
+
+  it('--log-level debug --log-format json: one JSON line per cluster request, and no secret at any level', async () => {
+    answer = openSearchRoot;
+    const run = await cli(['status', '--log-level', 'debug', '--log-format', 'json', '--url', `http://${base}`, '--user', 'alice', '--password', 'Canary-L0g-Pw']);
+    const lines = run.err.split('\n').filter((line) => line.startsWith('{')).map((line) => JSON.parse(line) as Record<string, unknown>);
+    const requests = lines.filter((line) => line.msg === 'cluster request');
+    expect(requests.length).toBeGreaterThanOrEqual(2);
+    expect(requests[0]).toMatchObject({ level: 'debug', method: 'GET', path: '/', status: 200, attempts: 0 });
+    expect(typeof requests[0]!.ms).toBe('number');
+    expect(lines.some((line) => line.msg === 'connected' && line.flavor === 'opensearch')).toBe(true);
+    for (const level of ['trace', 'debug', 'info', 'warn', 'error']) {
+      const any = await cli(['status', '--log-level', level, '--log-format', 'json', '--url', `http://alice:Canary-L0g-Pw@${base}`]);
+      expect(`${any.out}${any.err}`, level).not.toContain('Canary-L0g-Pw');
+      expect(`${any.out}${any.err}`, level).not.toContain(Buffer.from('alice:Canary-L0g-Pw').toString('base64'));
+    }
+  }, 30_000);
+
+  it('text format for people, and the default level prints no request line', async () => {
+    answer = openSearchRoot;
+    const text = await cli(['status', '--log-level', 'debug', '--url', `http://${base}`]);
+    expect(text.err).toMatch(/^iochunt: debug: cluster request method=GET path=\/ status=200 ms=\d+ attempts=0$/m);
+    const quiet = await cli(['status', '--url', `http://${base}`]);
+    expect(quiet.err).not.toContain('cluster request');
+  });
+});
