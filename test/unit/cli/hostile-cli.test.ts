@@ -1,20 +1,14 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { describe, expect, it } from 'vitest';
 import { runCli } from '../../../src/cli/run-cli.js';
+import { useLoopbackServer } from '../../helpers/loopback-server.js';
 import { useTempFiles } from '../../helpers/temp-files.js';
 
 /** One loopback HTTP server whose answer each test sets. */
 let answer: (request: IncomingMessage, response: ServerResponse) => void = (_request, response) => response.end('hello');
-let server: Server;
-let base: string;
-
-beforeAll(async () => {
-  server = createServer((request, response) => answer(request, response));
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  base = `127.0.0.1:${(server.address() as AddressInfo).port}`;
-});
-afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+const loopback = useLoopbackServer((request, response) => answer(request, response));
+/** `127.0.0.1:<port>`, for URLs with user info. */
+const host = (): string => loopback.url.slice('http://'.length);
 
 async function cli(argv: string[]): Promise<{ exitCode: number; out: string; err: string }> {
   const out: string[] = [];
@@ -28,7 +22,7 @@ const files = useTempFiles('hostile-cli');
 describe('the CLI prints no credential (issue 12, defect 1)', () => {
   it('a password in --url is not printed when the server is not a cluster', async () => {
     answer = (_request, response) => response.end('<html>welcome</html>');
-    const run = await cli(['status', '--url', `http://alice:S3cretPw@${base}`]);
+    const run = await cli(['status', '--url', `http://alice:S3cretPw@${host()}`]);
     expect(run.exitCode).toBe(1);
     expect(run.err).toContain('does not look like Elasticsearch or OpenSearch');
     expect(run.err).not.toContain('S3cretPw');
@@ -40,7 +34,7 @@ describe('the CLI prints no credential (issue 12, defect 1)', () => {
       response.setHeader('content-type', 'application/json');
       response.end(JSON.stringify({ cluster_name: 'c', version: { number: '2.19.1', distribution: 'opensearch' } }));
     };
-    const run = await cli(['status', '--engine', 'elasticsearch', '--url', `http://alice:S3cretPw@${base}`]);
+    const run = await cli(['status', '--engine', 'elasticsearch', '--url', `http://alice:S3cretPw@${host()}`]);
     expect(run.exitCode).toBe(2);
     expect(run.err).toContain('is opensearch');
     expect(run.err).not.toContain('S3cretPw');
@@ -67,7 +61,7 @@ describe('the CLI prints no credential (issue 12, defect 1)', () => {
       response.setHeader('content-type', 'application/json');
       response.end(JSON.stringify({ error: { type: 'x', reason: `rejected header Authorization: ${request.headers.authorization}` } }));
     };
-    const run = await cli(['status', '--url', `http://${base}`, '--user', 'alice', '--password', 'S3cretPw']);
+    const run = await cli(['status', '--url', `http://${host()}`, '--user', 'alice', '--password', 'S3cretPw']);
     expect(run.exitCode).toBe(1);
     expect(run.err).toContain('rejected header Authorization: Basic ***');
     expect(run.err).not.toContain(Buffer.from('alice:S3cretPw').toString('base64'));
@@ -75,7 +69,7 @@ describe('the CLI prints no credential (issue 12, defect 1)', () => {
 
   it('a token in a source URL is neither printed nor put in --json', async () => {
     answer = (_request, response) => response.end('198.51.100.7\n');
-    const source = `http://${base}/feed.txt?apikey=T0kenValue&day=1`;
+    const source = `http://${host()}/feed.txt?apikey=T0kenValue&day=1`;
     for (const json of [[], ['--json']]) {
       const run = await cli(['sync', '--dry-run', source, ...json]);
       expect(run.exitCode).toBe(0);
@@ -100,7 +94,7 @@ describe('the CLI shows control characters instead of obeying them (issue 12, de
       response.setHeader('content-type', 'application/json');
       response.end(JSON.stringify({ error: { type: 'x', reason: 'boom\u001b[2J\u0007\r\nforged line' } }));
     };
-    const run = await cli(['status', '--url', `http://${base}`]);
+    const run = await cli(['status', '--url', `http://${host()}`]);
     expect(run.exitCode).toBe(1);
     expect(controlsIn(run.err)).toEqual([]);
     expect(run.err).toContain('boom\\u001b[2J\\u0007');
@@ -154,10 +148,10 @@ describe('answers that are not a cluster\'s (issue 12, defect 7)', () => {
       response.setHeader('content-type', 'application/json');
       response.end(request.url === '/' ? JSON.stringify({ cluster_name: 'c', version: { number: '2.19.1', distribution: 'opensearch' } }) : '{}');
     };
-    const run = await cli(['status', '--url', `http://${base}`]);
+    const run = await cli(['status', '--url', `http://${host()}`]);
     expect(run.exitCode).toBe(1);
     expect(run.err.trim()).toBe(
-      `reading cluster health at http://${base}: the answer has no green/yellow/red status, so it is not from Elasticsearch or OpenSearch: check --url`,
+      `reading cluster health at http://${host()}: the answer has no green/yellow/red status, so it is not from Elasticsearch or OpenSearch: check --url`,
     );
   });
 });
@@ -165,10 +159,10 @@ describe('answers that are not a cluster\'s (issue 12, defect 7)', () => {
 describe('the limits the messages name can be raised (issue 12, defects 6 and 9)', () => {
   it('--max-download sets the download limit its message names', async () => {
     answer = (_request, response) => response.end(`${'198.51.100.7\n'.repeat(10)}`);
-    const run = await cli(['sync', '--dry-run', '--allow-private', '--max-download', '64', `http://${base}/feed.txt`]);
+    const run = await cli(['sync', '--dry-run', '--allow-private', '--max-download', '64', `http://${host()}/feed.txt`]);
     expect(run.exitCode).toBe(1);
-    expect(run.err).toContain(`http://${base}/feed.txt: larger than 64 bytes (the size limit): raise it with --max-download BYTES`);
-    const raised = await cli(['sync', '--dry-run', '--allow-private', '--max-download', '4096', `http://${base}/feed.txt`]);
+    expect(run.err).toContain(`http://${host()}/feed.txt: larger than 64 bytes (the size limit): raise it with --max-download BYTES`);
+    const raised = await cli(['sync', '--dry-run', '--allow-private', '--max-download', '4096', `http://${host()}/feed.txt`]);
     expect(raised.exitCode).toBe(0);
   });
 
@@ -177,7 +171,7 @@ describe('the limits the messages name can be raised (issue 12, defects 6 and 9)
       response.setHeader('content-type', 'application/json');
       response.end(JSON.stringify({ cluster_name: 'c'.repeat(500), version: { number: '2.19.1', distribution: 'opensearch' } }));
     };
-    const run = await cli(['status', '--max-response', '256', '--url', `http://${base}`]);
+    const run = await cli(['status', '--max-response', '256', '--url', `http://${host()}`]);
     expect(run.exitCode).toBe(1);
     expect(run.err).toContain('the answer is larger than 256 bytes (the response limit): check --url, or raise the limit with --max-response BYTES');
   });
@@ -193,7 +187,7 @@ describe('secrets from files (issue 14, item 4)', () => {
       response.end(JSON.stringify({ error: { type: 'security_exception', reason: `unable to authenticate with ${request.headers.authorization}` }, status: 401 }));
     };
     const secret = files.file('password', 'Canary-F1le-Secret\n');
-    const run = await cli(['status', '--url', `http://${base}`, '--user', 'alice', '--password-file', secret]);
+    const run = await cli(['status', '--url', `http://${host()}`, '--user', 'alice', '--password-file', secret]);
     expect(seenAuthorization).toBe(`Basic ${Buffer.from('alice:Canary-F1le-Secret').toString('base64')}`);
     expect(run.exitCode).toBe(1);
     expect(run.err).toContain('authentication failed');
@@ -212,7 +206,7 @@ describe('secrets from files (issue 14, item 4)', () => {
 
   it('a config file holding a password that others can read gets a warning', async () => {
     answer = (_request, response) => response.end('<html>not a cluster</html>');
-    const config = files.file('open.json', JSON.stringify({ url: `http://${base}`, user: 'alice', password: 'C0nfig-Secret' }));
+    const config = files.file('open.json', JSON.stringify({ url: `http://${host()}`, user: 'alice', password: 'C0nfig-Secret' }));
     const { chmodSync } = await import('node:fs');
     chmodSync(config, 0o644);
     const open = await cli(['status', '--config', config]);
@@ -231,7 +225,7 @@ describe('logs (issue 14, item 3)', () => {
 
   it('--log-level debug --log-format json: one JSON line per cluster request, and no secret at any level', async () => {
     answer = openSearchRoot;
-    const run = await cli(['status', '--log-level', 'debug', '--log-format', 'json', '--url', `http://${base}`, '--user', 'alice', '--password', 'Canary-L0g-Pw']);
+    const run = await cli(['status', '--log-level', 'debug', '--log-format', 'json', '--url', `http://${host()}`, '--user', 'alice', '--password', 'Canary-L0g-Pw']);
     const lines = run.err.split('\n').filter((line) => line.startsWith('{')).map((line) => JSON.parse(line) as Record<string, unknown>);
     const requests = lines.filter((line) => line.msg === 'cluster request');
     expect(requests.length).toBeGreaterThanOrEqual(2);
@@ -239,7 +233,7 @@ describe('logs (issue 14, item 3)', () => {
     expect(typeof requests[0]!.ms).toBe('number');
     expect(lines.some((line) => line.msg === 'connected' && line.flavor === 'opensearch')).toBe(true);
     for (const level of ['trace', 'debug', 'info', 'warn', 'error']) {
-      const any = await cli(['status', '--log-level', level, '--log-format', 'json', '--url', `http://alice:Canary-L0g-Pw@${base}`]);
+      const any = await cli(['status', '--log-level', level, '--log-format', 'json', '--url', `http://alice:Canary-L0g-Pw@${host()}`]);
       expect(`${any.out}${any.err}`, level).not.toContain('Canary-L0g-Pw');
       expect(`${any.out}${any.err}`, level).not.toContain(Buffer.from('alice:Canary-L0g-Pw').toString('base64'));
     }
@@ -247,9 +241,9 @@ describe('logs (issue 14, item 3)', () => {
 
   it('text format for people, and the default level prints no request line', async () => {
     answer = openSearchRoot;
-    const text = await cli(['status', '--log-level', 'debug', '--url', `http://${base}`]);
+    const text = await cli(['status', '--log-level', 'debug', '--url', `http://${host()}`]);
     expect(text.err).toMatch(/^iochunt: debug: cluster request method=GET path=\/ status=200 ms=\d+ attempts=0$/m);
-    const quiet = await cli(['status', '--url', `http://${base}`]);
+    const quiet = await cli(['status', '--url', `http://${host()}`]);
     expect(quiet.err).not.toContain('cluster request');
   });
 });

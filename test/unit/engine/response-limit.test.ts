@@ -6,23 +6,22 @@
  * Each failure must be one ClusterError line, sent once (not retried), with the client reading
  * little of the body.
  */
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { gzipSync } from 'node:zlib';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ClusterError, UsageError } from '../../../src/errors.js';
 import { isRetryable, ResponseTooLargeError } from '../../../src/io/engine/cluster-errors.js';
 import { connect, DEFAULT_MAX_RESPONSE_BYTES } from '../../../src/io/engine/connect.js';
 import type { Engine, Flavor } from '../../../src/io/engine/engine.js';
 import { MiB, rejectionOf, streamHugeBody, withPeakRss, type StreamStats } from '../../helpers/huge-body.js';
+import { useLoopbackServer } from '../../helpers/loopback-server.js';
 
 const HEALTH = { cluster_name: 'fake', status: 'green', number_of_nodes: 1, active_shards: 3, relocating_shards: 0, unassigned_shards: 0 };
 
 /** What `GET /_cluster/health` answers. */
 type HealthAnswer = 'normal' | 'normal-gzip' | 'endless' | 'declared-huge' | 'gzip-bomb';
 
-let server: Server;
-let baseUrl: string;
 let flavor: Flavor = 'opensearch';
 let answer: HealthAnswer = 'normal';
 let healthRequests = 0;
@@ -81,17 +80,10 @@ function handle(request: IncomingMessage, response: ServerResponse): void {
   streamed = streamHugeBody(response, { maxBytes: SERVER_BOUND, headers });
 }
 
+const loopback = useLoopbackServer(handle);
+
 beforeAll(async () => {
   gzipBomb = gzipSync(Buffer.alloc(64 * MiB));
-  server = createServer(handle);
-  server.keepAliveTimeout = 100;
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-});
-
-afterAll(async () => {
-  server.closeAllConnections();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
 });
 
 let engine: Engine | undefined;
@@ -105,7 +97,7 @@ afterEach(async () => {
 
 async function connectTo(as: Flavor, maxResponseBytes?: number): Promise<Engine> {
   flavor = as;
-  engine = await connect({ url: baseUrl, requestTimeoutMs: 10_000, ...(maxResponseBytes === undefined ? {} : { maxResponseBytes }) });
+  engine = await connect({ url: loopback.url, requestTimeoutMs: 10_000, ...(maxResponseBytes === undefined ? {} : { maxResponseBytes }) });
   expect(engine.info.flavor).toBe(as);
   return engine;
 }
@@ -127,7 +119,7 @@ describe.each(['opensearch', 'elasticsearch'] as const)('the response limit of t
 
     expect(error).toBeInstanceOf(ClusterError);
     expect(error.message).toBe(
-      `reading cluster health at ${baseUrl}: the answer is larger than 4 MiB (the response limit): check --url, or raise the limit with --max-response BYTES`,
+      `reading cluster health at ${loopback.url}: the answer is larger than 4 MiB (the response limit): check --url, or raise the limit with --max-response BYTES`,
     );
     expect(error.message).not.toContain('\n');
     expect(healthRequests).toBe(1);
@@ -150,7 +142,7 @@ describe.each(['opensearch', 'elasticsearch'] as const)('the response limit of t
     expect(DEFAULT_MAX_RESPONSE_BYTES).toBe(256 * MiB);
     expect(error).toBeInstanceOf(ClusterError);
     expect(error?.message).toBe(
-      `reading cluster health at ${baseUrl}: the answer is larger than 256 MiB (the response limit): check --url, or raise the limit with --max-response BYTES`,
+      `reading cluster health at ${loopback.url}: the answer is larger than 256 MiB (the response limit): check --url, or raise the limit with --max-response BYTES`,
     );
     expect((await streamed)?.sent).toBeLessThan(32 * MiB);
   });
@@ -169,7 +161,7 @@ describe.each(['opensearch', 'elasticsearch'] as const)('the response limit of t
 
     expect(error).toBeInstanceOf(ClusterError);
     expect(error.message).toBe(
-      `reading cluster health at ${baseUrl}: the answer is larger than 4 MiB (the response limit): check --url, or raise the limit with --max-response BYTES`,
+      `reading cluster health at ${loopback.url}: the answer is larger than 4 MiB (the response limit): check --url, or raise the limit with --max-response BYTES`,
     );
     expect(healthRequests).toBe(1);
     expect(rssGrowth).toBeLessThan(300 * MiB);
@@ -182,8 +174,8 @@ describe('the response limit on the way in', () => {
   });
 
   it('a limit past what one string holds is a usage error, before anything is sent', async () => {
-    await expect(connect({ url: baseUrl, maxResponseBytes: 2 ** 40 })).rejects.toThrow(UsageError);
-    await expect(connect({ url: baseUrl, maxResponseBytes: 0 })).rejects.toThrow(/--max-response: 0 is not a size in bytes/);
+    await expect(connect({ url: loopback.url, maxResponseBytes: 2 ** 40 })).rejects.toThrow(UsageError);
+    await expect(connect({ url: loopback.url, maxResponseBytes: 0 })).rejects.toThrow(/--max-response: 0 is not a size in bytes/);
   });
 
   it('GET / is bounded too: a root answer past the limit is one line naming the probe', async () => {

@@ -3,21 +3,19 @@
  * with a body that never ends (or declares one of 2 GiB) must give one KibanaError line, with
  * the client reading little of it.
  */
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { describe, expect, it } from 'vitest';
 import { buildSavedObjects, toNdjson } from '../../../src/core/kibana/build-saved-objects.js';
 import { KibanaError } from '../../../src/errors.js';
 import { DEFAULT_MAX_IMPORT_RESPONSE_BYTES, importSavedObjects } from '../../../src/io/kibana/import-saved-objects.js';
 import { MiB, rejectionOf, streamHugeBody, withPeakRss, type StreamStats } from '../../helpers/huge-body.js';
+import { useLoopbackServer } from '../../helpers/loopback-server.js';
 
 const NDJSON = toNdjson(buildSavedObjects({ prefix: 'soc', feeds: ['CERTFR-2021-IOC-003'], target: 'kibana' }));
 
 /** Past the 64 MiB limit, and bounded, so a client that never stops still ends the test. */
 const SERVER_BOUND = 192 * MiB;
 
-let server: Server;
-let baseUrl: string;
 let streamed: Promise<StreamStats> | undefined;
 let declare: string | undefined;
 
@@ -28,29 +26,19 @@ function handle(request: IncomingMessage, response: ServerResponse): void {
   });
 }
 
-beforeAll(async () => {
-  server = createServer(handle);
-  server.keepAliveTimeout = 100;
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-});
-
-afterAll(async () => {
-  server.closeAllConnections();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-});
+const loopback = useLoopbackServer(handle);
 
 describe('the answer limit of kibana import', () => {
   it('stops reading an endless answer at 64 MiB: one KibanaError line, little memory', async () => {
     declare = undefined;
-    const { outcome, rssGrowth } = await withPeakRss(() => importSavedObjects({ kibanaUrl: baseUrl, ndjson: NDJSON, target: 'kibana', timeoutMs: 30_000 }));
+    const { outcome, rssGrowth } = await withPeakRss(() => importSavedObjects({ kibanaUrl: loopback.url, ndjson: NDJSON, target: 'kibana', timeoutMs: 30_000 }));
     const error = rejectionOf(outcome);
 
     expect(DEFAULT_MAX_IMPORT_RESPONSE_BYTES).toBe(64 * MiB);
     expect(error).toBeInstanceOf(KibanaError);
     expect((error as KibanaError).code).toBe('kibana_server');
     expect(error.message).toBe(
-      `${baseUrl} answered the saved objects import with more than 64 MiB (an import answer is a few KB): check --kibana-url`,
+      `${loopback.url} answered the saved objects import with more than 64 MiB (an import answer is a few KB): check --kibana-url`,
     );
     expect(error.message).not.toContain('\n');
     const stats = await streamed;
@@ -62,13 +50,13 @@ describe('the answer limit of kibana import', () => {
 
   it('refuses a declared length past the limit without reading it', async () => {
     declare = String(2 * 1024 * MiB);
-    const error = await importSavedObjects({ kibanaUrl: baseUrl, ndjson: NDJSON, target: 'dashboards', timeoutMs: 30_000, maxResponseBytes: MiB }).then(
+    const error = await importSavedObjects({ kibanaUrl: loopback.url, ndjson: NDJSON, target: 'dashboards', timeoutMs: 30_000, maxResponseBytes: MiB }).then(
       () => undefined,
       (failure: unknown) => failure as Error,
     );
 
     expect(error).toBeInstanceOf(KibanaError);
-    expect(error?.message).toBe(`${baseUrl} answered the saved objects import with more than 1 MiB (an import answer is a few KB): check --kibana-url`);
+    expect(error?.message).toBe(`${loopback.url} answered the saved objects import with more than 1 MiB (an import answer is a few KB): check --kibana-url`);
     expect((await streamed)?.sent).toBeLessThan(32 * MiB);
   });
 });

@@ -6,12 +6,13 @@
  * for refused requests). Whether Kibana accepts the objects themselves is a question for a
  * real Kibana, which this does not answer.
  */
-import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { buildSavedObjects, toNdjson } from '../../../src/core/kibana/build-saved-objects.js';
 import { KibanaError, ConfigError, InputError } from '../../../src/errors.js';
 import { importSavedObjects } from '../../../src/io/kibana/import-saved-objects.js';
+import { useLoopbackServer } from '../../helpers/loopback-server.js';
 
 const USER = 'elastic';
 const PASSWORD = 'pw-Secret-42';
@@ -32,8 +33,6 @@ interface Behaviour {
   raw?: { status: number; body: string; contentType?: string };
 }
 
-let server: Server;
-let baseUrl: string;
 let received: Received[] = [];
 let behaviour: Behaviour = {};
 
@@ -123,26 +122,16 @@ async function handle(request: IncomingMessage): Promise<{ status: number; body:
   });
 }
 
-beforeAll(async () => {
-  server = createServer((request, response) => {
-    handle(request)
-      .then(({ status, body, contentType }) => {
-        response.writeHead(status, { 'content-type': contentType ?? 'application/json; charset=utf-8' });
-        response.end(body);
-      })
-      .catch(() => {
-        response.writeHead(500);
-        response.end();
-      });
-  });
-  server.keepAliveTimeout = 100;
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-});
-
-afterAll(async () => {
-  server.closeAllConnections();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
+const loopback = useLoopbackServer((request, response) => {
+  handle(request)
+    .then(({ status, body, contentType }) => {
+      response.writeHead(status, { 'content-type': contentType ?? 'application/json; charset=utf-8' });
+      response.end(body);
+    })
+    .catch(() => {
+      response.writeHead(500);
+      response.end();
+    });
 });
 
 beforeEach(() => {
@@ -171,7 +160,7 @@ async function captureError(promise: Promise<unknown>): Promise<Error> {
 
 describe('importSavedObjects (protocol test against a loopback fake of the _import API)', () => {
   it('posts the NDJSON as multipart field "file" with kbn-xsrf and Basic auth, and reports each object', async () => {
-    const result = await importSavedObjects({ kibanaUrl: baseUrl, ndjson: KIBANA_NDJSON, user: USER, password: PASSWORD, target: 'kibana', timeoutMs: 5000 });
+    const result = await importSavedObjects({ kibanaUrl: loopback.url, ndjson: KIBANA_NDJSON, user: USER, password: PASSWORD, target: 'kibana', timeoutMs: 5000 });
 
     expect(result.success).toBe(true);
     expect(result.results.map((r) => [r.type, r.id, r.ok])).toEqual([
@@ -194,7 +183,7 @@ describe('importSavedObjects (protocol test against a loopback fake of the _impo
   });
 
   it('sends osd-xsrf to OpenSearch Dashboards and keeps the base path of the URL', async () => {
-    const result = await importSavedObjects({ kibanaUrl: `${baseUrl}/osd/`, ndjson: DASHBOARDS_NDJSON, user: USER, password: PASSWORD, target: 'dashboards' });
+    const result = await importSavedObjects({ kibanaUrl: `${loopback.url}/osd/`, ndjson: DASHBOARDS_NDJSON, user: USER, password: PASSWORD, target: 'dashboards' });
 
     expect(result.success).toBe(true);
     expect(received[0]?.url).toBe('/osd/api/saved_objects/_import?overwrite=true');
@@ -203,13 +192,13 @@ describe('importSavedObjects (protocol test against a loopback fake of the _impo
   });
 
   it('imports into a Kibana space named in the URL path', async () => {
-    await importSavedObjects({ kibanaUrl: `${baseUrl}/s/soc`, ndjson: KIBANA_NDJSON, apiKey: API_KEY, target: 'kibana' });
+    await importSavedObjects({ kibanaUrl: `${loopback.url}/s/soc`, ndjson: KIBANA_NDJSON, apiKey: API_KEY, target: 'kibana' });
     expect(received[0]?.url).toBe('/s/soc/api/saved_objects/_import?overwrite=true');
     expect(received[0]?.headers.authorization).toBe(`ApiKey ${API_KEY}`);
   });
 
   it('sends credentials written in the URL as Basic auth and prints the URL without them', async () => {
-    const withCredentials = baseUrl.replace('http://', `http://${USER}:${encodeURIComponent(PASSWORD)}@`);
+    const withCredentials = loopback.url.replace('http://', `http://${USER}:${encodeURIComponent(PASSWORD)}@`);
     const result = await importSavedObjects({ kibanaUrl: withCredentials, ndjson: KIBANA_NDJSON, target: 'kibana' });
     expect(result.success).toBe(true);
     expect(received[0]?.headers.authorization).toBe(`Basic ${Buffer.from(`${USER}:${PASSWORD}`).toString('base64')}`);
@@ -220,7 +209,7 @@ describe('importSavedObjects (protocol test against a loopback fake of the _impo
       [IDS[3] ?? '']: { type: 'missing_references', references: [{ type: 'index-pattern', id: 'iochunt-soc-alerts-data-view' }] },
       [IDS[4] ?? '']: { type: 'unknown', message: 'Saved object [search/x] is managed', statusCode: 400 },
     };
-    const result = await importSavedObjects({ kibanaUrl: baseUrl, ndjson: KIBANA_NDJSON, user: USER, password: PASSWORD, target: 'kibana' });
+    const result = await importSavedObjects({ kibanaUrl: loopback.url, ndjson: KIBANA_NDJSON, user: USER, password: PASSWORD, target: 'kibana' });
 
     expect(result.success).toBe(false);
     expect(result.results.filter((r) => !r.ok)).toEqual([
@@ -237,50 +226,50 @@ describe('importSavedObjects (protocol test against a loopback fake of the _impo
   });
 
   it('refused credentials: one line naming the user, never the password', async () => {
-    const error = await captureError(importSavedObjects({ kibanaUrl: baseUrl, ndjson: KIBANA_NDJSON, user: USER, password: 'wrong-pw-123', target: 'kibana' }));
+    const error = await captureError(importSavedObjects({ kibanaUrl: loopback.url, ndjson: KIBANA_NDJSON, user: USER, password: 'wrong-pw-123', target: 'kibana' }));
     expect(error).toBeInstanceOf(KibanaError);
     expect((error as KibanaError).kind).toBe('auth');
     expect(error.message).toBe(
-      `authentication failed at ${baseUrl} for user "elastic": check --user/--password (IOCHUNT_USER/IOCHUNT_PASSWORD) or --api-key`,
+      `authentication failed at ${loopback.url} for user "elastic": check --user/--password (IOCHUNT_USER/IOCHUNT_PASSWORD) or --api-key`,
     );
     expect(error.message).not.toContain('wrong-pw-123');
   });
 
   it('403: permission denied with Kibana\'s reason, secrets removed', async () => {
     behaviour.raw = reply(403, { statusCode: 403, error: 'Forbidden', message: `Unable to bulk_create search for ${PASSWORD}` });
-    const error = await captureError(importSavedObjects({ kibanaUrl: baseUrl, ndjson: KIBANA_NDJSON, user: USER, password: PASSWORD, target: 'kibana' }));
+    const error = await captureError(importSavedObjects({ kibanaUrl: loopback.url, ndjson: KIBANA_NDJSON, user: USER, password: PASSWORD, target: 'kibana' }));
     expect((error as KibanaError).kind).toBe('forbidden');
-    expect(error.message).toBe(`permission denied importing saved objects at ${baseUrl}: Unable to bulk_create search for ***`);
+    expect(error.message).toBe(`permission denied importing saved objects at ${loopback.url}: Unable to bulk_create search for ***`);
   });
 
   it('a missing xsrf header answer suggests checking --target', async () => {
-    const error = await captureError(importSavedObjects({ kibanaUrl: `${baseUrl}/osd`, ndjson: KIBANA_NDJSON, user: USER, password: PASSWORD, target: 'kibana' }));
+    const error = await captureError(importSavedObjects({ kibanaUrl: `${loopback.url}/osd`, ndjson: KIBANA_NDJSON, user: USER, password: PASSWORD, target: 'kibana' }));
     expect((error as KibanaError).kind).toBe('server');
     expect(error.message).toBe(
-      `${baseUrl}/osd refused the import with HTTP 400: Request must contain a osd-xsrf header.: is --target kibana right for this server?`,
+      `${loopback.url}/osd refused the import with HTTP 400: Request must contain a osd-xsrf header.: is --target kibana right for this server?`,
     );
   });
 
   it('a URL with a base path Kibana does not serve (Kibana\'s own 404) is named as the wrong URL', async () => {
-    const error = await captureError(importSavedObjects({ kibanaUrl: `${baseUrl}/kibana`, ndjson: KIBANA_NDJSON, user: USER, password: PASSWORD, target: 'kibana' }));
+    const error = await captureError(importSavedObjects({ kibanaUrl: `${loopback.url}/kibana`, ndjson: KIBANA_NDJSON, user: USER, password: PASSWORD, target: 'kibana' }));
     expect(received.map((r) => r.url)).toEqual(['/kibana/api/saved_objects/_import?overwrite=true']);
     expect((error as KibanaError).kind).toBe('unsupported');
     expect(error.message).toContain('has no saved objects import API (HTTP 404)');
     expect(error.message).toBe(
-      `${baseUrl}/kibana has no saved objects import API (HTTP 404): point --kibana-url at Kibana (usually port 5601), with its base path or /s/<space> if any`,
+      `${loopback.url}/kibana has no saved objects import API (HTTP 404): point --kibana-url at Kibana (usually port 5601), with its base path or /s/<space> if any`,
     );
   });
 
   it('the fake answers a path Kibana does not serve with Kibana\'s 404 body', async () => {
-    const response = await fetch(`${baseUrl}/kibana/api/saved_objects/_import`, { method: 'POST' });
+    const response = await fetch(`${loopback.url}/kibana/api/saved_objects/_import`, { method: 'POST' });
     expect(response.status).toBe(404);
     expect(await response.json()).toEqual(KIBANA_NOT_FOUND);
   });
 
   it('a 200 that is not an import answer is an error, not a success', async () => {
     behaviour.raw = { status: 200, body: '<html>login</html>', contentType: 'text/html' };
-    const error = await captureError(importSavedObjects({ kibanaUrl: baseUrl, ndjson: KIBANA_NDJSON, target: 'kibana' }));
-    expect(error.message).toBe(`${baseUrl} did not answer like Kibana's saved objects API: <html>login</html>`);
+    const error = await captureError(importSavedObjects({ kibanaUrl: loopback.url, ndjson: KIBANA_NDJSON, target: 'kibana' }));
+    expect(error.message).toBe(`${loopback.url} did not answer like Kibana's saved objects API: <html>login</html>`);
   });
 
   it('an unreachable Kibana: one line, no credentials', async () => {
@@ -298,14 +287,14 @@ describe('importSavedObjects (protocol test against a loopback fake of the _impo
   });
 
   it('refuses bad input before sending anything', async () => {
-    await expect(importSavedObjects({ kibanaUrl: baseUrl, ndjson: '{"type":"search"\n', target: 'kibana' })).rejects.toThrow(InputError);
-    await expect(importSavedObjects({ kibanaUrl: baseUrl, ndjson: '\n', target: 'kibana' })).rejects.toThrow(InputError);
+    await expect(importSavedObjects({ kibanaUrl: loopback.url, ndjson: '{"type":"search"\n', target: 'kibana' })).rejects.toThrow(InputError);
+    await expect(importSavedObjects({ kibanaUrl: loopback.url, ndjson: '\n', target: 'kibana' })).rejects.toThrow(InputError);
     await expect(importSavedObjects({ kibanaUrl: 'localhost:5601', ndjson: KIBANA_NDJSON, target: 'kibana' })).rejects.toThrow(ConfigError);
     expect(received).toHaveLength(0);
   });
 
   it('names the file and line of a malformed export', async () => {
-    const error = await captureError(importSavedObjects({ kibanaUrl: baseUrl, ndjson: `${KIBANA_NDJSON}not json\n`, target: 'kibana', sourceName: 'export.ndjson' }));
+    const error = await captureError(importSavedObjects({ kibanaUrl: loopback.url, ndjson: `${KIBANA_NDJSON}not json\n`, target: 'kibana', sourceName: 'export.ndjson' }));
     expect(error.message).toBe('export.ndjson:line 6: not an NDJSON export of saved objects: this line is not JSON');
   });
 });

@@ -3,35 +3,24 @@
  * at the size limit, and every failure (a refused connection, a port fetch refuses, a port no
  * URL can have) is one SourceError line that says why.
  */
-import { createServer, type Server } from 'node:http';
+import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { SourceError } from '../../../src/errors.js';
 import { DEFAULT_MAX_SOURCE_BYTES, readSources } from '../../../src/io/sync/read-sources.js';
 import { MiB, rejectionOf, streamHugeBody, withPeakRss, type StreamStats } from '../../helpers/huge-body.js';
+import { useLoopbackServer } from '../../helpers/loopback-server.js';
 
-let server: Server;
-let baseUrl: string;
 let streamed: Promise<StreamStats> | undefined;
 
-beforeAll(async () => {
-  server = createServer((request, response) => {
-    if (request.url === '/small.txt') {
-      response.writeHead(200, { 'content-type': 'text/plain' });
-      response.end('198.51.100.7\n');
-      return;
-    }
-    // Chunked, so no content-length tells the client in advance; 128 MiB at most, so a client that never stops still ends.
-    streamed = streamHugeBody(response, { maxBytes: 128 * MiB, headers: { 'content-type': 'text/plain' }, prefix: '', suffix: '' });
-  });
-  server.keepAliveTimeout = 100;
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-});
-
-afterAll(async () => {
-  server.closeAllConnections();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
+const loopback = useLoopbackServer((request, response) => {
+  if (request.url === '/small.txt') {
+    response.writeHead(200, { 'content-type': 'text/plain' });
+    response.end('198.51.100.7\n');
+    return;
+  }
+  // Chunked, so no content-length tells the client in advance; 128 MiB at most, so a client that never stops still ends.
+  streamed = streamHugeBody(response, { maxBytes: 128 * MiB, headers: { 'content-type': 'text/plain' }, prefix: '', suffix: '' });
 });
 
 /** A loopback port nobody listens on: bound, then released. */
@@ -54,17 +43,17 @@ async function failureOf(sources: string[], options: Parameters<typeof readSourc
 
 describe('downloads of sync sources', () => {
   it('reads a small download', async () => {
-    const [text] = await readSources([`${baseUrl}/small.txt`]);
+    const [text] = await readSources([`${loopback.url}/small.txt`]);
     expect(text?.text).toBe('198.51.100.7\n');
   });
 
   it('stops a chunked answer without content-length at the limit, in one line naming --max-download', async () => {
-    const { outcome, rssGrowth } = await withPeakRss(() => readSources([`${baseUrl}/feed.txt`], { maxBytes: 8 * MiB, timeoutMs: 30_000 }));
+    const { outcome, rssGrowth } = await withPeakRss(() => readSources([`${loopback.url}/feed.txt`], { maxBytes: 8 * MiB, timeoutMs: 30_000 }));
     const error = rejectionOf(outcome);
 
     expect(DEFAULT_MAX_SOURCE_BYTES).toBe(256 * MiB);
     expect(error).toBeInstanceOf(SourceError);
-    expect(error.message).toBe(`${baseUrl}/feed.txt: larger than 8 MiB (the size limit): raise it with --max-download BYTES, or split the source`);
+    expect(error.message).toBe(`${loopback.url}/feed.txt: larger than 8 MiB (the size limit): raise it with --max-download BYTES, or split the source`);
     const stats = await streamed;
     expect(stats?.cutByClient).toBe(true);
     expect(stats?.sent).toBeLessThan(40 * MiB);
