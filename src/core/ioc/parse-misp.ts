@@ -1,5 +1,5 @@
 import { InputError } from '../../errors.js';
-import { buildBulletin } from './build-bulletin.js';
+import { buildBulletin, bulletinDate } from './build-bulletin.js';
 import { createIocCollector, type IocCollector } from './ioc-collector.js';
 import { isJsonObject, jsonArray, jsonFlag, jsonString, type JsonObject } from './json-values.js';
 import { MAX_MISP_NESTING } from './limits.js';
@@ -109,15 +109,13 @@ function eventContext(event: JsonObject): EventContext {
   return { info, provider: jsonString(org.name), tags: tagNames(event.Tag), bulletin: eventBulletin(event, info) };
 }
 
-/** The event as a publication: uuid, info, `date` and `timestamp`; a bad date is left out, not a reason to refuse the IOCs. */
+/** The event as a publication: uuid, info, `date` and `timestamp` (its last change). */
 function eventBulletin(event: JsonObject, info: string | undefined): Bulletin | undefined {
-  const date = normalizeTimestamp(event.date, 'date');
-  const changed = normalizeTimestamp(event.timestamp, 'timestamp');
   return buildBulletin({
     id: jsonString(event.uuid),
     title: info,
-    published: date.ok ? date.value : undefined,
-    modified: changed.ok ? changed.value : undefined,
+    published: bulletinDate(event.date, 'date'),
+    modified: bulletinDate(event.timestamp, 'timestamp'),
   });
 }
 

@@ -1,6 +1,6 @@
 import { InputError } from '../../errors.js';
 import { printableExcerpt } from './excerpt.js';
-import { buildBulletin } from './build-bulletin.js';
+import { buildBulletin, bulletinDate } from './build-bulletin.js';
 import { createIocCollector, type IocCollector } from './ioc-collector.js';
 import { isJsonObject, jsonArray, jsonFlag, jsonString, type JsonObject } from './json-values.js';
 import { normalizeConfidence } from './normalize-confidence.js';
@@ -72,16 +72,14 @@ function bundleContext(bundle: JsonObject, objects: readonly unknown[]): BundleC
   };
 }
 
-/** A report's id, name, first external URL, `published` and `modified`; a bad date is left out, not a reason to refuse the IOCs. */
+/** A report's id, name, first external URL, `published` and `modified`. */
 function reportBulletin(report: JsonObject, name: string | undefined): Bulletin | undefined {
-  const published = normalizeTimestamp(report.published, 'published');
-  const modified = normalizeTimestamp(report.modified, 'modified');
   return buildBulletin({
     id: jsonString(report.id),
     title: name,
     url: firstExternalUrl(report),
-    published: published.ok ? published.value : undefined,
-    modified: modified.ok ? modified.value : undefined,
+    published: bulletinDate(report.published, 'published'),
+    modified: bulletinDate(report.modified, 'modified'),
   });
 }
 
