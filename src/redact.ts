@@ -1,5 +1,3 @@
-import { readFileSync } from 'node:fs';
-
 /**
  * Credentials never reach output, logs or state (README "Untrusted input"). Every message for
  * people and every `--json` document the CLI prints goes through {@link redactText}; names that
@@ -60,8 +58,8 @@ export function redactText(text: string, secrets: readonly (string | undefined)[
 /**
  * The secrets a command line and environment carry: `--password`, `--api-key`, any option
  * whose name says password/key/token, passwords inside URLs, in every spelling
- * (`--password X`, `--password=X`), what `--password-file` and `--api-key-file` hold — plus the
- * base64 `user:password` a server may echo.
+ * (`--password X`, `--password=X`) — plus the base64 `user:password` a server may echo. What the
+ * options resolve to later (a config file, a secret file) is added by {@link resolvedSecrets}.
  */
 export function secretsOf(argv: readonly string[], env: NodeJS.ProcessEnv): string[] {
   const secrets: string[] = [];
@@ -74,29 +72,17 @@ export function secretsOf(argv: readonly string[], env: NodeJS.ProcessEnv): stri
   for (const [name, value] of Object.entries(env)) {
     if (value && /^IOCHUNT_[A-Z_]*(?:PASSWORD|API_KEY|TOKEN|SECRET)$/.test(name)) secrets.push(value);
   }
-  for (const [flag, name] of [['--password-file', 'IOCHUNT_PASSWORD_FILE'], ['--api-key-file', 'IOCHUNT_API_KEY_FILE']] as const) {
-    const path = flagValue(argv, flag) ?? env[name];
-    const secret = path === undefined ? undefined : readQuietly(path);
-    if (secret) secrets.push(secret);
-  }
   const user = flagValue(argv, '--user') ?? env.IOCHUNT_USER;
-  const password = flagValue(argv, '--password') ?? env.IOCHUNT_PASSWORD ?? fileSecret(argv, env);
+  const password = flagValue(argv, '--password') ?? env.IOCHUNT_PASSWORD;
   if (user !== undefined && password) secrets.push(Buffer.from(`${user}:${password}`).toString('base64'));
   return secrets.filter((secret) => secret.length >= 3);
 }
 
-/** A secret file's content, as the CLI reads it (one trailing newline dropped); undefined if unreadable (the command says why). */
-function readQuietly(path: string): string | undefined {
-  try {
-    return readFileSync(path, 'utf8').replace(/\r?\n$/, '');
-  } catch {
-    return undefined;
-  }
-}
-
-function fileSecret(argv: readonly string[], env: NodeJS.ProcessEnv): string | undefined {
-  const path = flagValue(argv, '--password-file') ?? env.IOCHUNT_PASSWORD_FILE;
-  return path === undefined ? undefined : readQuietly(path);
+/** The secrets of resolved options (any source: flag, environment, `--config`, secret file), and the Basic form of user and password. */
+export function resolvedSecrets(options: { password?: unknown; apiKey?: unknown; user?: unknown }): string[] {
+  const found = [options.password, options.apiKey].filter((value): value is string => typeof value === 'string' && value.length >= 3);
+  if (typeof options.user === 'string' && typeof options.password === 'string') found.push(Buffer.from(`${options.user}:${options.password}`).toString('base64'));
+  return found;
 }
 
 function flagValue(argv: readonly string[], name: string): string | undefined {

@@ -3,7 +3,7 @@ import { OutputError, SourceError } from '../errors.js';
 import { connect } from '../io/engine/connect.js';
 import type { Engine } from '../io/engine/engine.js';
 import { warnOn, type CliContext } from './cli-context.js';
-import { configSecretWarning, connectionOptionsFrom, type GlobalArgs } from './global-options.js';
+import { configWarning, connectionOptionsFrom, type GlobalArgs } from './global-options.js';
 
 /** `--index a,b --index c` -> `['a', 'b', 'c']`. */
 export const splitList = (values: string[]): string[] =>
@@ -17,7 +17,7 @@ export const splitList = (values: string[]): string[] =>
  * exit). With a `context`, every request retry is a warning line on stderr.
  */
 export async function withEngine<T>(args: GlobalArgs, fn: (engine: Engine) => Promise<T>, context?: CliContext): Promise<T> {
-  const exposed = context ? configSecretWarning(args.config) : undefined;
+  const exposed = configWarning(args);
   if (exposed && context) warnOn(context)(exposed);
   const engine = await connect({ ...connectionOptionsFrom(args), ...(context ? { onRetry: warnOn(context) } : {}), ...(context?.log ? { log: context.log } : {}) });
   try {

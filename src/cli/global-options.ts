@@ -69,6 +69,8 @@ const ENV_OPTIONS: Record<string, { env: string; fallback?: unknown }> = {
 
 /** Where `resolveGlobalOptions` records the options that took their built-in default (a symbol: yargs' strict mode never sees it). */
 const DEFAULTED = Symbol('iochunt.defaulted');
+/** Where `resolveGlobalOptions` records a warning about the `--config` file (see {@link configWarning}). */
+const CONFIG_WARNING = Symbol('iochunt.config-warning');
 
 /**
  * Whether an option was left to its built-in default (not given on the command line, in the
@@ -104,10 +106,54 @@ export function resolveGlobalOptions(
     if (given === undefined) defaulted.add(key);
     const value = given ?? fallback;
     if (value === undefined) continue;
-    argv[key] = value;
-    const kebab = key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
-    if (kebab !== key) argv[kebab] = value;
+    setOption(argv, key, value);
   }
+  resolveSecretFile(argv, 'password', 'passwordFile');
+  resolveSecretFile(argv, 'apiKey', 'apiKeyFile');
+  const exposed = configPath ? exposedSecretWarning(configPath, fromFile) : undefined;
+  if (exposed) Object.defineProperty(argv, CONFIG_WARNING, { value: exposed, enumerable: false });
+}
+
+function setOption(argv: Record<string, unknown>, key: string, value: unknown): void {
+  argv[key] = value;
+  const kebab = key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+  if (kebab !== key) argv[kebab] = value;
+}
+
+/**
+ * `--password-file` / `--api-key-file` (from any source) become the secret itself, read once,
+ * here: everything downstream (the connection, the redaction of printed lines) sees one value.
+ * A secret given both ways is refused.
+ */
+function resolveSecretFile(argv: Record<string, unknown>, key: 'password' | 'apiKey', fileKey: 'passwordFile' | 'apiKeyFile'): void {
+  const file = argv[fileKey];
+  if (typeof file !== 'string') return;
+  const flag = key === 'password' ? 'password' : 'api-key';
+  if (argv[key] !== undefined) throw new UsageError(`use either --${flag} or --${flag}-file, not both`);
+  setOption(argv, key, readSecretFile(file, `--${flag}-file`));
+}
+
+/**
+ * A `--config` file that holds a password or an API key and that others may read (group or
+ * world permission bits): the warning to give, or undefined. Secret files are the place for
+ * secrets (`--password-file`).
+ */
+function exposedSecretWarning(path: string, settings: Record<string, unknown>): string | undefined {
+  const secret = Object.keys(settings).map(camel).find((key) => key === 'password' || key === 'apiKey');
+  if (!secret) return undefined;
+  let mode: number;
+  try {
+    mode = statSync(path).mode;
+  } catch {
+    return undefined;
+  }
+  if ((mode & 0o044) === 0) return undefined;
+  return `--config ${path} holds ${secret === 'password' ? 'a password' : 'an API key'} and others can read it (mode ${(mode & 0o777).toString(8)}): chmod 600 it, or move the secret to --${secret === 'password' ? 'password' : 'api-key'}-file`;
+}
+
+/** The warning `resolveGlobalOptions` found about the `--config` file, if any. */
+export function configWarning(args: object): string | undefined {
+  return (args as { [CONFIG_WARNING]?: string })[CONFIG_WARNING];
 }
 
 const envNote = (name: string): string => ` (env ${name})`;
@@ -156,43 +202,15 @@ export function readSecretFile(path: string, flag: string): string {
   return secret;
 }
 
-/** A secret given once: by value or by file, not both. */
-function secretOf(value: string | undefined, file: string | undefined, flag: string): string | undefined {
-  if (value !== undefined && file !== undefined) throw new UsageError(`use either --${flag} or --${flag}-file, not both`);
-  return file === undefined ? value : readSecretFile(file, `--${flag}-file`);
-}
-
-/**
- * A `--config` file that holds a password or an API key and that others may read (group or
- * world permission bits): the warning to give, or undefined. Kubernetes-style secret files are
- * the place for secrets (`--password-file`).
- */
-export function configSecretWarning(path: string | undefined, readConfig: (path: string) => Record<string, unknown> = loadConfigFile): string | undefined {
-  if (!path) return undefined;
-  let mode: number;
-  try {
-    mode = statSync(path).mode;
-  } catch {
-    return undefined; // reading it already failed with its own line
-  }
-  if ((mode & 0o044) === 0) return undefined;
-  const keys = Object.keys(readConfig(path)).map(camel);
-  const secret = keys.find((key) => key === 'password' || key === 'apiKey');
-  if (!secret) return undefined;
-  return `--config ${path} holds ${secret === 'password' ? 'a password' : 'an API key'} and others can read it (mode ${(mode & 0o777).toString(8)}): chmod 600 it, or move the secret to --${secret === 'password' ? 'password' : 'api-key'}-file`;
-}
-
 export function connectionOptionsFrom(args: GlobalArgs): ConnectionOptions {
-  const password = secretOf(args.password, args.passwordFile, 'password');
-  const apiKey = secretOf(args.apiKey, args.apiKeyFile, 'api-key');
   return {
     // A repeated --url gives an array: every node is used.
     url: Array.isArray(args.url) ? (args.url as string[]).join(',') : args.url,
     engine: args.engine,
     insecure: args.insecure,
-    ...(apiKey ? { apiKey } : {}),
+    ...(args.apiKey ? { apiKey: args.apiKey } : {}),
     ...(args.user ? { user: args.user } : {}),
-    ...(password !== undefined ? { password } : {}),
+    ...(args.password !== undefined ? { password: args.password } : {}),
     ...(args.ca ? { ca: args.ca } : {}),
     ...(args.maxResponse === undefined ? {} : { maxResponseBytes: args.maxResponse }),
   };

@@ -2,7 +2,7 @@ import yargs from 'yargs';
 import { ExitCode, IochuntError, UsageError } from '../errors.js';
 import { packageInfo } from '../io/package-info.js';
 import { STDIN_PATH } from '../io/sync/read-sources.js';
-import { redactSecrets, redactText, secretsOf } from '../redact.js';
+import { redactSecrets, redactText, resolvedSecrets, secretsOf } from '../redact.js';
 import type { CliContext } from './cli-context.js';
 import { printable } from './printable.js';
 import { createLogger, type LogFormat, type LogLevel } from '../logger.js';
@@ -59,6 +59,8 @@ export async function runCli(argv: readonly string[], outer: CliContext): Promis
     .command(statusCommand(context))
     // After the global options are resolved (their middleware comes first): the logger they ask for.
     .middleware((argv) => {
+      // Secrets the options resolved to (a config file's password, a --password-file's content) are never printed either.
+      secrets.push(...resolvedSecrets(argv));
       context.log = createLogger(argv.logLevel as LogLevel, argv.logFormat as LogFormat, (text) => context.err(text));
     })
     .demandCommand(1, 'name a command: iochunt --help lists them')

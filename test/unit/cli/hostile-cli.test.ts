@@ -204,6 +204,18 @@ describe('secrets from files (issue 14, item 4)', () => {
     expect([twice.exitCode, twice.err.trim()]).toEqual([2, 'use either --password or --password-file, not both']);
   });
 
+  it('a password from the --config file is never printed either, even when a server quotes it', async () => {
+    answer = (_request, response) => {
+      response.statusCode = 500;
+      response.setHeader('content-type', 'application/json');
+      response.end(JSON.stringify({ error: { type: 'x', reason: 'bad credentials Conf1g-Echoed-Pw' } }));
+    };
+    const config = files.file('echo.json', JSON.stringify({ url: `http://${host()}`, user: 'alice', password: 'Conf1g-Echoed-Pw' }));
+    const run = await cli(['status', '--config', config]);
+    expect(run.exitCode).toBe(1);
+    expect(run.err).toContain('bad credentials ***');
+  });
+
   it('a config file holding a password that others can read gets a warning', async () => {
     answer = (_request, response) => response.end('<html>not a cluster</html>');
     const config = files.file('open.json', JSON.stringify({ url: `http://${host()}`, user: 'alice', password: 'C0nfig-Secret' }));
