@@ -40,7 +40,6 @@ export function scheduleCommand(context: CliContext): CommandModule<GlobalArgs, 
         .option('index', { type: 'string', array: true, default: [...DEFAULT_HUNT_INDICES], describe: 'Index patterns to hunt', coerce: splitList })
         .option('concurrency', { type: 'number', default: 2, describe: 'Units searched at once' })
         .option('lock-ttl', { type: 'string', default: '5m', describe: 'Lock expiry (renewed every third of it)' })
-        .option('log-format', { choices: ['text', 'json'] as const, default: 'text' as const, describe: 'One line per tick on stderr' })
         .option('ticks', { type: 'number', describe: 'Stop after this many ticks' })
         .check((args) => {
           if (Boolean(args.every) === Boolean(args.cron)) throw new Error('give exactly one of --every or --cron');

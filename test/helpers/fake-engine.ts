@@ -162,8 +162,19 @@ export class FakeEngine implements Engine {
     return found;
   }
 
+  /** Indices this fake's user may not read, with the engine's reason: resolving leaves them out, listing names them. */
+  readonly unreadable = new Map<string, string>();
+
   async resolveIndices(patterns: readonly string[]): Promise<ResolvedIndex[]> {
-    return patterns.filter((p) => this.indices.has(p)).map((name) => ({ name, closed: false }));
+    return patterns.filter((p) => this.indices.has(p) && !this.unreadable.has(p)).map((name) => ({ name, closed: false }));
+  }
+
+  async listIndexNames(patterns: readonly string[]): Promise<string[]> {
+    return patterns.filter((p) => this.indices.has(p));
+  }
+
+  async fetchReadRefusals(indices: readonly string[]): Promise<Map<string, string>> {
+    return new Map(indices.flatMap((name) => (this.unreadable.has(name) ? [[name, this.unreadable.get(name) ?? '']] : [])));
   }
 
   async ensureIndex(name: string): Promise<boolean> {

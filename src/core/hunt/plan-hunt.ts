@@ -7,6 +7,8 @@ import { termsForKind } from './terms-for-kind.js';
 export interface PlanIndex {
   name: string;
   closed: boolean;
+  /** The engine's refusal when this user may not search the index: it is skipped with that reason. */
+  unreadable?: string;
   /** field -> mapped type (`ip`, `keyword`, `wildcard`, `text`, `date`...). */
   fieldTypes: ReadonlyMap<string, string>;
 }
@@ -121,6 +123,10 @@ function groupIndices(input: PlanHuntInput, timestampField: string): { groups: I
   const kinds = new Set(input.iocs.map((ioc) => matchKindOf(ioc.type)));
   // Code-point order, not localeCompare: group keys must not depend on the machine's locale (--resume).
   for (const index of [...input.indices].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
+    if (index.unreadable !== undefined) {
+      skipped.push({ index: index.name, reason: `not readable by this user: ${index.unreadable}` });
+      continue;
+    }
     if (index.closed) {
       skipped.push({ index: index.name, reason: 'closed' });
       continue;

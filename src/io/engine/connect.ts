@@ -58,6 +58,9 @@ async function probe(client: OpenSearchClient, call: ReturnType<typeof makeClust
       const version = Object.values(body.nodes ?? {})[0]?.version;
       return { flavor: flavor ?? flavorFrom(nodes.headers, undefined) ?? 'opensearch', version, clusterName: body.cluster_name };
     } catch {
+      // Both refused to a user without cluster monitor: say what was refused (the engine names the
+      // action), not that this is no cluster.
+      if (status === 403 && !flavor) throw error;
       return { flavor, version: undefined, clusterName: undefined };
     }
   }

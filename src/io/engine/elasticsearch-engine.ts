@@ -14,7 +14,6 @@ import type {
   Engine,
   EngineInfo,
   IndexDocumentOptions,
-  IndexSummary,
   IngestPipeline,
 } from './engine.js';
 
@@ -26,17 +25,6 @@ export class ElasticsearchEngine extends RestEngineBase implements Engine {
     protected readonly call: ClusterCall,
   ) {
     super();
-  }
-
-  async fetchIndexSummaries(names: readonly string[]): Promise<IndexSummary[]> {
-    return Promise.all(
-      names.map(async (name) => {
-        const exists = await this.call(`checking index ${name}`, () => this.client.indices.exists({ index: name }));
-        if (!exists) return { name, exists };
-        const { count } = await this.call(`counting ${name}`, () => this.client.count({ index: name }));
-        return { name, exists, docs: count };
-      }),
-    );
   }
 
   async fetchIngestProcessors(): Promise<string[]> {
@@ -120,6 +108,11 @@ export class ElasticsearchEngine extends RestEngineBase implements Engine {
       }
     }
     return found;
+  }
+
+  protected async multiSearch(searches: readonly { index: string; body: Record<string, unknown> }[]): Promise<unknown[]> {
+    const answer = await this.client.msearch({ searches: searches.flatMap((s) => [{ index: s.index }, s.body]) as estypes.MsearchRequestItem[] });
+    return answer.responses;
   }
 
   async bulk(ndjson: string, options: { refresh?: boolean } = {}): Promise<BulkItemResult[]> {

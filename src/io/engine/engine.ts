@@ -179,6 +179,16 @@ export interface Engine {
   writeIndexTemplate(name: string, body: Record<string, unknown>): Promise<void>;
   /** Concrete indices behind patterns, aliases and data streams; unknown names resolve to nothing. */
   resolveIndices(patterns: readonly string[]): Promise<ResolvedIndex[]>;
+  /**
+   * Every concrete index the patterns name, open or closed, from the cluster state's metadata,
+   * which needs only the cluster `monitor` privilege: indices this user may not read are listed too.
+   */
+  listIndexNames(patterns: readonly string[]): Promise<string[]>;
+  /**
+   * Per index this user may not search, the engine's refusal (`_msearch` of one empty search per
+   * index, each answered on its own). Readable indices, and errors other than a 403, are absent.
+   */
+  fetchReadRefusals(indices: readonly string[]): Promise<Map<string, string>>;
   /** The mapped type of each of `fields` in each of `indices` (`_field_caps`, unmapped left out). */
   fetchFieldTypes(indices: readonly string[], fields: readonly string[]): Promise<Map<string, IndexFieldTypes>>;
 

@@ -3,7 +3,7 @@ import { commonProcessors } from '../../core/live/common-processors.js';
 import type { ClusterCall } from './cluster-call.js';
 import { chunkIndexList, describeIndices } from './index-lists.js';
 import { checkComplete, checkDocumentsComplete, lostContextError } from './check-complete.js';
-import { isNotFound } from './cluster-errors.js';
+import { isNotFound, statusOf } from './cluster-errors.js';
 import { RestEngineBase } from './rest-engine-base.js';
 import { BULK_FILTER, flattenBulkItems } from './bulk-items.js';
 import type {
@@ -14,11 +14,13 @@ import type {
   Engine,
   EngineInfo,
   IndexDocumentOptions,
-  IndexSummary,
   IngestPipeline,
 } from './engine.js';
 
 /** {@link Engine} on the OpenSearch client (2.x and 3.x servers). Responses come as `{ body }`. */
+/** A scroll id no node holds (it does not even parse): releasing it is refused (403) or answered 400, never releases anything. */
+const NO_SUCH_SCROLL_ID = 'FGluY2x1ZGVfY29udGV4dF91dWlkDXF1ZXJ5QW5kRmV0Y2gBFkZ1bGxfZmFrZV9pZF9fX19fX19fXwAAAAAAAAABFmZha2Vfbm9kZV9pZF9fX19fX19fXw==';
+
 export class OpenSearchEngine extends RestEngineBase implements Engine {
   constructor(
     readonly client: Client,
@@ -26,17 +28,6 @@ export class OpenSearchEngine extends RestEngineBase implements Engine {
     protected readonly call: ClusterCall,
   ) {
     super();
-  }
-
-  async fetchIndexSummaries(names: readonly string[]): Promise<IndexSummary[]> {
-    return Promise.all(
-      names.map(async (name) => {
-        const { body: exists } = await this.call(`checking index ${name}`, () => this.client.indices.exists({ index: name }));
-        if (!exists) return { name, exists: false };
-        const { body } = await this.call(`counting ${name}`, () => this.client.count({ index: name }));
-        return { name, exists: true, docs: body.count };
-      }),
-    );
   }
 
   async fetchIngestProcessors(): Promise<string[]> {
@@ -121,6 +112,11 @@ export class OpenSearchEngine extends RestEngineBase implements Engine {
     return found;
   }
 
+  protected async multiSearch(searches: readonly { index: string; body: Record<string, unknown> }[]): Promise<unknown[]> {
+    const { body } = await this.client.msearch({ body: searches.flatMap((s) => [{ index: s.index }, s.body]) as never });
+    return (body as { responses?: unknown[] }).responses ?? [];
+  }
+
   async bulk(ndjson: string, options: { refresh?: boolean } = {}): Promise<BulkItemResult[]> {
     const { body } = await this.call('writing a bulk request', () =>
       this.client.bulk({ body: ndjson as never, filter_path: BULK_FILTER, ...(options.refresh ? { refresh: true } : {}) }),
@@ -143,7 +139,28 @@ export class OpenSearchEngine extends RestEngineBase implements Engine {
 
   /** A list too long for one path is scanned a part at a time, in order: the same hits. */
   async *scanDocuments(options: ScanOptions): AsyncIterable<ScanHit[]> {
+    await this.checkScrollRelease();
     for (const part of chunkIndexList(options.index)) yield* this.scanPart({ ...options, index: part });
+  }
+
+  private scrollRelease: Promise<void> | undefined;
+
+  /**
+   * Once per connection, before the first scroll: whether this user may release scrolls. With
+   * the security plugin that is a cluster permission of its own (`indices:data/read/scroll/clear`);
+   * a user who may open scrolls but not close them leaks one per scan, until the node refuses
+   * every search (HTTP 429, 500 open contexts). Asked by releasing an id no node holds: allowed
+   * gives 400, refused gives the 403 that names the action, before anything is written.
+   */
+  private checkScrollRelease(): Promise<void> {
+    this.scrollRelease ??= this.call('releasing scrolls (checked before the first scan)', async () => {
+      try {
+        await this.client.clearScroll({ body: { scroll_id: [NO_SUCH_SCROLL_ID] } });
+      } catch (error) {
+        if (statusOf(error) === 403) throw error;
+      }
+    });
+    return this.scrollRelease;
   }
 
   private async *scanPart(options: ScanOptions): AsyncIterable<ScanHit[]> {

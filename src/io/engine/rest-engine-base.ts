@@ -15,7 +15,6 @@ export abstract class RestEngineBase {
   protected abstract readonly call: ClusterCall;
   abstract readonly info: EngineInfo;
   abstract createIndex(name: string, body?: Record<string, unknown>): Promise<void>;
-  abstract fetchIndexSummaries(names: readonly string[]): Promise<IndexSummary[]>;
   protected abstract request(method: string, path: string, body?: unknown, querystring?: Record<string, string>): Promise<unknown>;
 
   /** `_cluster/health`, read warily: an answer without a known status is not a cluster's (a proxy, a login page). */
@@ -27,6 +26,25 @@ export abstract class RestEngineBase {
     }
     const count = (value: unknown): number => (typeof value === 'number' && Number.isFinite(value) ? value : 0);
     return { status, numberOfNodes: count(body?.number_of_nodes), activeShards: count(body?.active_shards) };
+  }
+
+  /**
+   * Whether each index (or alias) exists, and its document count: one `_count` each, a 404
+   * `index_not_found_exception` meaning missing. Not `HEAD /<index>`: that needs
+   * `indices:admin/get` besides `read`, and a refused HEAD has no body, so no reason to show.
+   */
+  async fetchIndexSummaries(names: readonly string[]): Promise<IndexSummary[]> {
+    return Promise.all(
+      names.map(async (name): Promise<IndexSummary> => {
+        try {
+          const body = (await this.call(`counting ${name}`, () => this.request('GET', `/${indexPath(name)}/_count`))) as { count?: unknown };
+          return { name, exists: true, docs: typeof body.count === 'number' ? body.count : 0 };
+        } catch (error) {
+          if (errorTypeOfTranslated(error) === 'index_not_found_exception') return { name, exists: false };
+          throw error;
+        }
+      }),
+    );
   }
 
   async ensureIndex(name: string, body: Record<string, unknown>): Promise<boolean> {
@@ -215,6 +233,38 @@ export abstract class RestEngineBase {
     return [...resolved.values()];
   }
 
+  async listIndexNames(patterns: readonly string[]): Promise<string[]> {
+    const names = new Set<string>();
+    for (const part of chunkIndexList(patterns)) {
+      const body = (await this.call(`listing the indices of ${describeIndices(part)}`, () =>
+        this.request('GET', `/_cluster/state/metadata/${indexPath(part)}`, undefined, {
+          filter_path: 'metadata.indices.*.state',
+          expand_wildcards: 'open,closed',
+          ignore_unavailable: 'true',
+          allow_no_indices: 'true',
+        }),
+      )) as { metadata?: { indices?: Record<string, unknown> } };
+      for (const name of Object.keys(body.metadata?.indices ?? {})) names.add(name);
+    }
+    return [...names];
+  }
+
+  async fetchReadRefusals(indices: readonly string[]): Promise<Map<string, string>> {
+    const refusals = new Map<string, string>();
+    for (let start = 0; start < indices.length; start += READ_PROBES_PER_REQUEST) {
+      const part = indices.slice(start, start + READ_PROBES_PER_REQUEST);
+      const answers = await this.call(`probing read access to ${describeIndices(part.join(','))}`, () => this.multiSearch(part.map((index) => ({ index, body: { size: 0, query: { match_none: {} } } }))));
+      part.forEach((index, i) => {
+        const answer = answers[i] as { status?: number; error?: { reason?: string; type?: string } } | undefined;
+        if (answer?.status === 403) refusals.set(index, answer.error?.reason ?? answer.error?.type ?? 'forbidden');
+      });
+    }
+    return refusals;
+  }
+
+  /** One `_msearch`: each search's own answer (or error), in order. */
+  protected abstract multiSearch(searches: readonly { index: string; body: Record<string, unknown> }[]): Promise<unknown[]>;
+
   async fetchFieldTypes(indices: readonly string[], fields: readonly string[]): Promise<Map<string, IndexFieldTypes>> {
     const types = new Map<string, IndexFieldTypes>();
     for (const part of chunkIndexList(indices)) {
@@ -231,6 +281,9 @@ export abstract class RestEngineBase {
     return types;
   }
 }
+
+/** Indices per `_msearch` of read probes: each is one empty search, so a request stays small. */
+const READ_PROBES_PER_REQUEST = 200;
 
 /** `1mb`, `512kb`, `1048576b`, `1048576` -> bytes (Elasticsearch byte-size values); undefined if unreadable. */
 function parseByteSize(value: string): number | undefined {

@@ -8,7 +8,7 @@ import { buildResourceNames } from '../../core/resource-names.js';
 import { parseDateOption } from '../../core/time/parse-date-option.js';
 import { UsageError } from '../../errors.js';
 import type { Engine } from '../engine/engine.js';
-import { ensureAlertsIndex } from '../store/alerts-index.js';
+import { ensureAlertsIndex, probeAlertWrite } from '../store/alerts-index.js';
 import type { HuntProgress, HuntRunParams, HuntRunRecord, RunStatus, UnitCounts, UnitRetry } from '../store/state-records.js';
 import { StateStore } from '../store/state-store.js';
 import { fetchFindingsSummary, type IocHits } from './fetch-findings-summary.js';
@@ -235,7 +235,13 @@ export async function runHunt(engine: Engine, options: HuntOptions = {}): Promis
     concurrency: options.concurrency ?? 2,
     retry,
     onWarning: options.onWarning ?? (() => undefined),
-    setup: () => ensureAlertsIndex(engine, names),
+    setup: async () => {
+      // Every privilege the alerts index needs, asked before the first unit: create it, write
+      // to it, and refresh it (the run ends with a refresh before its findings summary).
+      await ensureAlertsIndex(engine, names);
+      await probeAlertWrite(engine, names);
+      await engine.refresh(names.alerts);
+    },
     unitContext: {
       fields,
       names,

@@ -23,7 +23,11 @@ export interface ScheduleOptions {
   hunt?: Omit<HuntOptions, 'prefix' | 'mode' | 'signal' | 'resume'>;
   /** Lock expiry; the holder renews it every third of this. Default 5 min. */
   lockTtlMs?: number;
-  /** Stop after this many ticks (tests). Default: run until the signal. */
+  /**
+   * Stop after this many ticks (a CronJob's one tick, tests). Default: run until the signal. A
+   * bounded run fails with its last tick's error when that tick failed, so `--ticks 1` cannot
+   * exit 0 on a failure; an unbounded one logs the failure and goes on.
+   */
   maxTicks?: number;
   signal?: AbortSignal;
   /** One structured record per tick. */
@@ -90,6 +94,7 @@ export async function runSchedule(engine: Engine, options: ScheduleOptions): Pro
   const ttl = options.lockTtlMs ?? 300_000;
   const records: TickRecord[] = [];
   let interrupted = false;
+  let lastFailure: unknown;
   for (let tick = 1; !options.signal?.aborted && (options.maxTicks === undefined || tick <= options.maxTicks); tick++) {
     if (tick > 1 || cron) {
       try {
@@ -98,7 +103,9 @@ export async function runSchedule(engine: Engine, options: ScheduleOptions): Pro
         break; // aborted while waiting
       }
     }
-    const record = await runTick(engine, { options, names, owner, ttl, tick });
+    const attempt: TickAttempt = { options, names, owner, ttl, tick };
+    const record = await runTick(engine, attempt);
+    lastFailure = record.action === 'failed' ? attempt.failure : undefined;
     records.push(record);
     options.onTick?.(record);
     if (record.action === 'interrupted') {
@@ -107,13 +114,21 @@ export async function runSchedule(engine: Engine, options: ScheduleOptions): Pro
     }
   }
   if (interrupted) throw new InterruptedError(`schedule stopped during a hunt: its checkpoint is kept; the next tick resumes from the watermark`);
+  if (options.maxTicks !== undefined && lastFailure !== undefined) throw lastFailure;
   return records;
 }
 
-async function runTick(
-  engine: Engine,
-  context: { options: ScheduleOptions; names: ReturnType<typeof buildResourceNames>; owner: string; ttl: number; tick: number },
-): Promise<TickRecord> {
+/** One tick's inputs; `failure` is set to the error a failed tick recorded (not a lost lock). */
+interface TickAttempt {
+  options: ScheduleOptions;
+  names: ReturnType<typeof buildResourceNames>;
+  owner: string;
+  ttl: number;
+  tick: number;
+  failure?: unknown;
+}
+
+async function runTick(engine: Engine, context: TickAttempt): Promise<TickRecord> {
   const { options, names, owner, ttl, tick } = context;
   const base = { tick, at: new Date().toISOString(), owner };
   const lock = new ScheduleLock(engine, names.state, owner, ttl);
@@ -152,6 +167,8 @@ async function runTick(
       hunt: { ...(summary.runId ? { runId: summary.runId } : {}), ...(summary.newIocs === undefined ? {} : { newIocs: summary.newIocs }), alertsCreated: summary.progress.alertsCreated, findings: summary.totals.findings, durationMs: Date.now() - started },
     };
   } catch (error) {
+    // A tick stopped because another scheduler took the lock over is that scheduler's work now.
+    if (!(error instanceof InterruptedError)) context.failure = error;
     if (error instanceof InterruptedError) {
       // Stopped by SIGTERM: the schedule ends. Stopped because the lock was taken over: only this tick.
       if (options.signal?.aborted) return { ...base, action: 'interrupted', error: error.message };

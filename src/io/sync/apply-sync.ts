@@ -189,6 +189,9 @@ export async function applySync(engine: Engine, prepared: PreparedSync, options:
   const suspension = new RefreshSuspension(engine, names.iocs, state);
   await suspension.recover(); // a sync killed while the index was in bulk-load mode
   try {
+    // The refresh a load ends with, once before its first IOC is written: a role without it is
+    // refused here, not after the load (the look-up and the first bulk precede any write anyway).
+    await engine.refresh(names.iocs);
     if (options.replace) await guardReplace(engine, names.iocs, prepared, options.maxDropPercent ?? DEFAULT_MAX_DROP_PERCENT);
     // One source only: a second one may repeat, under another feed, what the first wrote.
     const emptyIndex = prepared.texts.length === 1 && (await engine.countDocuments(names.iocs)) === 0;

@@ -1,3 +1,4 @@
+import { buildResourceNames } from '../../core/resource-names.js';
 import type { SyncReport } from '../../core/ioc/sync-report.js';
 import type { Engine } from '../engine/engine.js';
 import { refreshTagPipeline, type InstallTagReport } from '../live/install-tag-pipeline.js';
@@ -17,8 +18,11 @@ export interface SyncAndRefreshResult {
  * every `schedule` tick: a new IOC tags the next event without another command.
  */
 export async function syncAndRefresh(engine: Engine, prepared: PreparedSync, options: SyncOptions & { refresh?: boolean }): Promise<SyncAndRefreshResult> {
+  // Read before writing: a user who may load IOCs but not read pipelines is refused before any
+  // IOC is written, not after the load with live tagging left on the old set.
+  const installed = options.refresh !== false && (await engine.fetchPipeline(buildResourceNames(options.prefix).tagPipeline)) !== undefined;
   const sync = await applySync(engine, prepared, options);
-  if (options.refresh === false) return { sync };
+  if (!installed) return { sync };
   const tagging = await refreshTagPipeline(engine, { ...(options.prefix ? { prefix: options.prefix } : {}) });
   return { sync, ...(tagging ? { tagging } : {}) };
 }
