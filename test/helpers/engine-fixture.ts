@@ -1,7 +1,7 @@
 import { afterEach, beforeAll, inject } from 'vitest';
 import { connect } from '../../src/io/engine/connect.js';
 import type { Engine } from '../../src/io/engine/engine.js';
-import type { LocalFlavor } from '../../src/local-engines/local-engine.js';
+import type { EngineKind } from '../../src/local-engines/local-engine.js';
 import { connectionFor, uniqueName, type TestEngineEndpoint } from './engines.js';
 
 export interface EngineFixture {
@@ -18,7 +18,7 @@ export interface EngineFixture {
  * Per test file: connects to the engine of this flavour and removes every index and pipeline
  * a test named through the fixture, after each test.
  */
-export function useEngine(flavor: LocalFlavor): EngineFixture {
+export function useEngine(flavor: EngineKind): EngineFixture {
   const endpoint = inject('engines').find((e) => e.flavor === flavor);
   if (!endpoint) throw new Error(`global setup provided no ${flavor}`);
   const indices: string[] = [];

@@ -6,10 +6,10 @@
  * 3. otherwise a failure that says how to start one. Never a skip.
  */
 import type { ConnectionOptions } from '../../src/io/engine/connection-options.js';
-import type { LocalFlavor } from '../../src/local-engines/local-engine.js';
+import type { EngineKind } from '../../src/local-engines/local-engine.js';
 
 export interface TestEngineEndpoint {
-  flavor: LocalFlavor;
+  flavor: EngineKind;
   url: string;
   user?: string;
   password?: string;
@@ -17,12 +17,12 @@ export interface TestEngineEndpoint {
   source: 'environment' | 'testcontainers';
 }
 
-const IMAGES: Record<LocalFlavor, string> = {
+const IMAGES: Record<EngineKind, string> = {
   opensearch: 'opensearchproject/opensearch:2.19.1',
   elasticsearch: 'docker.elastic.co/elasticsearch/elasticsearch:8.19.9',
 };
 
-export function fromEnvironment(flavor: LocalFlavor, env: NodeJS.ProcessEnv = process.env): TestEngineEndpoint | undefined {
+export function fromEnvironment(flavor: EngineKind, env: NodeJS.ProcessEnv = process.env): TestEngineEndpoint | undefined {
   const key = `IOCHUNT_TEST_${flavor.toUpperCase()}`;
   const url = env[`${key}_URL`];
   if (!url) return undefined;
@@ -31,7 +31,7 @@ export function fromEnvironment(flavor: LocalFlavor, env: NodeJS.ProcessEnv = pr
   return { flavor, url, source: 'environment', ...(user ? { user } : {}), ...(password ? { password } : {}) };
 }
 
-export function missingEngineMessage(flavor: LocalFlavor): string {
+export function missingEngineMessage(flavor: EngineKind): string {
   const key = `IOCHUNT_TEST_${flavor.toUpperCase()}`;
   return [
     `No ${flavor} for the integration tests. Either:`,
@@ -58,7 +58,7 @@ export interface StartedContainers {
 }
 
 /** Starts the engines the environment does not provide, with testcontainers. */
-async function startContainers(flavors: LocalFlavor[]): Promise<StartedContainers> {
+async function startContainers(flavors: EngineKind[]): Promise<StartedContainers> {
   const { GenericContainer, Wait } = await import('testcontainers');
   const started = await Promise.all(
     flavors.map(async (flavor) => {
@@ -116,7 +116,7 @@ async function startContainers(flavors: LocalFlavor[]): Promise<StartedContainer
  * {@link missingEngineMessage} when one can be found neither way.
  */
 export async function resolveTestEngines(
-  flavors: LocalFlavor[] = ['opensearch', 'elasticsearch'],
+  flavors: EngineKind[] = ['opensearch', 'elasticsearch'],
 ): Promise<{ endpoints: TestEngineEndpoint[]; stop: () => Promise<void> }> {
   const fromEnv = flavors.map((flavor) => fromEnvironment(flavor)).filter((e): e is TestEngineEndpoint => e !== undefined);
   const missing = flavors.filter((flavor) => !fromEnv.some((e) => e.flavor === flavor));
