@@ -20,6 +20,7 @@ interface HuntArgs extends GlobalArgs {
   dryRun: boolean;
   failOnFindings: boolean;
   slice: 'month' | 'year' | 'none';
+  exactDomains: boolean;
 }
 
 export function huntCommand(context: CliContext): CommandModule<GlobalArgs, HuntArgs> {
@@ -38,6 +39,7 @@ export function huntCommand(context: CliContext): CommandModule<GlobalArgs, Hunt
         .option('dry-run', { type: 'boolean', default: false, describe: 'Print the plan and candidate counts; write nothing' })
         .option('fail-on-findings', { type: 'boolean', default: false, describe: 'Exit 3 when there are findings' })
         .option('slice', { choices: ['month', 'year', 'none'] as const, default: 'month' as const, describe: 'Checkpoint granularity' })
+        .option('exact-domains', { type: 'boolean', default: false, describe: 'Domain IOCs match their exact name only, not their subdomains' })
         .example('$0 hunt --feed CERTFR-2021-IOC-003', 'hunt the ANSSI APT31 IPs since their hunt-from (2021-01-01)')
         .example('$0 hunt --resume 3f2a...', 'finish a run that was interrupted') as never,
     handler: async (args) => {
@@ -65,6 +67,7 @@ async function hunt(args: HuntArgs, config: ReturnType<typeof loadConfigFile>, s
     dryRun: args.dryRun,
     slice: args.slice,
     signal,
+    ...(args.exactDomains ? { exactDomains: true } : {}),
     ...(args.since ? { since: args.since } : {}),
     ...(args.until ? { until: args.until } : {}),
     ...(args.feed && args.feed.length > 0 ? { feeds: args.feed } : {}),

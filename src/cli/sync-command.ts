@@ -22,6 +22,7 @@ interface SyncArgs extends GlobalArgs {
   dryRun: boolean;
   strict: boolean;
   allowPrivate: boolean;
+  exactDomains: boolean;
   concurrency: number;
   refresh: boolean;
   maxDownload?: number;
@@ -51,6 +52,7 @@ export function syncCommand(context: CliContext): CommandModule<GlobalArgs, Sync
         .option('concurrency', { type: 'number', default: 3, describe: 'Bulk requests in flight' })
         .option('max-download', { type: 'number', describe: 'Largest download or standard input read, in bytes', defaultDescription: `${DEFAULT_MAX_SOURCE_BYTES} (256 MiB)` })
         .option('allow-private', { type: 'boolean', default: false, describe: 'Accept private, loopback and reserved addresses' })
+        .option('exact-domains', { type: 'boolean', default: false, describe: 'The feed\'s domain IOCs match their exact name only, not their subdomains (hunt and live tagging)' })
         .example('$0 sync CERTFR-2021-IOC-003-IOC.csv', 'load the ANSSI bulletin (feed CERTFR-2021-IOC-003)')
         .example('$0 sync ./misp-feed --replace', 'load a MISP feed directory; IOCs it dropped become inactive') as never,
     handler: async (args) => {
@@ -67,6 +69,7 @@ export function syncCommand(context: CliContext): CommandModule<GlobalArgs, Sync
         dryRun: args.dryRun,
         strict: args.strict,
         allowPrivate: args.allowPrivate,
+        ...(args.exactDomains ? { exactDomains: true } : {}),
         concurrency: args.concurrency,
         ...(args.maxDownload === undefined ? {} : { source: { maxBytes: args.maxDownload } }),
         ...(args.feed ? { feed: args.feed } : {}),

@@ -1,6 +1,7 @@
 import { InternalError } from '../../errors.js';
 import type { IocDocument } from '../ioc/build-ioc-document.js';
 import type { IocType } from '../ioc/types.js';
+import { domainScope } from './domain-scope.js';
 
 /** One stored IOC, in the shape the hunt matches with. */
 export interface HuntIoc {
@@ -15,8 +16,19 @@ export interface HuntIoc {
   huntFrom: string;
   /** Events after this instant (ISO), plus the configured grace, never match the IOC. */
   validUntil?: string;
+  /**
+   * Set on a domain IOC that also matches its subdomains (label boundary: `a.evil.example`,
+   * never `xevil.example`): not a public suffix (`domainScope`), not loaded with
+   * `sync --exact-domains` by every feed that lists it, not hunted with `--exact-domains`.
+   */
+  subdomains?: true;
   /** The stored document, for copying `threat.indicator` into alerts. Never modified. */
   document: IocDocument;
+}
+
+export interface HuntIocOptions {
+  /** `hunt --exact-domains`: no IOC of this hunt matches subdomains. */
+  exactDomains?: boolean;
 }
 
 /**
@@ -25,21 +37,25 @@ export interface HuntIoc {
  *
  * `iochunt.hunt_from` is always written by sync; a document without it falls back to the
  * earliest `hunt_from` of its feeds, and one without any is rejected (hunting it from the
- * beginning of time would flood the alerts index).
+ * beginning of time would flood the alerts index). Whether a domain IOC matches its
+ * subdomains is decided here, once, for the planner and the matcher alike.
  */
-export function huntIocFromDocument(id: string, document: IocDocument): HuntIoc {
+export function huntIocFromDocument(id: string, document: IocDocument, options: HuntIocOptions = {}): HuntIoc {
   const huntFrom = document.iochunt.hunt_from ?? earliestFeedHuntFrom(document);
   if (huntFrom === undefined) {
     throw new InternalError(`IOC document ${id} has no iochunt.hunt_from: re-run "iochunt sync" for its feed`);
   }
   const { cidr, valid_until: validUntil } = document.iochunt;
+  const { type } = document.threat.indicator;
+  const subdomains = type === 'domain-name' && !options.exactDomains && document.iochunt.exact_domains !== true && domainScope(document.iochunt.value).subdomains;
   return {
     id,
-    type: document.threat.indicator.type,
+    type,
     value: document.iochunt.value,
     ...(cidr === undefined ? {} : { cidr }),
     huntFrom,
     ...(validUntil === undefined ? {} : { validUntil }),
+    ...(subdomains ? { subdomains: true as const } : {}),
     document,
   };
 }

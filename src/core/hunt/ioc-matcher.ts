@@ -1,4 +1,5 @@
 import { canonicalAtomic } from './canonical-atomic.js';
+import { labelCount } from './domain-scope.js';
 import { collectFieldValues, compileFieldPath, type FieldPath } from './field-values.js';
 import type { HuntIoc } from './hunt-ioc.js';
 import { buildIpPrefixTable, type IpPrefixEntry, type IpPrefixTable } from './ip-prefix-table.js';
@@ -23,8 +24,6 @@ export interface HuntEvent {
 export interface MatchOptions {
   /** Milliseconds after an IOC's `valid_until` during which events still match it. Default 0. */
   validityGraceMs?: number;
-  /** Also match subdomains: `a.b.evil.example` matches the IOC `evil.example`. Default false. */
-  subdomains?: boolean;
 }
 
 /** One IOC found in one field of an event. */
@@ -73,6 +72,10 @@ type ValueKind = Exclude<MatchKind, 'ip'>;
 interface Compiled {
   ip: IpPrefixTable<Entry>;
   values: Record<ValueKind, Map<string, Entry[]>>;
+  /** Domain IOCs that match their subdomains (`HuntIoc.subdomains`), by value. */
+  parents: Map<string, Entry[]>;
+  /** The most labels of a key of `parents`: no longer parent of an event value is looked up. */
+  parentLabels: number;
   present: Set<MatchKind>;
   size: number;
   rejected: RejectedHuntIoc[];
@@ -87,7 +90,10 @@ const SCAN_LIMIT = 64;
  * number of IOCs: exact sets per kind, and IP networks in a per-prefix-length table (see
  * `buildIpPrefixTable`). Both sides are canonicalised by the same functions
  * (`parseIpKey`/`parseIocNetwork`, `canonicalAtomic`), so an event value matches exactly
- * when it denotes the IOC's value.
+ * when it denotes the IOC's value. A domain IOC marked `subdomains` (decided once, in
+ * `huntIocFromDocument`) also matches every name below it at a label boundary:
+ * `a.b.evil.example` matches `evil.example`, `xevil.example` does not; an event value costs one
+ * lookup per parent, at most as many as the longest such IOC has labels.
  *
  * IOCs are deduplicated by id (first kept). An IOC whose value or dates cannot be read is
  * left out and listed in `rejected` rather than thrown, so one corrupt document cannot stop
@@ -114,7 +120,6 @@ export function buildIocMatcher(iocs: readonly HuntIoc[]): IocMatcher {
       const at = parseEventTime(event.timestamp);
       if (at === undefined || compiled.size === 0) return [];
       const window = { at, grace: options.validityGraceMs ?? 0 };
-      const subdomains = options.subdomains === true;
       const matches: Match[] = [];
       for (const kind of MATCH_KINDS) {
         if (!compiled.present.has(kind)) continue;
@@ -130,7 +135,7 @@ export function buildIocMatcher(iocs: readonly HuntIoc[]): IocMatcher {
             values[v] = atomic;
             if (seen ? seen.has(atomic) : seenBefore(values, v)) continue;
             seen?.add(atomic);
-            lookup(compiled, kind, atomic, subdomains, hits);
+            lookup(compiled, kind, atomic, hits);
             emit(hits, field, atomic, window, matches);
           }
         }
@@ -147,7 +152,7 @@ function seenBefore(values: readonly unknown[], index: number): boolean {
   return false;
 }
 
-function lookup(compiled: Compiled, kind: MatchKind, atomic: string, subdomains: boolean, hits: Entry[]): void {
+function lookup(compiled: Compiled, kind: MatchKind, atomic: string, hits: Entry[]): void {
   if (kind === 'ip') {
     const key = parseIpKey(atomic);
     if (key !== undefined) compiled.ip.lookup(key, hits);
@@ -156,10 +161,20 @@ function lookup(compiled: Compiled, kind: MatchKind, atomic: string, subdomains:
   const table = compiled.values[kind];
   const canonical = canonicalAtomic(kind, atomic);
   pushAll(table.get(canonical), hits);
-  if (kind !== 'domain' || !subdomains) return;
-  // Parent domains: `a.b.evil.example` -> `b.evil.example` -> `evil.example` -> `example`.
-  for (let dot = canonical.indexOf('.'); dot >= 0; dot = canonical.indexOf('.', dot + 1)) {
-    pushAll(table.get(canonical.slice(dot + 1)), hits);
+  if (kind === 'domain' && compiled.parents.size > 0) lookupParents(compiled, canonical, hits);
+}
+
+/**
+ * The parents of a domain at its label boundaries, shortest first (`a.b.evil.example`:
+ * `example`, `evil.example`, `b.evil.example`), up to the longest eligible IOC, each looked up
+ * among the IOCs that match subdomains. A dot at the start is no boundary (`.evil.example` is
+ * not a subdomain); the Painless lookup walks the same way (`parents` in tag-common.painless).
+ */
+function lookupParents(compiled: Compiled, canonical: string, hits: Entry[]): void {
+  let labels = 1;
+  for (let dot = canonical.lastIndexOf('.'); dot > 0 && labels <= compiled.parentLabels; dot = canonical.lastIndexOf('.', dot - 1)) {
+    pushAll(compiled.parents.get(canonical.slice(dot + 1)), hits);
+    labels += 1;
   }
 }
 
@@ -182,6 +197,8 @@ function byIocId(a: Entry, b: Entry): number {
 
 function compile(iocs: readonly HuntIoc[]): Compiled {
   const values: Record<ValueKind, Map<string, Entry[]>> = { domain: new Map(), url: new Map(), hash: new Map(), email: new Map() };
+  const parents = new Map<string, Entry[]>();
+  let parentLabels = 0;
   const networks: IpPrefixEntry<Entry>[] = [];
   const present = new Set<MatchKind>();
   const rejected: RejectedHuntIoc[] = [];
@@ -204,14 +221,22 @@ function compile(iocs: readonly HuntIoc[]): Compiled {
       networks.push({ key: network.key, length: network.length, item: entry });
     } else {
       const key = canonicalAtomic(kind, ioc.value);
-      const bucket = values[kind].get(key);
-      if (bucket) bucket.push(entry);
-      else values[kind].set(key, [entry]);
+      addTo(values[kind], key, entry);
+      if (kind === 'domain' && ioc.subdomains) {
+        addTo(parents, key, entry);
+        parentLabels = Math.max(parentLabels, labelCount(key));
+      }
     }
     ids.add(ioc.id);
     present.add(kind);
   }
-  return { ip: buildIpPrefixTable(networks), values, present, size: ids.size, rejected };
+  return { ip: buildIpPrefixTable(networks), values, parents, parentLabels, present, size: ids.size, rejected };
+}
+
+function addTo(table: Map<string, Entry[]>, key: string, entry: Entry): void {
+  const bucket = table.get(key);
+  if (bucket) bucket.push(entry);
+  else table.set(key, [entry]);
 }
 
 function entryOf(ioc: HuntIoc): Entry | { reason: string } {

@@ -1,6 +1,9 @@
 import { describeList } from '../describe-list.js';
+import { domainScope } from './domain-scope.js';
 import type { HuntIoc } from './hunt-ioc.js';
 import { MATCH_KINDS, matchKindOf, type MatchFields, type MatchKind } from './match-fields.js';
+import { registeredDomainField } from './registered-domain-field.js';
+import { buildSuffixPatterns, SuffixPacker } from './suffix-patterns.js';
 import { termsForKind } from './terms-for-kind.js';
 
 /** A concrete index as the planner sees it: its mapped fields, and whether it can be searched. */
@@ -11,6 +14,12 @@ export interface PlanIndex {
   unreadable?: string;
   /** field -> mapped type (`ip`, `keyword`, `wildcard`, `text`, `date`...). */
   fieldTypes: ReadonlyMap<string, string>;
+  /**
+   * Registered-domain fields (`url.registered_domain`) mapped here that some event holding
+   * their domain field (`url.domain`) lacks: the shipper does not fill them, so subdomains
+   * are searched with suffix patterns there (see `registeredDomainField`).
+   */
+  unfilled?: ReadonlySet<string>;
 }
 
 export interface PlanHuntInput {
@@ -44,6 +53,12 @@ export interface PlanField {
   kind: MatchKind;
   /** The mapped type of `queryField`; CIDRs are only sent to `ip` fields. */
   type: string;
+  /**
+   * Domain fields: the ECS `*.registered_domain` sibling to query for subdomains of registered
+   * domains (`url.registered_domain` for `url.domain`), when every index of the group maps and
+   * fills it; without it every subdomain is searched by suffix patterns.
+   */
+  registeredField?: string;
 }
 
 /** Indices with the same candidate fields and types: one query serves them all. */
@@ -65,6 +80,13 @@ export interface IocBatch {
   exactIps: string[];
   cidrs: string[];
   values: Partial<Record<Exclude<MatchKind, 'ip'>, string[]>>;
+  /**
+   * The batch's domain IOCs that match their subdomains (`HuntIoc.subdomains`), also in
+   * `values.domain`: `registered` are their own registered domain (found through a
+   * `registeredField`, else by suffix pattern), `suffixes` the others (always by suffix pattern).
+   * Absent when there are none.
+   */
+  subdomains?: { registered: string[]; suffixes: string[] };
   iocCount: number;
 }
 
@@ -149,7 +171,7 @@ function groupIndices(input: PlanHuntInput, timestampField: string): { groups: I
       skipped.push({ index: index.name, reason: 'maps none of the fields the IOCs match on' });
       continue;
     }
-    const signature = fields.map((f) => `${f.queryField}:${f.type}`).join(',');
+    const signature = fields.map((f) => `${f.queryField}:${f.type}${f.registeredField ? `>${f.registeredField}` : ''}`).join(',');
     let group = bySignature.get(signature);
     if (!group) bySignature.set(signature, (group = { key: `g${bySignature.size}`, indices: [], fields }));
     group.indices.push(index.name);
@@ -163,11 +185,19 @@ function groupIndices(input: PlanHuntInput, timestampField: string): { groups: I
  * makes of a string); a field that is only `text` cannot (it matches tokens, not values).
  */
 function candidateField(index: PlanIndex, field: string, kind: MatchKind): PlanField | undefined {
+  const found = searchableField(index, field, kind);
+  if (!found) return undefined;
+  const sibling = kind === 'domain' ? registeredDomainField(field) : undefined;
+  const registered = sibling && !index.unfilled?.has(sibling) ? searchableField(index, sibling, kind) : undefined;
+  return { field, ...found, kind, ...(registered ? { registeredField: registered.queryField } : {}) };
+}
+
+function searchableField(index: PlanIndex, field: string, kind: MatchKind): { queryField: string; type: string } | undefined {
   const type = index.fieldTypes.get(field);
-  if (type && isSearchable(kind, type)) return { field, queryField: field, kind, type };
+  if (type && isSearchable(kind, type)) return { queryField: field, type };
   const subfield = `${field}.keyword`;
   const subType = type === 'text' ? index.fieldTypes.get(subfield) : undefined;
-  if (subType && isSearchable(kind, subType)) return { field, queryField: subfield, kind, type: subType };
+  if (subType && isSearchable(kind, subType)) return { queryField: subfield, type: subType };
   return undefined;
 }
 
@@ -181,19 +211,42 @@ function isSearchable(kind: MatchKind, type: string): boolean {
  * Cuts the IOCs into batches whose queries stay under the engines' limits on every group:
  * at most `maxTerms` values per `terms` query, at most `maxClauses` clauses per query.
  * Networks get batches of their own: once a `terms` query on an `ip` field holds one CIDR,
- * the engines turn every value of it into its own clause, exact addresses included.
+ * the engines turn every value of it into its own clause, exact addresses included. Domains
+ * that match subdomains cost suffix patterns (one clause each, per domain field): a batch
+ * closes when one more would exceed the clauses left after the `terms` clauses.
  */
 function batchIocs(iocs: readonly HuntIoc[], groups: readonly IndexGroup[], maxTerms: number, maxClauses: number): IocBatch[] {
   const fieldCount = Math.max(1, ...groups.map((g) => g.fields.length));
   const ipFieldCount = Math.max(0, ...groups.map((g) => g.fields.filter((f) => f.kind === 'ip' && f.type === 'ip').length));
+  const domainFieldCount = Math.max(0, ...groups.map((g) => g.fields.filter((f) => f.kind === 'domain').length));
   const cidrsPerBatch = Math.min(maxTerms, ipFieldCount === 0 ? maxTerms : Math.max(1, Math.floor((maxClauses - fieldCount) / ipFieldCount)));
+  // Each domain field also has a `terms` clause on its registered-domain field.
+  const patternsPerField = domainFieldCount === 0 ? Number.POSITIVE_INFINITY : Math.max(1, Math.floor((maxClauses - fieldCount - domainFieldCount) / domainFieldCount));
   const order = (a: HuntIoc, b: HuntIoc): number => (a.type === b.type ? (a.value < b.value ? -1 : a.value > b.value ? 1 : 0) : a.type < b.type ? -1 : 1);
   const exact = iocs.filter((ioc) => ioc.cidr === undefined).sort(order);
   const networks = iocs.filter((ioc) => ioc.cidr !== undefined).sort(order);
-  const chunks: HuntIoc[][] = [];
-  for (let i = 0; i < exact.length; i += maxTerms) chunks.push(exact.slice(i, i + maxTerms));
+  const chunks: HuntIoc[][] = chunkExact(exact, maxTerms, patternsPerField);
   for (let i = 0; i < networks.length; i += cidrsPerBatch) chunks.push(networks.slice(i, i + cidrsPerBatch));
   return chunks.map((batch, i) => buildBatch(`b${i}`, batch));
+}
+
+/** Exact-value IOCs in order, cut at `maxTerms` values or when their suffix patterns would pass `patternsPerField`. */
+function chunkExact(iocs: readonly HuntIoc[], maxTerms: number, patternsPerField: number): HuntIoc[][] {
+  const chunks: HuntIoc[][] = [];
+  let current: HuntIoc[] = [];
+  let packer = new SuffixPacker();
+  for (const ioc of iocs) {
+    const full = current.length >= maxTerms || (ioc.subdomains === true && packer.chunks.length >= patternsPerField && packer.opens(ioc.value));
+    if (full) {
+      chunks.push(current);
+      current = [];
+      packer = new SuffixPacker();
+    }
+    current.push(ioc);
+    if (ioc.subdomains) packer.add(ioc.value);
+  }
+  if (current.length > 0) chunks.push(current);
+  return chunks;
 }
 
 /** The query values of some IOCs (also used to split a batch the cluster refused). */
@@ -204,7 +257,18 @@ export function buildBatch(key: string, iocs: readonly HuntIoc[]): IocBatch {
     const terms = termsForKind(iocs, kind);
     if (terms.length > 0) values[kind] = terms;
   }
-  return { key, exactIps: ip.exact, cidrs: ip.cidrs, values, iocCount: iocs.length };
+  const subdomains = subdomainsOf(iocs);
+  return { key, exactIps: ip.exact, cidrs: ip.cidrs, values, ...(subdomains ? { subdomains } : {}), iocCount: iocs.length };
+}
+
+/** The domains of these IOCs that match subdomains, sorted, split by how they are searched. */
+function subdomainsOf(iocs: readonly HuntIoc[]): IocBatch['subdomains'] {
+  const domains = termsForKind(iocs.filter((ioc) => ioc.subdomains), 'domain');
+  if (domains.length === 0) return undefined;
+  const registered: string[] = [];
+  const suffixes: string[] = [];
+  for (const domain of domains) (domainScope(domain).registered ? registered : suffixes).push(domain);
+  return { registered, suffixes };
 }
 
 /**
@@ -256,14 +320,30 @@ export function buildUnitQuery(plan: HuntPlan, unit: HuntUnit, batchOverride?: I
   };
 }
 
-/** One `terms` clause per candidate field of the group with the batch's values of its kind. */
+/**
+ * One `terms` clause per candidate field of the group with the batch's values of its kind;
+ * for domain fields, the subdomains of the batch's eligible domains too: a `terms` clause on
+ * the registered-domain field for those that are registered domains (where the group has
+ * one), suffix patterns (`buildSuffixPatterns`) for the rest. The matcher judges every hit.
+ */
 function candidateClauses(group: IndexGroup, batch: IocBatch): Record<string, unknown>[] {
   const should: Record<string, unknown>[] = [];
-  for (const { queryField, kind, type } of group.fields) {
+  for (const field of group.fields) {
+    const { queryField, kind, type } = field;
     const values = kind === 'ip' ? (type === 'ip' ? [...batch.exactIps, ...batch.cidrs] : batch.exactIps) : (batch.values[kind] ?? []);
     if (values.length > 0) should.push({ terms: { [queryField]: values } });
+    if (kind === 'domain' && batch.subdomains) should.push(...subdomainClauses(field, batch.subdomains));
   }
   return should;
+}
+
+function subdomainClauses(field: PlanField, subdomains: NonNullable<IocBatch['subdomains']>): Record<string, unknown>[] {
+  const { registered, suffixes } = subdomains;
+  const clauses: Record<string, unknown>[] = [];
+  if (field.registeredField && registered.length > 0) clauses.push({ terms: { [field.registeredField]: registered } });
+  const patterned = field.registeredField ? suffixes : [...registered, ...suffixes].sort();
+  for (const value of buildSuffixPatterns(patterned)) clauses.push({ regexp: { [field.queryField]: { value, flags: 'NONE' } } });
+  return clauses;
 }
 
 /**

@@ -10,23 +10,31 @@ function entries(batch: IocBatch): [Kind, string][] {
   ];
 }
 
-function rebuild(key: string, pairs: readonly [Kind, string][]): IocBatch {
+function rebuild(key: string, pairs: readonly [Kind, string][], subdomains: IocBatch['subdomains']): IocBatch {
   const batch: IocBatch = { key, exactIps: [], cidrs: [], values: {}, iocCount: pairs.length };
+  const registered = new Set(subdomains?.registered);
+  const suffixes = new Set(subdomains?.suffixes);
+  const half = { registered: [] as string[], suffixes: [] as string[] };
   for (const [kind, value] of pairs) {
     if (kind === 'exactIps' || kind === 'cidrs') batch[kind].push(value);
     else (batch.values[kind] ??= []).push(value);
+    if (kind !== 'domain') continue;
+    if (registered.has(value)) half.registered.push(value);
+    else if (suffixes.has(value)) half.suffixes.push(value);
   }
+  if (half.registered.length + half.suffixes.length > 0) batch.subdomains = half;
   return batch;
 }
 
 /**
  * Two batches with half the values each, for a query the cluster refused as too large. The
  * values of all kinds are halved together (in batch order), so both halves are non-empty and
- * strictly smaller. Undefined when the batch holds a single value: it cannot shrink further.
+ * strictly smaller; a domain that matches subdomains keeps doing so in its half. Undefined
+ * when the batch holds a single value: it cannot shrink further.
  */
 export function splitBatch(batch: IocBatch): [IocBatch, IocBatch] | undefined {
   const pairs = entries(batch);
   if (pairs.length <= 1) return undefined;
   const middle = Math.ceil(pairs.length / 2);
-  return [rebuild(`${batch.key}a`, pairs.slice(0, middle)), rebuild(`${batch.key}b`, pairs.slice(middle))];
+  return [rebuild(`${batch.key}a`, pairs.slice(0, middle), batch.subdomains), rebuild(`${batch.key}b`, pairs.slice(middle), batch.subdomains)];
 }

@@ -22,6 +22,8 @@ export interface FeedEntry {
   original?: string;
   /** The bulletin, MISP event or STIX report the feed took it from (a report's sources). */
   bulletin?: Bulletin;
+  /** Loaded with `sync --exact-domains` (domain IOCs only): this feed wants no subdomain matches. */
+  exact_domains?: true;
   added_at: string;
   updated_at: string;
 }
@@ -42,6 +44,8 @@ export interface IocDocument {
     active_feeds: string[];
     hunt_from?: string;
     valid_until?: string;
+    /** Every active feed that lists this domain IOC loaded it with `--exact-domains`: hunt and live tagging match its exact name only. */
+    exact_domains?: true;
     source_id?: string;
     added_at: string;
     updated_at: string;
@@ -57,6 +61,8 @@ export interface FeedLoad {
   /** Defaults for entries that carry none (`--tlp`, `--confidence`). */
   tlp?: string;
   confidence?: number;
+  /** `--exact-domains`: the feed's domain IOCs match their exact name only, not subdomains. */
+  exactDomains?: boolean;
   /** This sync's timestamp and IOC-set version, stamped on what changes. */
   now: string;
   setVersion: number;
@@ -127,6 +133,7 @@ function feedEntryFrom(ioc: ParsedIoc, load: FeedLoad, previous: FeedEntry | und
     tags: ioc.tags && ioc.tags.length > 0 ? [...ioc.tags].sort() : undefined,
     original: ioc.original === ioc.value ? undefined : ioc.original,
     bulletin: ioc.bulletin ? { ...ioc.bulletin } : undefined,
+    exact_domains: load.exactDomains === true && ioc.type === 'domain-name' ? true : undefined,
     added_at,
     updated_at: previous?.updated_at ?? load.now,
   });
@@ -151,13 +158,17 @@ interface FeedSummary {
   validUntil?: string;
   firstSeen?: string;
   lastSeen?: string;
+  /** Every feed asked for exact domain matching (one that did not keeps subdomains on). */
+  exactDomains?: true;
 }
 
 function summarize(feeds: readonly FeedEntry[]): FeedSummary {
   const summary: FeedSummary = {};
   let tlpRank = -1;
   let expires = feeds.length > 0;
+  let exact = feeds.length > 0;
   for (const feed of feeds) {
+    if (feed.exact_domains !== true) exact = false;
     if (feed.tlp !== undefined && TLP_ORDER.indexOf(feed.tlp) >= tlpRank) {
       tlpRank = TLP_ORDER.indexOf(feed.tlp);
       summary.tlp = feed.tlp;
@@ -170,6 +181,7 @@ function summarize(feeds: readonly FeedEntry[]): FeedSummary {
     if (feed.last_seen !== undefined && (summary.lastSeen === undefined || feed.last_seen > summary.lastSeen)) summary.lastSeen = feed.last_seen;
   }
   if (!expires) delete summary.validUntil;
+  if (exact) summary.exactDomains = true;
   return summary;
 }
 
@@ -185,7 +197,7 @@ function ipRange(identity: IocIdentity): string | undefined {
  * The whole document, derived only from the IOC's identity and its feed entries, so the same
  * feeds always give the same document: reloading a feed, or loading two feeds in any order,
  * converges. Aggregates over active feeds: earliest `hunt_from`, latest `valid_until` (none if
- * any active feed has none), strictest TLP, highest confidence, earliest first seen, latest last
+ * any active feed has none), `exact_domains` only if every one asked for it, strictest TLP, highest confidence, earliest first seen, latest last
  * seen; description, reference and source id from the first feed that added it.
  */
 function deriveDocument(identity: IocIdentity, feeds: FeedEntry[], stamp: { added_at: string; updated_at: string; set_version: number }): IocDocument {
@@ -227,6 +239,7 @@ function deriveDocument(identity: IocIdentity, feeds: FeedEntry[], stamp: { adde
       active_feeds: activeNames,
       hunt_from: summary.huntFrom,
       valid_until: summary.validUntil,
+      exact_domains: summary.exactDomains,
       source_id: first?.source_id,
       confidence: summary.confidence,
       added_at: stamp.added_at,

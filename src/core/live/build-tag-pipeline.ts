@@ -1,15 +1,32 @@
 import type { estypes } from '@elastic/elasticsearch';
+import { domainScope, labelCount } from '../hunt/domain-scope.js';
 import { MATCH_KINDS, type MatchFields, type MatchKind, matchKindOf } from '../hunt/match-fields.js';
 import type { IocType } from '../ioc/types.js';
 
 /** One IOC as the live matcher sees it: the fields an enrich policy would return. */
 export interface LiveIoc {
-  iochunt: { id: string; value: string; cidr?: string; hunt_from: string; valid_until?: string; active_feeds: string[] };
+  iochunt: { id: string; value: string; cidr?: string; hunt_from: string; valid_until?: string; exact_domains?: boolean; active_feeds: string[] };
   threat: { indicator: Record<string, unknown> & { type: IocType } };
 }
 
 /** The IOC document fields both strategies carry (the enrich policies' `enrich_fields`). */
-export const LIVE_IOC_FIELDS = ['iochunt.id', 'iochunt.value', 'iochunt.cidr', 'iochunt.hunt_from', 'iochunt.valid_until', 'iochunt.active_feeds', 'threat.indicator'];
+export const LIVE_IOC_FIELDS = ['iochunt.id', 'iochunt.value', 'iochunt.cidr', 'iochunt.hunt_from', 'iochunt.valid_until', 'iochunt.exact_domains', 'iochunt.active_feeds', 'threat.indicator'];
+
+/**
+ * Whether a live IOC also tags the subdomains of its name: the hunt's rule
+ * (`huntIocFromDocument`), decided here once for both strategies' tables: a domain IOC that is
+ * not a public suffix (ICANN or private section) and that not every feed loaded with
+ * `--exact-domains`.
+ */
+export function matchesSubdomains(ioc: LiveIoc): boolean {
+  return ioc.threat.indicator.type === 'domain-name' && ioc.iochunt.exact_domains !== true && domainScope(ioc.iochunt.value).subdomains;
+}
+
+/** The canonical values of the IOCs that tag their subdomains, sorted, and the most labels one has (how far up the scripts look). */
+export function buildSubdomainValues(iocs: readonly LiveIoc[]): { values: string[]; labels: number } {
+  const values = [...new Set(iocs.filter(matchesSubdomains).map((ioc) => canonical('domain', ioc.iochunt.value)))].sort();
+  return { values, labels: Math.max(0, ...values.map(labelCount)) };
+}
 
 /** One (event field, IOC kind) the pipeline checks; `key` names its temporary match list. */
 export interface TagTarget {
@@ -82,6 +99,12 @@ export interface LookupParams {
   nets: Record<string, Record<string, number[]>>;
   /** prefix length -> IPv6 network address (RFC 5952 text, as `normalizeIp` writes it) -> indexes into `iocs`. */
   nets6: Record<string, Record<string, number[]>>;
+  /**
+   * Domain IOCs that tag their subdomains ({@link matchesSubdomains}): canonical value ->
+   * indexes into `iocs`, and `parentLabels`, the most labels of such a value. Absent when none.
+   */
+  parents?: Record<string, number[]>;
+  parentLabels?: number;
   iocs: LiveIoc[];
 }
 
@@ -104,7 +127,11 @@ export function buildLookupParams(iocs: readonly LiveIoc[]): LookupParams {
       else ((params.nets[bits] ??= {})[String(start)] ??= []).push(index);
       return;
     }
-    ((params.exact[kind] ??= {})[canonical(kind, ioc.iochunt.value)] ??= []).push(index);
+    const key = canonical(kind, ioc.iochunt.value);
+    ((params.exact[kind] ??= {})[key] ??= []).push(index);
+    if (!matchesSubdomains(ioc)) return;
+    ((params.parents ??= {})[key] ??= []).push(index);
+    params.parentLabels = Math.max(params.parentLabels ?? 0, labelCount(key));
   });
   return params;
 }
@@ -162,7 +189,7 @@ export function buildScriptPipeline(options: TagPipelineOptions): Record<string,
 }
 
 /** Enrich policy names of one IOC-set version: policies are immutable, so each version gets new ones. */
-function enrichPolicyName(prefix: string, kind: MatchKind | 'ip', setVersion: number): string {
+function enrichPolicyName(prefix: string, kind: MatchKind | 'subdomain', setVersion: number): string {
   return `${prefix}-${kind}-v${setVersion}`;
 }
 
@@ -173,17 +200,27 @@ function enrichPolicyName(prefix: string, kind: MatchKind | 'ip', setVersion: nu
  */
 export function isOwnEnrichPolicy(prefix: string, name: string): boolean {
   if (!name.startsWith(`${prefix}-`)) return false;
-  return /^(?:ip|domain|url|hash|email)-v\d+$/.test(name.slice(prefix.length + 1));
+  return /^(?:ip|domain|subdomain|url|hash|email)-v\d+$/.test(name.slice(prefix.length + 1));
 }
 
 /**
  * The enrich policies of one IOC-set version: a `range` policy on `iochunt.ip_range` for every
  * IP IOC (addresses are stored as /32 and /128 ranges, so one policy matches addresses and
  * networks with IP semantics, IPv6 included) and a `match` policy on `iochunt.value` per other
- * kind. Only active IOCs are enriched from. Typed against the Elasticsearch client.
+ * kind. Only active IOCs are enriched from. With `subdomainValues` (the canonical values of the
+ * IOCs that tag their subdomains, {@link buildSubdomainValues}), a `match` policy
+ * `<prefix>-subdomain-v<N>` over those IOCs only, which the parents of event names are looked
+ * up in: the public-suffix rule is applied here, once, not by the pipeline. Typed against the
+ * Elasticsearch client.
  */
-export function buildEnrichPolicies(prefix: string, iocIndex: string, setVersion: number, kinds: ReadonlySet<MatchKind>): estypes.EnrichPutPolicyRequest[] {
-  return MATCH_KINDS.filter((kind) => kinds.has(kind)).map((kind): estypes.EnrichPutPolicyRequest => {
+export function buildEnrichPolicies(
+  prefix: string,
+  iocIndex: string,
+  setVersion: number,
+  kinds: ReadonlySet<MatchKind>,
+  subdomainValues: readonly string[] = [],
+): estypes.EnrichPutPolicyRequest[] {
+  const policies = MATCH_KINDS.filter((kind) => kinds.has(kind)).map((kind): estypes.EnrichPutPolicyRequest => {
     const types = (['ipv4-addr', 'ipv6-addr', 'domain-name', 'url', 'file', 'email-addr'] as const).filter((t) => matchKindOf(t) === kind);
     const policy: estypes.EnrichPolicy = {
       indices: iocIndex,
@@ -193,34 +230,48 @@ export function buildEnrichPolicies(prefix: string, iocIndex: string, setVersion
     };
     return { name: enrichPolicyName(prefix, kind, setVersion), ...(kind === 'ip' ? { range: policy } : { match: policy }) };
   });
+  if (subdomainValues.length === 0) return policies;
+  const subdomains: estypes.EnrichPolicy = {
+    indices: iocIndex,
+    match_field: 'iochunt.value',
+    enrich_fields: [...LIVE_IOC_FIELDS],
+    query: { bool: { filter: [{ term: { 'iochunt.active': true } }, { term: { 'threat.indicator.type': 'domain-name' } }, { terms: { 'iochunt.value': [...subdomainValues] } }] } },
+  };
+  return [...policies, { name: enrichPolicyName(prefix, 'subdomain', setVersion), match: subdomains }];
 }
 
 /**
  * The Elasticsearch (enrich strategy) pipeline: the canonicalisation script (tag-canon.painless),
  * then one enrich processor per (field, kind) on the canonical keys — so both strategies match
  * exactly the same events — each with its own `on_failure`, so one failed lookup (a full enrich
- * queue) marks the event and loses no other field's matches. Pure.
+ * queue) marks the event and loses no other field's matches. When some IOCs tag their
+ * subdomains, the script also writes each domain value's parents (at most as many labels as
+ * the longest such IOC) and one more enrich processor per domain field looks them up in the
+ * `subdomain` policy, so both strategies tag the same subdomains. Pure.
  */
 export function buildEnrichPipeline(options: TagPipelineOptions & { prefix: string; kinds: ReadonlySet<MatchKind> }): Record<string, unknown> {
   const targets = buildTagTargets(options.fields, options.kinds);
-  const processors = targets.map(
-    (target): estypes.IngestProcessorContainer => ({
-      enrich: {
-        tag: `iochunt-enrich-${target.key}`,
-        policy_name: enrichPolicyName(options.prefix, target.kind, options.setVersion),
-        field: `_iochunt.canon.${target.key}`,
-        target_field: `_iochunt.targets.${target.key}`,
-        // Multi-valued fields (related.ip) and nested networks can match several IOCs.
-        max_matches: 128,
-        ignore_missing: true,
-        override: true,
-        on_failure: [{ append: { field: '_iochunt.failed', value: [target.field] } }],
-      },
-    }),
-  );
+  const { labels } = buildSubdomainValues(options.iocs);
+  const lookup = (target: TagTarget, policy: MatchKind | 'subdomain', from: string, to: string): estypes.IngestProcessorContainer => ({
+    enrich: {
+      tag: `iochunt-enrich-${from === 'canon' ? '' : 'parents-'}${target.key}`,
+      policy_name: enrichPolicyName(options.prefix, policy, options.setVersion),
+      field: `_iochunt.${from}.${target.key}`,
+      target_field: `_iochunt.${to}.${target.key}`,
+      // Multi-valued fields (related.ip) and nested networks can match several IOCs.
+      max_matches: 128,
+      ignore_missing: true,
+      override: true,
+      on_failure: [{ append: { field: '_iochunt.failed', value: [target.field] } }],
+    },
+  });
+  const processors = targets.flatMap((target) => [
+    lookup(target, target.kind, 'canon', 'targets'),
+    ...(labels > 0 && target.kind === 'domain' ? [lookup(target, 'subdomain', 'canon_parents', 'parents')] : []),
+  ]);
   const body = fillTemplate(options.templates.enrich, {
     'tag-canon': options.templates.canon,
-    'canon-params': { targets: scriptTargets(targets) },
+    'canon-params': { targets: scriptTargets(targets), ...(labels > 0 ? { parentLabels: labels } : {}) },
     'enrich-processors': processors,
     'tag-reshape': options.templates.reshape,
     'reshape-params': reshapeParams(targets, options.iocIndex, options.graceMs ?? 0),

@@ -39,7 +39,12 @@ export interface HuntOptions {
   /** Extra event fields per IOC kind (config file). */
   fields?: Partial<Record<MatchKind, readonly string[]>>;
   validityGraceMs?: number;
-  subdomains?: boolean;
+  /**
+   * `--exact-domains`: domain IOCs match their exact name only. Default off: a domain IOC also
+   * matches its subdomains unless it is a public suffix or every feed listing it was loaded
+   * with `sync --exact-domains` (README "Matching"). Recorded with the run, so `--resume` keeps it.
+   */
+  exactDomains?: boolean;
   /** Incremental runs look back this far before the last watermark. Default 1 h. */
   overlapMs?: number;
   pageSize?: number;
@@ -99,6 +104,7 @@ async function resolveRun(state: StateStore, options: HuntOptions, now: Date): P
     feeds: [...(options.feeds ?? [])],
     mode: options.mode ?? 'full',
     slice: options.slice ?? 'month',
+    ...(options.exactDomains ? { exact_domains: true as const } : {}),
   };
   return { params };
 }
@@ -124,7 +130,7 @@ async function planRun(
   const [iocs, indices, setVersion] = await retryWhileRetryable(
     () =>
       Promise.all([
-        fetchHuntIocs(engine, context.iocIndex, params.feeds),
+        fetchHuntIocs(engine, context.iocIndex, params.feeds, { exactDomains: params.exact_domains === true }),
         fetchPlanIndices(engine, params.index, fields),
         state.fetchSetVersion().catch(() => ({ version: 0 })),
       ]),
@@ -249,7 +255,6 @@ export async function runHunt(engine: Engine, options: HuntOptions = {}): Promis
       gone: new Set<string>(),
       ...(options.pageSize === undefined ? {} : { pageSize: options.pageSize }),
       ...(options.validityGraceMs === undefined ? {} : { validityGraceMs: options.validityGraceMs }),
-      ...(options.subdomains ? { subdomains: true } : {}),
       ...(options.signal ? { signal: options.signal } : {}),
     },
     ...(options.signal ? { signal: options.signal } : {}),

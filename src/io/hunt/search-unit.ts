@@ -21,7 +21,6 @@ export interface UnitContext {
   names: ResourceNames;
   pageSize?: number;
   validityGraceMs?: number;
-  subdomains?: boolean;
   signal?: AbortSignal;
   /** An index of the unit's group disappeared mid-hunt: said, never skipped silently. */
   onWarning?: (message: string) => void;
@@ -75,10 +74,7 @@ export async function searchUnit(engine: Engine, context: UnitContext, scope: Un
   const writer = new BulkWriter({ engine, concurrency: 1, onDrop: (d) => dropped.push(d), ...(context.signal ? { signal: context.signal } : {}) });
   const counts: UnitCounts = { events: 0, matches: 0, created: 0, conflicts: 0 };
   const createdAt = new Date().toISOString();
-  const matchOptions = {
-    ...(context.validityGraceMs === undefined ? {} : { validityGraceMs: context.validityGraceMs }),
-    ...(context.subdomains ? { subdomains: true } : {}),
-  };
+  const matchOptions = context.validityGraceMs === undefined ? {} : { validityGraceMs: context.validityGraceMs };
   try {
     for await (const page of engine.scanDocuments({
       index: indices.join(','),

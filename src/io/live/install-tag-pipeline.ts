@@ -7,6 +7,7 @@ import {
   buildEnrichPipeline,
   buildEnrichPolicies,
   buildScriptPipeline,
+  buildSubdomainValues,
   isOwnEnrichPolicy,
   LIVE_IOC_FIELDS,
   type LiveIoc,
@@ -165,7 +166,7 @@ export async function installTagPipeline(engine: Engine, options: InstallTagOpti
     return report;
   }
   const kinds = new Set<MatchKind>(iocs.map((ioc) => matchKindOf(ioc.threat.indicator.type)));
-  const policies = buildEnrichPolicies(names.prefix, names.iocs, setVersion.version, kinds);
+  const policies = buildEnrichPolicies(names.prefix, names.iocs, setVersion.version, kinds, buildSubdomainValues(iocs).values);
   const existing = (await engine.listEnrichPolicies(`${names.prefix}-`)).filter((name) => isOwnEnrichPolicy(names.prefix, name));
   for (const policy of policies) {
     const { name, ...body } = policy;

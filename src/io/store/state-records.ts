@@ -32,6 +32,8 @@ export interface HuntRunParams {
   feeds: string[];
   mode: HuntMode;
   slice: HuntSlicing;
+  /** `--exact-domains`: kept with the run, so a resumed run plans the same queries and matches the same events. */
+  exact_domains?: true;
 }
 
 /** Running totals of a hunt run. */

@@ -123,6 +123,7 @@ async function loadSources(run: SyncRun, context: WriteContext, prepared: Prepar
     setVersion: run.setVersion,
     ...(prepared.tlp ? { tlp: prepared.tlp } : {}),
     ...(options.confidence === undefined ? {} : { confidence: options.confidence }),
+    ...(options.exactDomains ? { exactDomains: true } : {}),
   });
   for (let i = 0; i < prepared.texts.length; i++) {
     for (const source of parseSource(prepared, i, options)) {

@@ -35,6 +35,8 @@ export interface SyncOptions {
   strict?: boolean;
   /** Accept private/reserved addresses. */
   allowPrivate?: boolean;
+  /** `--exact-domains`: the loaded feeds' domain IOCs match their exact name only (recorded per feed on each IOC). */
+  exactDomains?: boolean;
   /** IOCs per lookup-and-write batch; default 1000. */
   batchSize?: number;
   /** Lines parsed at a time from a large TXT/CSV source; default 20,000. */

@@ -7,14 +7,15 @@ import { installTagPipeline, loadTagTemplates } from '../../../src/io/live/insta
 import { syncIocs } from '../../../src/io/sync/sync-iocs.js';
 import { useEngine } from '../../helpers/engine-fixture.js';
 import { uniqueName } from '../../helpers/engines.js';
-import { AGREE_EVENTS as EVENTS, AGREE_IOCS as IOCS, AGREE_NOW as NOW } from '../../helpers/live-corpus.js';
+import { buildEnrichPolicies, buildSubdomainValues, type LiveIoc } from '../../../src/core/live/build-tag-pipeline.js';
+import { AGREE_EVENTS as EVENTS, AGREE_EXACT_IOCS as EXACT_IOCS, AGREE_IOCS as IOCS, AGREE_NOW as NOW } from '../../helpers/live-corpus.js';
 import { useTempFiles } from '../../helpers/temp-files.js';
 
 const { file } = useTempFiles('strategies');
 
 type Doc = Record<string, unknown> & { tags?: string[]; iochunt?: { error?: string }; threat?: { enrichments?: { matched: { atomic: string; field: string; id: string } }[] } };
 
-describe('live tagging: the enrich and script strategies match the same events (issue 16, items 5 and 6; issue 15, item 2)', () => {
+describe('live tagging: the enrich and script strategies match the same events (issue 16, items 5 and 6; issue 15, item 2; issue 13, item 6)', () => {
   const fx = useEngine('opensearch');
   const prefix = uniqueName('agree');
   const names = buildResourceNames(prefix);
@@ -23,12 +24,22 @@ describe('live tagging: the enrich and script strategies match the same events (
   const canonPipeline = `${prefix}-canon-only`;
   const reshapePipeline = `${prefix}-reshape-only`;
   const event = (name: string): Record<string, unknown> => ({ '@timestamp': NOW, message: name, ...EVENTS[name] });
+  let subdomainPolicy: { query: Record<string, unknown> } | undefined;
+  let parentLabels = 0;
 
   beforeAll(async () => {
     await syncIocs(fx.engine, { sources: [file('iocs.txt', IOCS.join('\n'))], prefix, feed: 'agree' });
+    await syncIocs(fx.engine, { sources: [file('exact.txt', EXACT_IOCS.join('\n'))], prefix, feed: 'agree-exact', exactDomains: true });
     const installed = await installTagPipeline(fx.engine, { prefix, strategy: 'script' });
-    expect(installed.iocs).toBe(IOCS.length);
-    await fx.engine.writePipeline(canonPipeline, { processors: [{ script: { lang: 'painless', source: templates.canon, params: { targets } } }] });
+    expect(installed.iocs).toBe(IOCS.length + EXACT_IOCS.length);
+    // The enrich strategy's own subdomain policy and parent depth, from the same IOC documents.
+    const live: LiveIoc[] = [];
+    for await (const page of fx.engine.scanDocuments({ index: names.iocs, query: { term: { 'iochunt.active': true } }, source: [...LIVE_IOC_FIELDS] })) live.push(...page.map((hit) => hit.source as unknown as LiveIoc));
+    const subdomains = buildSubdomainValues(live);
+    parentLabels = subdomains.labels;
+    const policy = buildEnrichPolicies(prefix, names.iocs, 1, new Set(['domain']), subdomains.values).find((p) => p.name.includes('-subdomain-'));
+    subdomainPolicy = policy?.match as { query: Record<string, unknown> } | undefined;
+    await fx.engine.writePipeline(canonPipeline, { processors: [{ script: { lang: 'painless', source: templates.canon, params: { targets, parentLabels } } }] });
     await fx.engine.writePipeline(reshapePipeline, {
       processors: [{ script: { lang: 'painless', source: templates.reshape, params: { targets, iocIndex: names.iocs, graceMs: 0 } } }],
     });
@@ -50,21 +61,37 @@ describe('live tagging: the enrich and script strategies match the same events (
     return docs.filter((doc) => matchesKind(doc, target));
   }
 
+  /** What the `subdomain` policy's enrich processor does with the parent keys: its own query, and a terms on `iochunt.value`. */
+  async function subdomainLookup(keys: string[]): Promise<Record<string, unknown>[]> {
+    if (!subdomainPolicy) return [];
+    const query = { bool: { filter: [subdomainPolicy.query, { terms: { 'iochunt.value': keys } }] } };
+    const docs: Record<string, unknown>[] = [];
+    for await (const page of fx.engine.scanDocuments({ index: names.iocs, query, source: [...LIVE_IOC_FIELDS] })) docs.push(...page.map((hit) => hit.source));
+    return docs;
+  }
+
   /** The enrich strategy on OpenSearch: the real canonicalisation script, enrich's lookups, the real reshape script. */
-  async function viaEnrich(doc: Record<string, unknown>): Promise<{ result: Doc; canon: Record<string, string[]> }> {
+  async function viaEnrich(doc: Record<string, unknown>): Promise<{ result: Doc; canon: Record<string, string[]>; parents: Record<string, string[]> }> {
     const [canonical] = await fx.engine.simulatePipeline(canonPipeline, [doc]);
-    const source = canonical?.doc?._source as Record<string, unknown> & { _iochunt?: { canon: Record<string, string[]> } };
+    const source = canonical?.doc?._source as Record<string, unknown> & { _iochunt?: { canon: Record<string, string[]>; canon_parents?: Record<string, string[]> } };
     const canon = source._iochunt?.canon ?? {};
+    const parents = source._iochunt?.canon_parents ?? {};
     const found: Record<string, Record<string, unknown>[]> = {};
+    const above: Record<string, Record<string, unknown>[]> = {};
     for (const target of targets) {
       const keys = canon[target.key];
       if (!keys) continue;
       const docs = await enrichLookup(target, keys);
       if (docs.length > 0) found[target.key] = docs;
+      const up = parents[target.key] ? await subdomainLookup(parents[target.key]!) : [];
+      if (up.length > 0) above[target.key] = up;
     }
-    const enriched = { ...source, _iochunt: { canon, now: NOW, ...(Object.keys(found).length > 0 ? { targets: found } : {}) } };
+    const enriched = {
+      ...source,
+      _iochunt: { canon, now: NOW, ...(Object.keys(found).length > 0 ? { targets: found } : {}), ...(Object.keys(above).length > 0 ? { parents: above } : {}) },
+    };
     const [reshaped] = await fx.engine.simulatePipeline(reshapePipeline, [enriched]);
-    return { result: reshaped?.doc?._source as Doc, canon };
+    return { result: reshaped?.doc?._source as Doc, canon, parents };
   }
 
   async function viaScript(doc: Record<string, unknown>): Promise<Doc> {
@@ -96,6 +123,29 @@ describe('live tagging: the enrich and script strategies match the same events (
     expect(await matched('hashCase')).toEqual(['file.hash.sha256=E3B0C44298FC1C149AFBF4C8996FB92427AE41E4649B934CA495991B7852B855']);
     expect(await matched('emailCase')).toEqual(['email.from.address=Invoice@Billing-Docs.COM']);
     expect(await matched('miss')).toEqual([]);
+  });
+
+  it('tag subdomains at label boundaries, never below a public suffix IOC, never for an --exact-domains feed', async () => {
+    const matched = async (name: string): Promise<string[]> => atomics(await viaScript(event(name)));
+    expect(await matched('subdomain')).toEqual(['dns.question.name=CDN.Evil-Update.COM.']);
+    expect(await matched('deepSubdomain')).toEqual(['url.domain=a.b.evil-update.com']);
+    // Under evil-update.com and under c2.evil-update.com: one enrichment per IOC.
+    expect(await matched('underTwo')).toEqual(['tls.client.server_name=x.c2.evil-update.com', 'tls.client.server_name=x.c2.evil-update.com']);
+    expect(await matched('labelBoundary')).toEqual([]);
+    expect(await matched('publicSuffixes')).toEqual([]);
+    expect(await matched('publicSuffixExact')).toEqual(['url.domain=GitHub.io']);
+    expect(await matched('sharedHosting')).toEqual(['related.hosts=cdn.pages-drop.github.io']);
+    // One enrichment for the IOC, on the first value that matches it.
+    expect(await matched('exactAndBelow')).toEqual(['related.hosts=www.evil-update.com']);
+    expect(await matched('exactFeed')).toEqual(['url.domain=exact-only.net']);
+  });
+
+  it('give the subdomain lookup the parents of domain values only, up to the deepest eligible IOC', async () => {
+    expect(parentLabels).toBe(3);
+    const { parents } = await viaEnrich(event('deepSubdomain'));
+    expect(Object.values(parents)).toEqual([['com', 'evil-update.com', 'b.evil-update.com']]);
+    const { parents: none } = await viaEnrich(event('nestedV4'));
+    expect(none).toEqual({});
   });
 
   it('give the enrich processors canonical keys only: a value that is not an IP never reaches the range policy', async () => {

@@ -14,6 +14,8 @@ export interface IocOptions extends IocProvenance {
   normalize?: NormalizeOptions;
   /** Feed that listed the IOC and then dropped it (`--replace`): the document keeps it inactive. */
   droppedBy?: string;
+  /** Loaded with `sync --exact-domains`. */
+  exactDomains?: boolean;
 }
 
 /**
@@ -25,11 +27,11 @@ export function makeIoc(raw: string, options: IocOptions = {}): HuntIoc {
 }
 
 export function storedIoc(raw: string, options: IocOptions = {}): [string, IocDocument] {
-  const { feed = 'CERTFR-2021-IOC-003', huntFrom = HUNT_FROM, hint, normalize, droppedBy, ...provenance } = options;
+  const { feed = 'CERTFR-2021-IOC-003', huntFrom = HUNT_FROM, hint, normalize, droppedBy, exactDomains, ...provenance } = options;
   const result = normalizeIndicator(raw, hint, normalize);
   if (!result.ok) throw new Error(`fixture IOC ${raw} rejected: ${result.reason}`);
   const parsed = { ...result.ioc, ...provenance, location: { file: 'bulletin.csv', line: 2 } };
-  let document = buildIocDocument(parsed, { name: feed, huntFrom, now: SYNCED_AT, setVersion: 1 }).document;
+  let document = buildIocDocument(parsed, { name: feed, huntFrom, now: SYNCED_AT, setVersion: 1, ...(exactDomains ? { exactDomains } : {}) }).document;
   if (droppedBy !== undefined) {
     document = buildIocDocument(parsed, { name: droppedBy, huntFrom, now: SYNCED_AT, setVersion: 1 }, document).document;
     document = buildDeactivatedDocument(document, droppedBy, { now: SYNCED_AT, setVersion: 2 }).document;

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { firstMatchPerIoc } from '../../../src/core/hunt/first-match-per-ioc.js';
-import { buildIocMatcher, type HuntIoc, type Match } from '../../../src/core/hunt/ioc-matcher.js';
+import { buildIocMatcher, huntIocFromDocument, type HuntIoc, type Match } from '../../../src/core/hunt/ioc-matcher.js';
+import { buildIocDocument } from '../../../src/core/ioc/build-ioc-document.js';
 import { DEFAULT_MATCH_FIELDS, mergeMatchFields, type MatchKind } from '../../../src/core/hunt/match-fields.js';
 import {
   MAIL_GATEWAY,
@@ -95,12 +96,13 @@ describe('IocMatcher.match on realistic events', () => {
     expect(matchEvent(ZEEK_CONN)).toEqual([m(ip, 'destination.ip', '45.83.1.2'), m(ip, 'related.ip', '45.83.1.2')]);
   });
 
-  it('Zeek dns: an upper-case subdomain with the root dot matches only with subdomains on', () => {
-    expect(matchEvent(ZEEK_DNS)).toEqual([]);
-    expect(matchEvent(ZEEK_DNS, { subdomains: true })).toEqual([
+  it('Zeek dns: an upper-case subdomain with the root dot matches by default, not with exact domains', () => {
+    expect(matchEvent(ZEEK_DNS)).toEqual([
       m(domain, 'dns.question.name', 'Update.EVIL-C2.Example.'),
       m(domain, 'related.hosts', 'Update.EVIL-C2.Example.'),
     ]);
+    const exact = makeIoc('evil-c2.example', { exactDomains: true });
+    expect(buildIocMatcher([exact]).match({ source: ZEEK_DNS, timestamp: ZEEK_DNS['@timestamp'] }, DEFAULT_MATCH_FIELDS)).toEqual([]);
   });
 
   it('Suricata with dotted keys: mapped IPv6, nested CIDRs by IOC id, upper-case URL host', () => {
@@ -126,13 +128,8 @@ describe('IocMatcher.match on realistic events', () => {
     ]);
   });
 
-  it('mail gateway: IPv6 network, sender in mixed case, IDN sender domain', () => {
+  it('mail gateway: IPv6 network, sender in mixed case, IDN sender domain, the mail host below a domain IOC', () => {
     expect(matchEvent(MAIL_GATEWAY)).toEqual([
-      m(v6net, 'source.ip', '2a0d:5600:24:ffff::25'),
-      m(email, 'email.from.address', 'Phish@Evil-Mail.example'),
-      m(idnEmail, 'email.sender.address', 'bounce@BÜCHER-update.example'),
-    ]);
-    expect(matchEvent(MAIL_GATEWAY, { subdomains: true })).toEqual([
       m(v6net, 'source.ip', '2a0d:5600:24:ffff::25'),
       m(mailDomain, 'source.domain', 'mx.Evil-Mail.example'),
       m(mailDomain, 'related.hosts', 'mx.evil-mail.example'),
@@ -206,26 +203,48 @@ describe('domain matching', () => {
     expect(matchSource({ url: { domain: values } })).toEqual(values.map((value) => m(idn, 'url.domain', value)));
   });
 
-  it('without the subdomain option, only the exact name matches', () => {
-    expect(matchSource({ dns: { question: { name: 'a.b.evil-c2.example' } } })).toEqual([]);
-  });
-
-  it('with it, any depth below the IOC matches, on label boundaries only', () => {
-    const source = { related: { hosts: ['a.b.EVIL-C2.example', 'notevil-c2.example', 'evil-c2.example.attacker.net', 'evil-c2.example'] } };
-    expect(matchSource(source, { subdomains: true })).toEqual([
+  it('matches any depth below the IOC, on label boundaries only', () => {
+    const source = { related: { hosts: ['a.b.EVIL-C2.example', 'notevil-c2.example', 'xevil-c2.example', 'evil-c2.example.attacker.net', '.evil-c2.example', 'evil-c2.example'] } };
+    expect(matchSource(source)).toEqual([
       m(domain, 'related.hosts', 'a.b.EVIL-C2.example'),
       m(domain, 'related.hosts', 'evil-c2.example'),
     ]);
   });
 
-  it('with it, a name under two domain IOCs matches both, by IOC id', () => {
+  it('a name under two domain IOCs matches both, by IOC id', () => {
     const child = makeIoc('c2.evil-c2.example');
     const local = buildIocMatcher([domain, child]);
     const event = { source: { 'tls.client.server_name': 'x.C2.evil-c2.example' }, timestamp: AT };
-    expect(local.match(event, DEFAULT_MATCH_FIELDS, { subdomains: true })).toEqual(
+    expect(local.match(event, DEFAULT_MATCH_FIELDS)).toEqual(
       [child, domain].sort((a, b) => (a.id < b.id ? -1 : 1)).map((ioc) => m(ioc, 'tls.client.server_name', 'x.C2.evil-c2.example')),
     );
-    expect(local.match(event, DEFAULT_MATCH_FIELDS)).toEqual([]);
+  });
+
+  it('an IOC that is a public suffix, ICANN or private (shared hosting), matches its exact name only', () => {
+    const suffixes = ['co.uk', 'github.io', 'blogspot.com', 'herokuapp.com'].map((value) => makeIoc(value, { hint: 'domain-name' }));
+    const local = buildIocMatcher(suffixes);
+    const source = { dns: { question: { name: ['x.co.uk', 'foo.github.io', 'a.blogspot.com', 'app.herokuapp.com', 'GitHub.io'] } } };
+    expect(local.match({ source, timestamp: AT }, DEFAULT_MATCH_FIELDS)).toEqual([m(suffixes[1]!, 'dns.question.name', 'GitHub.io')]);
+  });
+
+  it('a domain below a shared-hosting suffix matches its own subdomains, not its siblings', () => {
+    const pages = makeIoc('foo.github.io');
+    const local = buildIocMatcher([pages]);
+    const source = { url: { domain: ['a.foo.github.io', 'bar.github.io', 'xfoo.github.io'] } };
+    expect(local.match({ source, timestamp: AT }, DEFAULT_MATCH_FIELDS)).toEqual([m(pages, 'url.domain', 'a.foo.github.io')]);
+  });
+
+  it('a domain loaded with --exact-domains by one feed keeps subdomains while another feed lists it without', () => {
+    const [id, exactOnly] = storedIoc('evil-c2.example', { exactDomains: true });
+    const both = buildIocDocument(
+      { type: 'domain-name', value: 'evil-c2.example', original: 'evil-c2.example', location: { file: 'b.txt', line: 1 } },
+      { name: 'partner', huntFrom: '2021-01-01T00:00:00.000Z', now: '2024-05-03T00:00:00.000Z', setVersion: 2 },
+      exactOnly,
+    ).document;
+    const event = { source: { dns: { question: { name: 'a.evil-c2.example' } } }, timestamp: AT };
+    expect(buildIocMatcher([huntIocFromDocument(id, exactOnly)]).match(event, DEFAULT_MATCH_FIELDS)).toEqual([]);
+    expect(buildIocMatcher([huntIocFromDocument(id, both)]).match(event, DEFAULT_MATCH_FIELDS)).toHaveLength(1);
+    expect(buildIocMatcher([huntIocFromDocument(id, both, { exactDomains: true })]).match(event, DEFAULT_MATCH_FIELDS)).toEqual([]);
   });
 });
 
@@ -346,7 +365,7 @@ describe('validity window', () => {
 describe('config field extension', () => {
   it('finds IOCs in the extra fields, arrays of objects included', () => {
     const fields = mergeMatchFields(DEFAULT_MATCH_FIELDS, { ip: ['dns.resolved_ip'], domain: ['dns.answers.name'] });
-    expect(matchEvent(ZEEK_DNS, { subdomains: true }, fields)).toEqual([
+    expect(matchEvent(ZEEK_DNS, {}, fields)).toEqual([
       m(ip, 'dns.resolved_ip', '45.83.1.2'),
       m(net16, 'dns.resolved_ip', '185.220.101.47'),
       m(net24, 'dns.resolved_ip', '185.220.101.47'),

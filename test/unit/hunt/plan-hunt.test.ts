@@ -350,6 +350,7 @@ describe('planHunt: IOC batches', () => {
           hash: [SHA256, MD5],
           email: ['phish@evil-mail.example'],
         },
+        subdomains: { registered: ['evil-c2.example', 'xn--bcher-update-dlb.example'], suffixes: [] },
         iocCount: 8,
       },
       { key: 'b1', exactIps: [], cidrs: ['185.220.101.0/24', '2a0d:5600:24::/48'], values: {}, iocCount: 2 },
@@ -383,7 +384,7 @@ describe('planHunt: IOC batches', () => {
     });
     expect(plan.groups[0]?.fields).toHaveLength(3);
     expect(plan.batches).toEqual([
-      { key: 'b0', exactIps: ['45.83.1.2', '91.243.44.11'], cidrs: [], values: { domain: ['evil-c2.example'] }, iocCount: 3 },
+      { key: 'b0', exactIps: ['45.83.1.2', '91.243.44.11'], cidrs: [], values: { domain: ['evil-c2.example'] }, subdomains: { registered: ['evil-c2.example'], suffixes: [] }, iocCount: 3 },
       { key: 'b1', exactIps: [], cidrs: ['185.220.100.0/24', '185.220.101.0/24', '185.220.102.0/24'], values: {}, iocCount: 3 },
       { key: 'b2', exactIps: [], cidrs: ['193.29.56.0/24', '194.26.29.0/24', '45.83.4.0/22'], values: {}, iocCount: 3 },
       { key: 'b3', exactIps: [], cidrs: ['2a0d:5600:24::/48'], values: {}, iocCount: 1 },
@@ -522,7 +523,9 @@ describe('buildUnitQuery', () => {
                 { terms: { 'destination.ip': ['45.83.1.2'] } },
                 { terms: { 'related.ip': ['45.83.1.2'] } },
                 { terms: { 'dns.question.name': ['evil-c2.example'] } },
+                { regexp: { 'dns.question.name': { value: '.*\\.(evil\\-c2\\.example)', flags: 'NONE' } } },
                 { terms: { 'related.hosts': ['evil-c2.example'] } },
+                { regexp: { 'related.hosts': { value: '.*\\.(evil\\-c2\\.example)', flags: 'NONE' } } },
               ],
               minimum_should_match: 1,
             },
@@ -551,7 +554,12 @@ describe('buildUnitQuery', () => {
       bool: {
         filter: [
           range('@timestamp', '2021-03-15T00:00:00.000Z', '2021-04-01T00:00:00.000Z'),
-          { bool: { should: [{ terms: { 'dns.question.name': ['evil-c2.example'] } }], minimum_should_match: 1 } },
+          {
+            bool: {
+              should: [{ terms: { 'dns.question.name': ['evil-c2.example'] } }, { regexp: { 'dns.question.name': { value: '.*\\.(evil\\-c2\\.example)', flags: 'NONE' } } }],
+              minimum_should_match: 1,
+            },
+          },
         ],
       },
     });
@@ -653,5 +661,51 @@ describe('purity', () => {
     buildUnitQuery(plan, plan.units[0]!, override);
     sourceFieldsFor(plan.groups[0]!, plan.timestampField);
     expect({ plan, override }).toEqual(before);
+  });
+});
+
+describe('planHunt: subdomains (issue 13, item 6)', () => {
+  const ECS = { '@timestamp': 'date', 'dns.question.name': 'keyword', 'dns.question.registered_domain': 'keyword', 'url.domain': 'keyword', 'url.registered_domain': 'keyword' };
+  const shouldOf = (plan: HuntPlan, unit = 0): unknown[] =>
+    ((buildUnitQuery(plan, plan.units[unit]!).bool as { filter: { bool?: { should: unknown[] } }[] }).filter[1]!.bool!.should);
+  const iocs = [makeIoc('evil-update.com'), makeIoc('c2.evil-update.com'), makeIoc('pages-drop.github.io'), makeIoc('github.io', { hint: 'domain-name' })];
+
+  it('asks the registered-domain field for registered domains and suffix patterns for the rest, where the index fills it', () => {
+    const plan = planHunt({ ...BASE, iocs, indices: [{ ...index('logs-ecs', ECS), unfilled: new Set(['url.registered_domain']) }] });
+    expect(plan.groups[0]?.fields.map((f) => [f.queryField, f.registeredField])).toEqual([
+      ['dns.question.name', 'dns.question.registered_domain'],
+      ['url.domain', undefined],
+    ]);
+    const exact = ['c2.evil-update.com', 'evil-update.com', 'github.io', 'pages-drop.github.io'];
+    expect(shouldOf(plan)).toEqual([
+      { terms: { 'dns.question.name': exact } },
+      { terms: { 'dns.question.registered_domain': ['evil-update.com'] } },
+      { regexp: { 'dns.question.name': { value: '.*\\.(c2\\.evil\\-update\\.com|pages\\-drop\\.github\\.io)', flags: 'NONE' } } },
+      { terms: { 'url.domain': exact } },
+      { regexp: { 'url.domain': { value: '.*\\.(c2\\.evil\\-update\\.com|evil\\-update\\.com|pages\\-drop\\.github\\.io)', flags: 'NONE' } } },
+    ]);
+  });
+
+  it('groups apart indices that fill the registered-domain field and those that do not', () => {
+    const plan = planHunt({ ...BASE, iocs, indices: [index('logs-a', ECS), { ...index('logs-b', ECS), unfilled: new Set(['dns.question.registered_domain']) }] });
+    expect(plan.groups.map((g) => g.indices)).toEqual([['logs-a'], ['logs-b']]);
+  });
+
+  it('sends exact terms only for IOCs that match exactly: public suffixes, --exact-domains feeds', () => {
+    const exact = [makeIoc('github.io', { hint: 'domain-name' }), makeIoc('co.uk', { hint: 'domain-name' }), makeIoc('evil-update.com', { exactDomains: true })];
+    const plan = planHunt({ ...BASE, iocs: exact, indices: [index('logs-ecs', ECS)] });
+    expect(plan.batches[0]?.subdomains).toBeUndefined();
+    expect(shouldOf(plan)).toEqual([{ terms: { 'dns.question.name': ['co.uk', 'evil-update.com', 'github.io'] } }, { terms: { 'url.domain': ['co.uk', 'evil-update.com', 'github.io'] } }]);
+  });
+
+  it('cuts batches so the suffix patterns of every domain field stay within maxClauses', () => {
+    // 2 domain fields, no registered-domain field: (40 - 2 - 2) / 2 = 18 patterns per field and batch.
+    const many = Array.from({ length: 2000 }, (_, i) => makeIoc(`c2-${String(i).padStart(4, '0')}.evil.example`));
+    const plan = planHunt({ ...BASE, iocs: many, indices: [index('logs-plain', { '@timestamp': 'date', 'dns.question.name': 'keyword', 'url.domain': 'keyword' })], maxClauses: 40 });
+    expect(plan.batches.length).toBeGreaterThan(1);
+    expect(plan.batches.reduce((n, b) => n + b.iocCount, 0)).toBe(2000);
+    for (let unit = 0; unit < plan.batches.length; unit++) expect(shouldOf(plan, unit).length).toBeLessThanOrEqual(40);
+    // Full batches: one more pattern would not fit.
+    expect(shouldOf(plan, 0)).toHaveLength(2 + 2 * 18);
   });
 });

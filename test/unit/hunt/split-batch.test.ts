@@ -46,6 +46,7 @@ describe('splitBatch', () => {
         exactIps: ['2001:67c:2e8:22::c100:68b', '45.83.1.2', '91.243.44.11'],
         cidrs: ['185.220.101.0/24', '2a0d:5600:24::/48'],
         values: { domain: ['evil-c2.example', 'mx.evil-mail.example'] },
+        subdomains: { registered: ['evil-c2.example'], suffixes: ['mx.evil-mail.example'] },
         iocCount: 7,
       },
       {
@@ -58,6 +59,7 @@ describe('splitBatch', () => {
           hash: [SHA256, MD5],
           email: ['invoice@evil-mail.example', 'phish@evil-mail.example'],
         },
+        subdomains: { registered: ['xn--bcher-update-dlb.example'], suffixes: ['update.evil-c2.example'] },
         iocCount: 7,
       },
     ]);
@@ -68,10 +70,17 @@ describe('splitBatch', () => {
         exactIps: [],
         cidrs: [],
         values: { domain: ['update.evil-c2.example', 'xn--bcher-update-dlb.example'], url: ['http://malware.example/payload.bin'], hash: [SHA256] },
+        subdomains: { registered: ['xn--bcher-update-dlb.example'], suffixes: ['update.evil-c2.example'] },
         iocCount: 4,
       },
       { key: 'b0bb', exactIps: [], cidrs: [], values: { hash: [MD5], email: ['invoice@evil-mail.example', 'phish@evil-mail.example'] }, iocCount: 3 },
     ]);
+  });
+
+  it('keeps a domain that matches subdomains doing so in its half, and one loaded exact without', () => {
+    const batch = buildBatch('b0', [makeIoc('evil-c2.example', { exactDomains: true }), makeIoc('foo.github.io'), makeIoc('github.io', { hint: 'domain-name' })]);
+    expect(batch.subdomains).toEqual({ registered: [], suffixes: ['foo.github.io'] });
+    expect(splitBatch(batch)?.map((half) => half.subdomains)).toEqual([{ registered: [], suffixes: ['foo.github.io'] }, undefined]);
   });
 
   it('halves a batch of IPs only', () => {

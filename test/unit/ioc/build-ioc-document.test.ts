@@ -137,3 +137,34 @@ describe('buildIocDocument', () => {
     expect([0, 10, 29, 30, 69, 70, 100, undefined].map(confidenceLabel)).toEqual(['None', 'Low', 'Low', 'Medium', 'Medium', 'High', 'High', undefined]);
   });
 });
+
+describe('sync --exact-domains (issue 13, item 6)', () => {
+  const domain: ParsedIoc = { type: 'domain-name', value: 'evil-update.com', original: 'evil-update[.]com', location: { file: 'a.txt', line: 1 } };
+
+  it('records the flag on the feed entry and on the document while every active feed asked for it', () => {
+    const first = buildIocDocument(domain, load('partner', T0, 1, { exactDomains: true })).document;
+    expect(first.iochunt.exact_domains).toBe(true);
+    expect(first.iochunt.feeds[0]?.exact_domains).toBe(true);
+    // A second feed lists it without the flag: its subdomains match again.
+    const second = buildIocDocument(domain, load('cert', T1, 2), first);
+    expect(second.change).toBe('updated');
+    expect(second.document.iochunt).not.toHaveProperty('exact_domains');
+    // The second feed drops it: the remaining active feed wants exact matching again.
+    const dropped = buildDeactivatedDocument(second.document, 'cert', { now: T2, setVersion: 3 }).document;
+    expect(dropped.iochunt.exact_domains).toBe(true);
+  });
+
+  it('reloading without the flag turns it off (a change, so incremental hunts re-hunt the IOC); reloading with it changes nothing', () => {
+    const exact = buildIocDocument(domain, load('partner', T0, 1, { exactDomains: true })).document;
+    expect(buildIocDocument(domain, load('partner', T1, 2, { exactDomains: true }), exact).change).toBe('unchanged');
+    const again = buildIocDocument(domain, load('partner', T1, 2), exact);
+    expect(again.change).toBe('updated');
+    expect(again.document.iochunt).not.toHaveProperty('exact_domains');
+  });
+
+  it('is not recorded for IOCs other than domains', () => {
+    const { document } = buildIocDocument(ip, load('partner', T0, 1, { exactDomains: true }));
+    expect(document.iochunt).not.toHaveProperty('exact_domains');
+    expect(document.iochunt.feeds[0]).not.toHaveProperty('exact_domains');
+  });
+});

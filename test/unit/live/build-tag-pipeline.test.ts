@@ -11,9 +11,12 @@ import {
   buildEnrichPolicies,
   buildLookupParams,
   buildScriptPipeline,
+  buildSubdomainValues,
   buildTagTargets,
   fillTemplate,
+  isOwnEnrichPolicy,
   LIVE_IOC_FIELDS,
+  matchesSubdomains,
   type LiveIoc,
   type TagTarget,
   type TagTemplates,
@@ -275,6 +278,8 @@ describe('buildLookupParams', () => {
           '16': { [String(NET_45_155_0_0)]: [index(ipNet16)] },
         },
         nets6: { [IPV6_NET_BITS]: { [IPV6_NET_ADDRESS]: [index(ipv6Net)] } },
+        parents: { 'evil.example.com': [index(domain)] },
+        parentLabels: 3,
         iocs: sorted,
     });
   });
@@ -463,6 +468,8 @@ describe('buildScriptPipeline', () => {
                 '16': { [String(45 * 2 ** 24 + 155 * 2 ** 16)]: [index(ipNet16)] },
               },
               nets6: { [IPV6_NET_BITS]: { [IPV6_NET_ADDRESS]: [index(ipv6Net)] } },
+              parents: { 'evil.example.com': [index(domain)] },
+              parentLabels: 3,
               iocs: sorted,
               targets: FIELD_TARGETS,
             },
@@ -531,7 +538,7 @@ describe('buildEnrichPolicies', () => {
         range: {
           indices: 'iochunt-iocs',
           match_field: 'iochunt.ip_range',
-          enrich_fields: ['iochunt.id', 'iochunt.value', 'iochunt.cidr', 'iochunt.hunt_from', 'iochunt.valid_until', 'iochunt.active_feeds', 'threat.indicator'],
+          enrich_fields: ['iochunt.id', 'iochunt.value', 'iochunt.cidr', 'iochunt.hunt_from', 'iochunt.valid_until', 'iochunt.exact_domains', 'iochunt.active_feeds', 'threat.indicator'],
           query: { bool: { filter: [{ term: { 'iochunt.active': true } }, { terms: { 'threat.indicator.type': ['ipv4-addr', 'ipv6-addr'] } }] } },
         },
       },
@@ -540,7 +547,7 @@ describe('buildEnrichPolicies', () => {
         match: {
           indices: 'iochunt-iocs',
           match_field: 'iochunt.value',
-          enrich_fields: ['iochunt.id', 'iochunt.value', 'iochunt.cidr', 'iochunt.hunt_from', 'iochunt.valid_until', 'iochunt.active_feeds', 'threat.indicator'],
+          enrich_fields: ['iochunt.id', 'iochunt.value', 'iochunt.cidr', 'iochunt.hunt_from', 'iochunt.valid_until', 'iochunt.exact_domains', 'iochunt.active_feeds', 'threat.indicator'],
           query: { bool: { filter: [{ term: { 'iochunt.active': true } }, { terms: { 'threat.indicator.type': ['domain-name'] } }] } },
         },
       },
@@ -549,7 +556,7 @@ describe('buildEnrichPolicies', () => {
         match: {
           indices: 'iochunt-iocs',
           match_field: 'iochunt.value',
-          enrich_fields: ['iochunt.id', 'iochunt.value', 'iochunt.cidr', 'iochunt.hunt_from', 'iochunt.valid_until', 'iochunt.active_feeds', 'threat.indicator'],
+          enrich_fields: ['iochunt.id', 'iochunt.value', 'iochunt.cidr', 'iochunt.hunt_from', 'iochunt.valid_until', 'iochunt.exact_domains', 'iochunt.active_feeds', 'threat.indicator'],
           query: { bool: { filter: [{ term: { 'iochunt.active': true } }, { terms: { 'threat.indicator.type': ['url'] } }] } },
         },
       },
@@ -558,7 +565,7 @@ describe('buildEnrichPolicies', () => {
         match: {
           indices: 'iochunt-iocs',
           match_field: 'iochunt.value',
-          enrich_fields: ['iochunt.id', 'iochunt.value', 'iochunt.cidr', 'iochunt.hunt_from', 'iochunt.valid_until', 'iochunt.active_feeds', 'threat.indicator'],
+          enrich_fields: ['iochunt.id', 'iochunt.value', 'iochunt.cidr', 'iochunt.hunt_from', 'iochunt.valid_until', 'iochunt.exact_domains', 'iochunt.active_feeds', 'threat.indicator'],
           query: { bool: { filter: [{ term: { 'iochunt.active': true } }, { terms: { 'threat.indicator.type': ['file'] } }] } },
         },
       },
@@ -567,7 +574,7 @@ describe('buildEnrichPolicies', () => {
         match: {
           indices: 'iochunt-iocs',
           match_field: 'iochunt.value',
-          enrich_fields: ['iochunt.id', 'iochunt.value', 'iochunt.cidr', 'iochunt.hunt_from', 'iochunt.valid_until', 'iochunt.active_feeds', 'threat.indicator'],
+          enrich_fields: ['iochunt.id', 'iochunt.value', 'iochunt.cidr', 'iochunt.hunt_from', 'iochunt.valid_until', 'iochunt.exact_domains', 'iochunt.active_feeds', 'threat.indicator'],
           query: { bool: { filter: [{ term: { 'iochunt.active': true } }, { terms: { 'threat.indicator.type': ['email-addr'] } }] } },
         },
       },
@@ -607,8 +614,21 @@ describe('buildEnrichPipeline', () => {
     },
   });
 
-  const canon = (targets: TagTarget[]): Record<string, unknown> => ({
-    script: { tag: 'iochunt-canon', lang: 'painless', source: CANON_SOURCE, params: { targets } },
+  const canon = (targets: TagTarget[], parentLabels?: number): Record<string, unknown> => ({
+    script: { tag: 'iochunt-canon', lang: 'painless', source: CANON_SOURCE, params: { targets, ...(parentLabels ? { parentLabels } : {}) } },
+  });
+  /** The lookup of a domain field's parents in the subdomain policy. */
+  const enrichParents = (key: string, field: string): estypes.IngestProcessorContainer => ({
+    enrich: {
+      tag: `iochunt-enrich-parents-${key}`,
+      policy_name: 'iochunt-subdomain-v7',
+      field: `_iochunt.canon_parents.${key}`,
+      target_field: `_iochunt.parents.${key}`,
+      max_matches: 128,
+      ignore_missing: true,
+      override: true,
+      on_failure: [{ append: { field: '_iochunt.failed', value: [field] } }],
+    },
   });
 
   const reshape = (params: unknown): Record<string, unknown> => ({
@@ -629,10 +649,11 @@ describe('buildEnrichPipeline', () => {
     expect(pipeline).toEqual({
       description: DESCRIPTION_ENRICH,
       processors: [
-        canon(FIELD_TARGETS),
+        canon(FIELD_TARGETS, 3),
         enrich('ip_0', 'ip', 'source.ip'),
         enrich('ip_1', 'ip', 'destination.ip'),
         enrich('domain_0', 'domain', 'dns.question.name'),
+        enrichParents('domain_0', 'dns.question.name'),
         enrich('url_0', 'url', 'url.full'),
         enrich('hash_0', 'hash', 'file.hash.md5'),
         enrich('email_0', 'email', 'email.from.address'),
@@ -676,12 +697,48 @@ describe('buildEnrichPipeline', () => {
       expect(enrichPipeline.on_failure).toEqual(script.on_failure);
       // The keys the enrich processors write are the keys the lookup script writes and reshape reads.
       const enrichKeys = (enrichPipeline.processors as { enrich?: { target_field: string } }[]).flatMap((p) =>
-        p.enrich ? [p.enrich.target_field.replace('_iochunt.targets.', '')] : [],
+        p.enrich?.target_field.startsWith('_iochunt.targets.') ? [p.enrich.target_field.replace('_iochunt.targets.', '')] : [],
       );
       const lookupParams = byTag(script, 'iochunt-lookup')?.params as { targets: TagTarget[] };
       expect(lookupParams.targets).toEqual(reshapeParams.targets);
       expect(reshapeParams.targets.map((t) => t.key)).toEqual(enrichKeys);
     }
+  });
+});
+
+describe('subdomains in live tagging (issue 13, item 6)', () => {
+  const pages = liveIoc('pages-drop.github.io');
+  const suffix = liveIoc('github.io', { type: 'domain-name' });
+  const exactFeed = (() => {
+    const normalized = normalizeIndicator('exact-only.net');
+    if (!normalized.ok) throw new Error(normalized.reason);
+    const load = { name: FEED, huntFrom: HUNT_FROM, now: NOW, setVersion: 7, exactDomains: true };
+    return pickLiveFields(buildIocDocument({ ...normalized.ioc, location: { file: 'b.txt', line: 1 } }, load).document);
+  })();
+
+  it('tables only the domain IOCs that are no public suffix and were not loaded with --exact-domains', () => {
+    expect([domain, pages, suffix, exactFeed, url].map(matchesSubdomains)).toEqual([true, true, false, false, false]);
+    expect(exactFeed.iochunt.exact_domains).toBe(true);
+    const iocs = [suffix, exactFeed, pages, domain];
+    const params = buildLookupParams(iocs);
+    const index = (ioc: LiveIoc): number => byId(iocs).indexOf(ioc);
+    expect(params.parents).toEqual({ 'evil.example.com': [index(domain)], 'pages-drop.github.io': [index(pages)] });
+    expect(params.parentLabels).toBe(3);
+    expect(Object.keys(params.exact.domain ?? {}).sort()).toEqual(['evil.example.com', 'exact-only.net', 'github.io', 'pages-drop.github.io']);
+    expect(buildLookupParams([suffix, exactFeed])).not.toHaveProperty('parents');
+  });
+
+  it('adds a subdomain policy over exactly those IOCs, and no lookup of parents without them', () => {
+    const { values, labels } = buildSubdomainValues([suffix, exactFeed, pages, domain]);
+    expect({ values, labels }).toEqual({ values: ['evil.example.com', 'pages-drop.github.io'], labels: 3 });
+    const policies = buildEnrichPolicies('iochunt', 'iochunt-iocs', 7, new Set<MatchKind>(['domain']), values);
+    expect(policies.map((p) => p.name)).toEqual(['iochunt-domain-v7', 'iochunt-subdomain-v7']);
+    expect(policies[1]?.match?.query).toEqual({
+      bool: { filter: [{ term: { 'iochunt.active': true } }, { term: { 'threat.indicator.type': 'domain-name' } }, { terms: { 'iochunt.value': values } }] },
+    });
+    expect(isOwnEnrichPolicy('iochunt', 'iochunt-subdomain-v7')).toBe(true);
+    const exactOnly = buildEnrichPipeline({ templates: loadTemplates(), iocs: [suffix, exactFeed], fields: FIELDS, iocIndex: 'iochunt-iocs', setVersion: 7, prefix: 'iochunt', kinds: new Set<MatchKind>(['domain']) });
+    expect((exactOnly.processors as { enrich?: { tag: string } }[]).flatMap((p) => (p.enrich ? [p.enrich.tag] : []))).toEqual(['iochunt-enrich-domain_0']);
   });
 });
 
