@@ -2,8 +2,9 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    // In CI, also write the results so .ci/run can print a plain "N passed, N failed" line.
-    reporters: process.env.CI ? ['default', ['json', { outputFile: 'test-results.json' }]] : ['default'],
+    // In CI, also write the results so .ci/run can print a plain "N passed, N failed" line
+    // (the version matrix, npm run test:matrix, writes its own file).
+    reporters: process.env.CI ? ['default', ['json', { outputFile: process.env.IOCHUNT_TEST_RESULTS ?? 'test-results.json' }]] : ['default'],
     // Only with --coverage (npm run test:coverage): the unit project's coverage of src/, whose
     // json-summary scripts/coverage-by-folder.ts prints per folder.
     coverage: {

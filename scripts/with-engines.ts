@@ -1,25 +1,31 @@
 /**
- * Runs a command with both local engines up and their URLs (and Elasticsearch's credentials)
- * in IOCHUNT_TEST_* variables, then stops the engines it started, even when the command fails
- * or is interrupted. Engines already running (npm run engine -- start ...) are reused and left
- * running.
+ * Runs a command with local engines up and their URLs (and credentials, and the secured
+ * engine's CA) in IOCHUNT_TEST_* variables, then stops the engines it started, even when the
+ * command fails or is interrupted. Engines already running (npm run engine -- start ...) are
+ * reused and left running.
  *
- *   tsx scripts/with-engines.ts -- npm test
+ *   tsx scripts/with-engines.ts -- npm test          # opensearch, elasticsearch, opensearch-secure
+ *   tsx scripts/with-engines.ts --engines opensearch-3,elasticsearch-9 -- vitest run ...
+ *
+ * The version matrix's flavours set the variables of their engine (scripts/engine.ts testKey),
+ * so the same test files run on them.
  */
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { readLocalEngine, startLocalEngine, stopLocalEngine, type LocalFlavor } from '../src/local-engines/local-engine.js';
+import { LOCAL_ENGINE_ARTIFACTS, LOCAL_FLAVORS, readLocalEngine, startLocalEngine, stopLocalEngine, type LocalFlavor } from '../src/local-engines/local-engine.js';
 import { testEnv } from './engine.js';
 
 const separator = process.argv.indexOf('--');
 const command = separator >= 0 ? process.argv.slice(separator + 1) : [];
-if (command.length === 0) {
-  console.error('usage: with-engines -- COMMAND [ARGS...]');
+const own = separator >= 0 ? process.argv.slice(2, separator) : process.argv.slice(2);
+const enginesFlag = own.indexOf('--engines');
+const flavors = (enginesFlag >= 0 ? (own[enginesFlag + 1] ?? '') : 'opensearch,elasticsearch,opensearch-secure').split(',').filter(Boolean) as LocalFlavor[];
+const unknown = flavors.filter((flavor) => !LOCAL_FLAVORS.includes(flavor));
+if (command.length === 0 || flavors.length === 0 || unknown.length > 0) {
+  console.error(`usage: with-engines [--engines ${LOCAL_FLAVORS.join(',')}] -- COMMAND [ARGS...]${unknown.length > 0 ? ` (unknown: ${unknown.join(', ')})` : ''}`);
   process.exit(2);
 }
-
-const flavors: LocalFlavor[] = ['opensearch', 'elasticsearch'];
 
 /**
  * Users for the privilege tests (test/integration/security/privileges.test.ts): docker/iochunt-role.json
@@ -62,7 +68,7 @@ async function main(): Promise<number> {
       const engine = await startLocalEngine({
         flavor,
         onProgress: (line) => console.error(`[${flavor}] ${line}`),
-        ...(flavor === 'elasticsearch' ? { fileRealm: testFileRealm() } : {}),
+        ...(LOCAL_ENGINE_ARTIFACTS[flavor].kind === 'elasticsearch' ? { fileRealm: testFileRealm() } : {}),
       });
       started.push(flavor);
       return engine;
@@ -70,7 +76,7 @@ async function main(): Promise<number> {
   );
   for (const engine of engines) {
     Object.assign(env, testEnv(engine));
-    if (engine.flavor === 'elasticsearch' && started.includes('elasticsearch')) {
+    if (LOCAL_ENGINE_ARTIFACTS[engine.flavor].kind === 'elasticsearch' && started.includes(engine.flavor)) {
       Object.assign(env, { IOCHUNT_TEST_ES_HUNTER_PASSWORD: TEST_USERS.hunter, IOCHUNT_TEST_ES_READONLY_PASSWORD: TEST_USERS.readonly });
     }
     console.error(`[${engine.flavor}] ${engine.flavor} ${engine.version} up at ${engine.url}`);

@@ -1,13 +1,12 @@
 import { spawn } from 'node:child_process';
 import { closeSync, existsSync, openSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rename, rm, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify as stringifyYaml } from 'yaml';
 import { ConfigError, LocalEngineError } from '../errors.js';
 import { packageInfo } from '../io/package-info.js';
-import { LOCAL_ENGINE_ARTIFACTS, defaultCacheDir, defaultStateDir, freePort, javaBinary, tail } from './local-engine.js';
+import { LOCAL_ENGINE_ARTIFACTS, defaultCacheDir, defaultStateDir, freeHttpPort, freePort, javaBinary, tail } from './local-engine.js';
 import { resolveClasspath } from './maven-artifacts.js';
 import { endNodes } from './cluster-process.js';
 import { currentRecord, nodeAt, nodeRunning, readRecord, stateFile, withUrls, writeRecord, type LocalCluster, type LocalClusterNode } from './cluster-record.js';
@@ -36,8 +35,6 @@ export interface LocalClusterOptions {
   clusterName?: string;
 }
 
-/** The runner's own HTTP range (its base 9200 + 1 up to its hard-coded maximum). */
-const HTTP_PORTS = { first: 9201, last: 9299 } as const;
 const POLL_MS = 500;
 const DEFAULT_START_TIMEOUT_MS = 300_000;
 const DEFAULT_RESTART_TIMEOUT_MS = 180_000;
@@ -49,27 +46,6 @@ async function logTail(node: LocalClusterNode, lines = 8): Promise<string> {
   return `${node.name} log ${node.logFile}, last lines: ${(await tail(node.logFile, lines)).split('\n').join(' | ')}`;
 }
 
-
-async function portFree(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const server = createServer();
-    server.unref();
-    server.once('error', () => resolve(false));
-    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
-  });
-}
-
-/**
- * A free HTTP port in the runner's range, chosen here rather than by the runner: JVMs that
- * start together would each pick the same "first free" port and all but one fail to bind.
- */
-async function freeHttpPort(taken: Set<number>, preferred?: number): Promise<number> {
-  if (preferred !== undefined && !taken.has(preferred) && (await portFree(preferred))) return preferred;
-  for (let port = HTTP_PORTS.first; port <= HTTP_PORTS.last; port++) {
-    if (!taken.has(port) && (await portFree(port))) return port;
-  }
-  throw new LocalEngineError(`no free HTTP port in ${HTTP_PORTS.first}-${HTTP_PORTS.last}: stop engines you no longer need (npm run engine -- stop ...)`);
-}
 
 function httpPortOf(url: string): number | undefined {
   const match = /:(\d+)$/.exec(url);

@@ -145,6 +145,38 @@ export async function freePort(): Promise<number> {
   });
 }
 
+/** The runner's own HTTP range (its base 9200 + 1 up to its hard-coded maximum). */
+const HTTP_PORTS = { first: 9201, last: 9299 } as const;
+
+async function portFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.unref();
+    server.once('error', () => resolve(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
+  });
+}
+
+/**
+ * A free HTTP port in the runner's range, chosen here rather than by the runner: JVMs that
+ * start together would each pick the same "first free" port and all but one fail to bind.
+ * The port is added to `taken`, so concurrent starts in one process never share one.
+ */
+export async function freeHttpPort(taken: Set<number>, preferred?: number): Promise<number> {
+  const candidates = preferred === undefined ? [] : [preferred];
+  for (let port = HTTP_PORTS.first; port <= HTTP_PORTS.last; port++) candidates.push(port);
+  for (const port of candidates) {
+    if (taken.has(port)) continue;
+    taken.add(port);
+    if (await portFree(port)) return port;
+    taken.delete(port);
+  }
+  throw new LocalEngineError(`no free HTTP port in ${HTTP_PORTS.first}-${HTTP_PORTS.last}: stop engines you no longer need (npm run engine -- stop ...)`);
+}
+
+/** HTTP ports this process has handed to single engines it started (with-engines starts several at once). */
+const STARTED_HTTP_PORTS = new Set<number>();
+
 /** The last lines of an engine's log, for start-up errors that say why. */
 export async function tail(file: string, lines = 15): Promise<string> {
   try {
@@ -225,6 +257,8 @@ async function prepareOpenSearch(
       [
         `-Xms${options.heapMb}m`,
         `-Xmx${options.heapMb}m`,
+        // The runner forces http.port over opensearch.yml; the launcher sets this first.
+        `-Diochunt.setting.http.port=${await freeHttpPort(STARTED_HTTP_PORTS)}`,
         '-cp',
         classpath.join(':'),
         // Source-file mode (needs a JDK): adds the ingest role the runner leaves out.
@@ -233,8 +267,8 @@ async function prepareOpenSearch(
         dir,
         '-numOfNode',
         '1',
-        // The runner takes the first free HTTP port above this base and below 9300 (its
-        // hard-coded maximum) and overrides any http.port setting; we read the one it bound.
+        // The runner's HTTP range starts above this base and ends at 9300 (its hard-coded
+        // maximum); the port set above is inside it, and waitHealthy reads the one bound.
         '-baseHttpPort',
         '9200',
         '-clusterName',
