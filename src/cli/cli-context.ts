@@ -1,4 +1,4 @@
-import type { Logger } from '../logger.js';
+import type { LogFormat, Logger } from '../logger.js';
 
 /** Where commands write; `main.ts` passes stdout and stderr, tests may pass their own. */
 export interface CliContext {
@@ -8,6 +8,15 @@ export interface CliContext {
   err: (text: string) => void;
   /** The `--log-level`/`--log-format` logger, writing through `err`; set once the options are read. */
   log?: Logger;
+  /** The log format in force (`--log-format`, else by {@link defaultLogFormat}); set with `log`. */
+  logFormat?: LogFormat;
+  /** stderr is a terminal (a person reads it): the default log format is then text, else JSON. */
+  errIsTerminal?: boolean;
+}
+
+/** Without `--log-format`: text for a person at a terminal, JSON lines for everything else (a pipe, a file, a collector). */
+export function defaultLogFormat(context: CliContext): LogFormat {
+  return context.errIsTerminal === true ? 'text' : 'json';
 }
 
 /** Every command warns the same way: through the logger (`iochunt: warning: <message>` in text format). */

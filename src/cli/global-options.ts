@@ -25,7 +25,7 @@ export interface GlobalArgs {
   config?: string;
   json: boolean;
   logLevel: LogLevel;
-  logFormat: LogFormat;
+  logFormat?: LogFormat;
   maxResponse?: number;
 }
 
@@ -64,7 +64,8 @@ const ENV_OPTIONS: Record<string, { env: string; fallback?: unknown }> = {
   prefix: { env: 'IOCHUNT_PREFIX', fallback: DEFAULT_PREFIX },
   config: { env: 'IOCHUNT_CONFIG' },
   logLevel: { env: 'IOCHUNT_LOG_LEVEL', fallback: 'warn' },
-  logFormat: { env: 'IOCHUNT_LOG_FORMAT', fallback: 'text' },
+  // No fallback: without a choice, the format follows stderr (defaultLogFormat in cli-context.ts).
+  logFormat: { env: 'IOCHUNT_LOG_FORMAT' },
 };
 
 /** Where `resolveGlobalOptions` records the options that took their built-in default (a symbol: yargs' strict mode never sees it). */
@@ -179,7 +180,7 @@ export function withGlobalOptions<T>(yargs: Argv<T>): Argv<T & GlobalArgs> {
     .option('max-response', { type: 'number', describe: 'Largest cluster answer read, in bytes', defaultDescription: '268435456 (256 MiB)', global: true })
     .option('json', { type: 'boolean', default: false, describe: 'Print one JSON document on stdout', global: true })
     .option('log-level', { choices: LOG_LEVELS, describe: `Logs go to stderr: info adds run progress, debug every cluster request${envNote('IOCHUNT_LOG_LEVEL')}`, defaultDescription: 'warn', global: true })
-    .option('log-format', { choices: LOG_FORMATS, describe: `text for people, json for collectors${envNote('IOCHUNT_LOG_FORMAT')}`, defaultDescription: 'text', global: true })
+    .option('log-format', { choices: LOG_FORMATS, describe: `text for people, json for collectors${envNote('IOCHUNT_LOG_FORMAT')}`, defaultDescription: 'text on a terminal, else json', global: true })
     .middleware((argv) => resolveGlobalOptions(argv as Record<string, unknown>, process.env), true)
     .group(['url', 'api-key', 'api-key-file', 'user', 'password', 'password-file', 'ca', 'insecure', 'engine', 'prefix', 'config', 'max-response', 'json', 'log-level', 'log-format'], 'Global options:') as unknown as Argv<
     T & GlobalArgs

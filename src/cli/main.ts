@@ -9,6 +9,7 @@ process.stdout.on('error', (error: NodeJS.ErrnoException) => {
 const result = await runCli(process.argv.slice(2), {
   out: (text) => process.stdout.write(`${text}\n`),
   err: (text) => process.stderr.write(`${text}\n`),
+  errIsTerminal: process.stderr.isTTY === true,
 });
 if (result.error) process.stderr.write(`iochunt: ${result.error.split('\n')[0]}\n`);
 process.exitCode = result.exitCode;

@@ -3,7 +3,7 @@ import { ExitCode, IochuntError, UsageError } from '../errors.js';
 import { packageInfo } from '../io/package-info.js';
 import { STDIN_PATH } from '../io/sync/read-sources.js';
 import { redactSecrets, redactText, resolvedSecrets, secretsOf } from '../redact.js';
-import type { CliContext } from './cli-context.js';
+import { defaultLogFormat, type CliContext } from './cli-context.js';
 import { printable } from './printable.js';
 import { createLogger, type LogFormat, type LogLevel } from '../logger.js';
 import { withGlobalOptions } from './global-options.js';
@@ -32,6 +32,7 @@ function guarded(context: CliContext, secrets: readonly string[]): CliContext {
   return {
     out: (text) => context.out(printable(redactSecrets(text, secrets))),
     err: (text) => context.err(printable(redactText(text, secrets))),
+    ...(context.errIsTerminal === undefined ? {} : { errIsTerminal: context.errIsTerminal }),
   };
 }
 
@@ -61,7 +62,8 @@ export async function runCli(argv: readonly string[], outer: CliContext): Promis
     .middleware((argv) => {
       // Secrets the options resolved to (a config file's password, a --password-file's content) are never printed either.
       secrets.push(...resolvedSecrets(argv));
-      context.log = createLogger(argv.logLevel as LogLevel, argv.logFormat as LogFormat, (text) => context.err(text));
+      context.logFormat = (argv.logFormat as LogFormat | undefined) ?? defaultLogFormat(context);
+      context.log = createLogger(argv.logLevel as LogLevel, context.logFormat, (text) => context.err(text));
     })
     .demandCommand(1, 'name a command: iochunt --help lists them')
     .recommendCommands()

@@ -13,7 +13,6 @@ interface ScheduleArgs extends GlobalArgs {
   index: string[];
   concurrency: number;
   lockTtl: string;
-  logFormat: 'text' | 'json';
   ticks?: number;
 }
 
@@ -59,7 +58,7 @@ export function scheduleCommand(context: CliContext): CommandModule<GlobalArgs, 
             hunt: { index: args.index, concurrency: args.concurrency },
             lockTtlMs: parseDuration(args.lockTtl),
             signal,
-            onTick: (record) => context.err(args.logFormat === 'json' ? JSON.stringify(record) : renderTick(record)),
+            onTick: (record) => context.err(context.logFormat === 'json' ? JSON.stringify(record) : renderTick(record)),
           }),
           context,
         ),

@@ -23,6 +23,17 @@ describe('iochunt status (the built CLI)', () => {
     expect(run.stdout).not.toContain(es.password!);
   });
 
+  it('iochunt --log-level debug status, stderr not a terminal: JSON log lines, one per cluster request, no secret', async () => {
+    // An empty IOCHUNT_LOG_FORMAT leaves it unset (runIochunt): the default for a pipe.
+    const run = await runIochunt(['--log-level', 'debug', 'status', '--url', es.url, '--user', es.user!, '--password', es.password!], { IOCHUNT_LOG_FORMAT: '' });
+    expect(run.code, run.stderr).toBe(0);
+    const lines = stderrLines(run).map((line) => JSON.parse(line) as { level: string; msg: string; method?: string; status?: number });
+    expect(lines.filter((line) => line.msg === 'cluster request').length).toBeGreaterThanOrEqual(3);
+    expect(lines.every((line) => line.level === 'debug' || line.level === 'info' || line.level === 'warn')).toBe(true);
+    expect(`${run.stdout}${run.stderr}`).not.toContain(es.password!);
+    expect(run.stderr).not.toContain(Buffer.from(`${es.user!}:${es.password!}`).toString('base64'));
+  });
+
   it('reads URL and credentials from IOCHUNT_* variables', async () => {
     const run = await runIochunt(['status', '--json'], {
       IOCHUNT_URL: es.url,

@@ -36,7 +36,7 @@ describe('global options', () => {
     resolveGlobalOptions(fromCli, {}, () => ({}));
     expect([isDefaulted(fromCli, 'url'), isDefaulted(fromCli, 'prefix')]).toEqual([true, false]);
     // The record is invisible to yargs' strict mode (no enumerable key).
-    expect(Object.keys(fromCli).sort()).toEqual(['engine', 'insecure', 'log-format', 'log-level', 'logFormat', 'logLevel', 'prefix', 'url']);
+    expect(Object.keys(fromCli).sort()).toEqual(['engine', 'insecure', 'log-level', 'logLevel', 'prefix', 'url']);
   });
 
   it('read IOCHUNT_INSECURE as a boolean', () => {

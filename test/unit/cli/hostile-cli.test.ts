@@ -10,10 +10,11 @@ const loopback = useLoopbackServer((request, response) => answer(request, respon
 /** `127.0.0.1:<port>`, for URLs with user info. */
 const host = (): string => loopback.url.slice('http://'.length);
 
-async function cli(argv: string[]): Promise<{ exitCode: number; out: string; err: string }> {
+/** The CLI in-process; `terminal`: its stderr is a terminal (people), as for most of these tests. */
+async function cli(argv: string[], terminal = true): Promise<{ exitCode: number; out: string; err: string }> {
   const out: string[] = [];
   const err: string[] = [];
-  const result = await runCli(argv, { out: (t) => out.push(t), err: (t) => err.push(t) });
+  const result = await runCli(argv, { out: (t) => out.push(t), err: (t) => err.push(t), errIsTerminal: terminal });
   return { exitCode: result.exitCode, out: out.join('\n'), err: [...err, result.error ?? ''].join('\n') };
 }
 
@@ -251,10 +252,15 @@ describe('logs (issue 14, item 3)', () => {
     }
   }, 30_000);
 
-  it('text format for people, and the default level prints no request line', async () => {
+  it('without --log-format: text on a terminal, JSON lines elsewhere; the default level prints no request line', async () => {
     answer = openSearchRoot;
     const text = await cli(['status', '--log-level', 'debug', '--url', `http://${host()}`]);
     expect(text.err).toMatch(/^iochunt: debug: cluster request method=GET path=\/ status=200 ms=\d+ attempts=0$/m);
+    const piped = await cli(['status', '--log-level', 'debug', '--url', `http://${host()}`, '--password', 'Canary-L0g-Pw', '--user', 'alice'], false);
+    const logLines = piped.err.split('\n').filter((line) => line.includes('cluster request'));
+    expect(logLines.length).toBeGreaterThanOrEqual(2);
+    for (const line of logLines) expect(JSON.parse(line)).toMatchObject({ level: 'debug', msg: 'cluster request', method: 'GET' });
+    expect(piped.err).not.toContain('Canary-L0g-Pw');
     const quiet = await cli(['status', '--url', `http://${host()}`]);
     expect(quiet.err).not.toContain('cluster request');
   });
