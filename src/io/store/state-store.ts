@@ -144,6 +144,23 @@ export class StateStore {
   }
 
   /**
+   * Whether a sync run other than `runId` that did not complete (failed, or killed while running)
+   * stamped IOCs with a set version above `committed`: its writes are in the IOC index, but the
+   * set version never moved, so live tagging and incremental hunts would never take them up and
+   * a rerun of the same load, finding every IOC unchanged, would not move it either.
+   */
+  async hasUncommittedSync(committed: number, runId: string): Promise<boolean> {
+    await this.engine.refresh(this.index);
+    const query = {
+      bool: {
+        filter: [{ term: { kind: 'sync-run' } }, { range: { set_version: { gt: committed } } }],
+        must_not: [{ term: { status: 'completed' } }, { term: { run_id: runId } }],
+      },
+    };
+    return (await this.engine.countDocuments(this.index, query)) > 0;
+  }
+
+  /**
    * Records `next` as the IOC-set version, only if nobody moved it since `seen` was read
    * (a concurrent sync must not be silently overwritten).
    */

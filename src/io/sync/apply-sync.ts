@@ -203,7 +203,8 @@ export async function applySync(engine: Engine, prepared: PreparedSync, options:
     await engine.refresh(names.iocs);
     const feeds = run.counts.report(run.grouper.feeds.values(), prepared.huntFrom);
     const totals = buildSyncTotals(feeds, run.grouper.rejected.length);
-    const changed = totals.added + totals.updated + totals.reactivated + totals.deactivated > 0;
+    // A load that changed nothing still commits the version an earlier, unfinished load stamped.
+    const changed = totals.added + totals.updated + totals.reactivated + totals.deactivated > 0 || (await state.hasUncommittedSync(seen.version, run.runId));
     if (changed) await state.commitSetVersion(seen, run.setVersion, now);
     const report: SyncReport = {
       runId: run.runId,

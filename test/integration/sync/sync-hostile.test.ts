@@ -4,9 +4,11 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { buildResourceNames } from '../../../src/core/resource-names.js';
 import { InputError } from '../../../src/errors.js';
 import { StateStore } from '../../../src/io/store/state-store.js';
+import { connect } from '../../../src/io/engine/connect.js';
 import { syncIocs } from '../../../src/io/sync/sync-iocs.js';
 import { useEngine } from '../../helpers/engine-fixture.js';
-import { uniqueName } from '../../helpers/engines.js';
+import { connectionFor, uniqueName } from '../../helpers/engines.js';
+import { startFaultProxy } from '../../helpers/fault-proxy.js';
 import { useTempFiles } from '../../helpers/temp-files.js';
 
 const { file } = useTempFiles('sync-hostile');
@@ -91,5 +93,32 @@ describe('sync on hostile and careless sources (issue 12)', () => {
     const stored = JSON.stringify(runs);
     expect(stored).toContain('apikey=***');
     expect(stored).not.toContain('T0kenValue');
+  });
+
+  it('a load that wrote its IOCs but failed before committing the set version: the rerun commits it', async () => {
+    prefix = uniqueName('uncommitted');
+    const source = file('uncommitted.txt', `${addresses(5)}\n`);
+    const names = buildResourceNames(prefix);
+    const proxy = await startFaultProxy({ target: fx.endpoint.url });
+    const viaProxy = await connect(connectionFor(fx.endpoint, { url: proxy.url }));
+    try {
+      // The IOCs are written; the one request that moves the set version is refused.
+      proxy.addFault({ match: { path: /^\/_bulk/, bodyIncludes: '"ioc-set-version"' }, fault: { kind: 'status', status: 400 } });
+      await expect(syncIocs(viaProxy, { sources: [source], prefix, allowPrivate: true })).rejects.toThrow();
+    } finally {
+      await viaProxy.close();
+      await proxy.close();
+    }
+    const state = new StateStore(fx.engine, names.state);
+    expect(await activeCount()).toBe(5);
+    expect((await state.fetchSetVersion()).version).toBe(0);
+    // The same load again: every IOC is unchanged, yet the version the first one stamped is committed.
+    const rerun = await syncIocs(fx.engine, { sources: [source], prefix, allowPrivate: true });
+    expect(rerun.totals.unchanged).toBe(5);
+    expect(rerun.setVersion).toBe(1);
+    expect((await state.fetchSetVersion()).version).toBe(1);
+    // And once committed, a further identical load moves nothing.
+    const third = await syncIocs(fx.engine, { sources: [source], prefix, allowPrivate: true });
+    expect(third.setVersion).toBe(1);
   });
 });
