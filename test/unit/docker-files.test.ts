@@ -16,10 +16,22 @@ describe('docker/ files (no Docker engine here: checked as data)', () => {
   });
 
   it('the CronJob runs one scheduler tick and the role names only iochunt and log indices', () => {
-    const job = parse(read('k8s-cronjob.yaml')) as { kind: string; spec: { concurrencyPolicy: string; jobTemplate: { spec: { template: { spec: { containers: { args: string[] }[] } } } } } };
+    type Container = { args: string[]; env?: { name: string; value?: string }[]; envFrom?: unknown[]; volumeMounts?: { name: string; mountPath: string }[] };
+    type PodSpec = { containers: Container[]; volumes?: { name: string; secret?: { secretName: string } }[] };
+    const job = parse(read('k8s-cronjob.yaml')) as { kind: string; spec: { concurrencyPolicy: string; jobTemplate: { spec: { template: { spec: PodSpec } } } } };
     expect(job.kind).toBe('CronJob');
     expect(job.spec.concurrencyPolicy).toBe('Forbid');
-    expect(job.spec.jobTemplate.spec.template.spec.containers[0]?.args).toEqual(expect.arrayContaining(['schedule', '--ticks', '1']));
+    const pod = job.spec.jobTemplate.spec.template.spec;
+    const container = pod.containers[0]!;
+    expect(container.args).toEqual(expect.arrayContaining(['schedule', '--ticks', '1']));
+    // Secrets as files (issue 14, item 4): the key's variable names a file in the mounted secret, and no secret is an environment value.
+    const env = new Map((container.env ?? []).map((e) => [e.name, e.value]));
+    const mount = container.volumeMounts?.find((m) => pod.volumes?.some((v) => v.name === m.name && v.secret?.secretName === 'iochunt'));
+    expect(mount).toBeDefined();
+    expect(env.get('IOCHUNT_API_KEY_FILE')?.startsWith(`${mount!.mountPath}/`)).toBe(true);
+    expect(env.has('IOCHUNT_API_KEY')).toBe(false);
+    expect(env.has('IOCHUNT_PASSWORD')).toBe(false);
+    expect(container.envFrom).toBeUndefined();
     const role = JSON.parse(read('iochunt-role.json')) as { indices: { names: string[] }[] };
     expect(role.indices.flatMap((i) => i.names)).toEqual(['logs-*', 'filebeat-*', 'packetbeat-*', 'winlogbeat-*', 'iochunt-iocs', 'iochunt-state', 'iochunt-alerts', 'iochunt-alerts-*']);
   });
