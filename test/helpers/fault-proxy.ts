@@ -79,8 +79,8 @@ export interface FaultMatch {
   method?: string;
   /** Tested on the path plus query string, e.g. `/_search/scroll?scroll=1m`. */
   path?: RegExp;
-  /** Substring of the request body (makes the proxy buffer bodies while such a rule is pending). */
-  bodyIncludes?: string;
+  /** Substring of the request body, or substrings it must all hold (makes the proxy buffer bodies while such a rule is pending). */
+  bodyIncludes?: string | readonly string[];
 }
 
 /**
@@ -353,8 +353,9 @@ function matchesHead(rule: FaultRule, head: RequestHead): boolean {
 }
 
 function matchesBody(rule: FaultRule, body: Buffer | undefined): boolean {
-  const needle = rule.match.bodyIncludes;
-  return needle === undefined || (body !== undefined && body.includes(needle));
+  const needles = rule.match.bodyIncludes;
+  if (needles === undefined) return true;
+  return body !== undefined && (typeof needles === 'string' ? [needles] : needles).every((needle) => body.includes(needle));
 }
 
 /** The answer-rewriting faults only fit the endpoints whose answer shape they know. */

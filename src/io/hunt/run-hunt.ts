@@ -4,6 +4,7 @@ import { buildIocMatcher, type IocMatcher } from '../../core/hunt/ioc-matcher.js
 import { DEFAULT_MATCH_FIELDS, mergeMatchFields, type MatchFields, type MatchKind } from '../../core/hunt/match-fields.js';
 import { planHuntPhases, type HuntPhase, type PhaseName } from '../../core/hunt/plan-hunt-phases.js';
 import { buildUnitQuery, type SkippedIndex } from '../../core/hunt/plan-hunt.js';
+import { keepOccupiedUnits } from '../../core/hunt/occupied-slices.js';
 import { buildResourceNames } from '../../core/resource-names.js';
 import { parseDateOption } from '../../core/time/parse-date-option.js';
 import { UsageError } from '../../errors.js';
@@ -12,6 +13,7 @@ import { ensureAlertsIndex, probeAlertWrite } from '../store/alerts-index.js';
 import type { HuntProgress, HuntRunParams, HuntRunRecord, RunStatus, UnitCounts, UnitRetry } from '../store/state-records.js';
 import { StateStore } from '../store/state-store.js';
 import { fetchFindingsSummary, type IocHits } from './fetch-findings-summary.js';
+import { fetchEventMonths } from './fetch-event-months.js';
 import { fetchHuntIocs, fetchPlanIndices } from './fetch-hunt-inputs.js';
 import { fetchUntimedEvents, type UntimedEvents } from './fetch-untimed-events.js';
 import { DEFAULT_UNIT_RETRY, RECORDED_RETRIES, retryWhileRetryable, runUnits, type PhaseUnit, type UnitRetryPolicy } from './run-units.js';
@@ -149,7 +151,13 @@ async function planRun(
     ...(options.overlapMs === undefined ? {} : { overlapMs: options.overlapMs }),
     ...(options.maxClauses ? { maxClauses: options.maxClauses } : {}),
   });
-  const phases = planned.phases.map((phase) => ({ ...phase, matcher: matcherFor(phase, warn) }));
+  // Units only where the data is: per index group, one histogram of the months holding events.
+  const occupied = await retryWhileRetryable(
+    () => Promise.all(planned.phases.map(async (phase) => ({ ...phase, plan: keepOccupiedUnits(phase.plan, await fetchEventMonths(engine, phase.plan)) }))),
+    retry,
+    { ...(options.signal ? { signal: options.signal } : {}), onRetry: (reason, attempt) => warn(`reading where the events are, attempt ${attempt} failed, retrying: ${reason}`) },
+  );
+  const phases = occupied.map((phase) => ({ ...phase, matcher: matcherFor(phase, warn) }));
   for (const phase of phases) for (const warning of phase.plan.warnings) warn(warning);
   const units: PhaseUnit[] = phases.flatMap((p, i) => p.plan.units.map((unit) => ({ phase: i, unit, key: `${p.name}:${unit.key}` })));
   // History phases only: an incremental tick would repeat the same count every few minutes.

@@ -16,8 +16,11 @@ import { ANSSI, syncCorpusFeeds, writeCorpus } from '../../helpers/hunt-corpus.j
 import { runIochunt, stderrLines } from '../../helpers/run-cli.js';
 
 const EVENTS = 1500;
-/** Unit searches: every one filters on a time range; the IOC and state reads do not. */
-const UNIT_SEARCH = { path: /_search/, bodyIncludes: '"range"' };
+/**
+ * Unit searches: every one filters on a time range and holds the IOC clauses; the IOC and state
+ * reads have neither, the planner's histogram of event months no IOC clause.
+ */
+const UNIT_SEARCH = { path: /_search/, bodyIncludes: ['"range"', '"minimum_should_match"'] };
 const FAST_RETRY = { attempts: 4, baseDelayMs: 50, maxDelayMs: 200 };
 /** The product's request retries (6 attempts), with shorter waits than its defaults. */
 const REQUEST_RETRY = { attempts: 6, baseDelayMs: 50, maxDelayMs: 400 };
