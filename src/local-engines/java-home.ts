@@ -27,7 +27,7 @@ async function majorOf(home: string): Promise<number | undefined> {
 }
 
 /** `java.home` of the `java` on PATH, read from its own settings. */
-async function pathJavaHome(): Promise<string | undefined> {
+export async function pathJavaHome(): Promise<string | undefined> {
   try {
     // `java -XshowSettings:properties -version` prints its settings on stderr.
     const { stdout, stderr } = await run('java', ['-XshowSettings:properties', '-version']);

@@ -268,7 +268,6 @@ export async function startLocalCluster(options: LocalClusterOptions = {}): Prom
     for (const [index, node] of nodes.entries()) {
       await mkdir(node.dir, { recursive: true });
       const httpPort = await freeHttpPort(httpPorts);
-      httpPorts.add(httpPort);
       cluster = await launchNode(cluster, index, jars, httpPort);
       progress(`starting ${node.name} (pid ${nodeAt(cluster, index).pid}, http ${httpPort}, transport ${node.transportPort}, data in ${node.dir})`);
     }

@@ -10,8 +10,8 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { stringify as stringifyYaml } from 'yaml';
 import { ConfigError, LocalEngineError } from '../errors.js';
-import { javaHomeAtLeast } from './java-home.js';
-import { fetchArtifact, resolveClasspath } from './maven-artifacts.js';
+import { javaHomeAtLeast, pathJavaHome } from './java-home.js';
+import { fetchArtifact, resolveClasspath, unzipArchive } from './maven-artifacts.js';
 import { installSecurityPlugin } from './opensearch-security.js';
 import { packageInfo } from '../io/package-info.js';
 
@@ -199,16 +199,8 @@ export function javaBinary(): string {
 /** The JDK home a flavour runs on: the machine's default for Java 17 builds, a JDK 21+ for the newer majors. */
 async function javaHomeFor(spec: LocalFlavorSpec): Promise<string> {
   if (spec.java >= 21) return javaHomeAtLeast(spec.java);
-  const home = javaHome();
+  const home = javaHome() ?? (await pathJavaHome());
   if (home) return home;
-  try {
-    // `java -XshowSettings:properties -version` prints its settings on stderr.
-    const { stdout, stderr } = await run('java', ['-XshowSettings:properties', '-version']);
-    const match = /java\.home = (.+)/.exec(`${stdout}${stderr}`);
-    if (match?.[1]) return match[1].trim();
-  } catch {
-    // fall through to the error below
-  }
   throw new ConfigError('no Java found: install a JDK 17+ or set JAVA_HOME');
 }
 
@@ -296,10 +288,7 @@ async function prepareElasticsearch(
 ): Promise<Spawned> {
   const { coordinates, version } = spec;
   const zip = await fetchArtifact(coordinates, join(cacheDir, 'maven'));
-  await run('unzip', ['-q', zip, '-d', dir]).catch(async (error: NodeJS.ErrnoException) => {
-    if (error.code !== 'ENOENT') throw error;
-    await run('jar', ['xf', zip], { cwd: dir }); // no unzip: the JDK's jar tool unpacks too
-  });
+  await unzipArchive(zip, dir);
   const home = join(dir, `elasticsearch-${version}`);
   for (const bin of await readdir(join(home, 'bin'))) await chmod(join(home, 'bin', bin), 0o755);
   const transportPort = await freePort();
@@ -374,6 +363,7 @@ async function waitHealthy(engine: LocalEngine, timeoutMs: number): Promise<void
   const deadline = Date.now() + timeoutMs;
   const headers: Record<string, string> = {};
   if (engine.username) headers.authorization = `Basic ${Buffer.from(`${engine.username}:${engine.password ?? ''}`).toString('base64')}`;
+  const ca = engine.ca ? await readFile(engine.ca, 'utf8') : undefined;
   while (Date.now() < deadline) {
     if (!isAlive(engine.pid)) {
       throw new LocalEngineError(`${engine.flavor} exited during start-up; last log lines:\n${await tail(engine.logFile)}`);
@@ -385,7 +375,7 @@ async function waitHealthy(engine: LocalEngine, timeoutMs: number): Promise<void
     }
     try {
       if (!engine.url) throw new Error('HTTP port not bound yet');
-      const status = await httpStatus(`${engine.url}/_cluster/health?wait_for_status=yellow&timeout=2s`, { headers, ...(engine.ca ? { ca: await readFile(engine.ca, 'utf8') } : {}) });
+      const status = await httpStatus(`${engine.url}/_cluster/health?wait_for_status=yellow&timeout=2s`, { headers, ...(ca ? { ca } : {}) });
       if (status === 200) return;
     } catch {
       // not listening yet (or, secured, the security index not initialised yet: 503)

@@ -73,3 +73,12 @@ export async function fetchArtifact(coordinates: MavenCoordinates, cacheDir: str
   ]);
   return target;
 }
+
+/** Unpacks a zip into `into` with `unzip`, or with the JDK's `jar` tool where there is no unzip. */
+export async function unzipArchive(zip: string, into: string): Promise<void> {
+  await mkdir(into, { recursive: true });
+  await run('unzip', ['-q', '-o', zip, '-d', into]).catch(async (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'ENOENT') throw error;
+    await run('jar', ['xf', zip], { cwd: into });
+  });
+}

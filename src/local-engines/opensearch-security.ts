@@ -1,11 +1,11 @@
 import { execFile, spawn } from 'node:child_process';
-import { copyFile, mkdir, readFile, readdir, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { promisify } from 'node:util';
 import { stringify as stringifyYaml } from 'yaml';
 import { LocalEngineError } from '../errors.js';
 import { packageInfo } from '../io/package-info.js';
-import { fetchArtifact } from './maven-artifacts.js';
+import { fetchArtifact, unzipArchive } from './maven-artifacts.js';
 
 const run = promisify(execFile);
 
@@ -41,14 +41,6 @@ export interface SecurityFiles {
 /** `name-1.2.3.jar` -> `name`: the artifact a jar file is, whatever its version. */
 export function artifactOfJar(file: string): string {
   return basename(file).replace(/-\d[\w.-]*\.jar$/, '').replace(/\.jar$/, '');
-}
-
-async function unzip(zip: string, into: string): Promise<void> {
-  await mkdir(into, { recursive: true });
-  await run('unzip', ['-q', '-o', zip, '-d', into]).catch(async (error: NodeJS.ErrnoException) => {
-    if (error.code !== 'ENOENT') throw error;
-    await run('jar', ['xf', zip], { cwd: into }); // no unzip: the JDK's jar tool unpacks too
-  });
 }
 
 async function openssl(args: string[], cwd: string): Promise<void> {
@@ -108,7 +100,7 @@ export async function installSecurityPlugin(
 ): Promise<SecurityFiles> {
   const zip = await fetchArtifact(SECURITY_PLUGIN, join(options.cacheDir, 'maven'));
   const pluginDir = join(home, 'plugins', 'opensearch-security');
-  await unzip(zip, pluginDir);
+  await unzipArchive(zip, pluginDir);
   const onClasspath = new Set(options.runnerJars.map(artifactOfJar));
   const left: string[] = [];
   for (const file of await readdir(pluginDir)) {
@@ -135,9 +127,8 @@ export async function installSecurityPlugin(
   );
   const roles = await readFile(join(packageInfo().root, 'docker', 'opensearch', 'iochunt-roles.yml'), 'utf8');
   await writeFile(join(securityDir, 'roles.yml'), `${await readFile(join(securityDir, 'roles.yml'), 'utf8')}\n${roles}`);
-  await copyFile(join(configDir, 'ca.pem'), join(home, '..', 'ca.pem'));
   return {
-    ca: join(home, '..', 'ca.pem'),
+    ca: join(configDir, 'ca.pem'),
     user: ADMIN_USER,
     settings: {
       'plugins.security.ssl.transport.pemcert_filepath': 'node.pem',

@@ -43,3 +43,12 @@ export function labelCount(domain: string): number {
   for (let i = domain.indexOf('.'); i >= 0; i = domain.indexOf('.', i + 1)) count += 1;
   return count;
 }
+
+/**
+ * Whether an IOC matches the subdomains of its value: a domain IOC, not turned off for it
+ * (`exactDomains`: `hunt --exact-domains`, or every feed listing it loaded with
+ * `sync --exact-domains`), and not a public suffix. The one rule for the hunt and live tagging.
+ */
+export function appliesToSubdomains(type: string, value: string, exactDomains: boolean): boolean {
+  return type === 'domain-name' && !exactDomains && domainScope(value).subdomains;
+}

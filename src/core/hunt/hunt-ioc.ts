@@ -1,7 +1,7 @@
 import { InternalError } from '../../errors.js';
 import type { IocDocument } from '../ioc/build-ioc-document.js';
 import type { IocType } from '../ioc/types.js';
-import { domainScope } from './domain-scope.js';
+import { appliesToSubdomains } from './domain-scope.js';
 
 /** One stored IOC, in the shape the hunt matches with. */
 export interface HuntIoc {
@@ -47,7 +47,7 @@ export function huntIocFromDocument(id: string, document: IocDocument, options: 
   }
   const { cidr, valid_until: validUntil } = document.iochunt;
   const { type } = document.threat.indicator;
-  const subdomains = type === 'domain-name' && !options.exactDomains && document.iochunt.exact_domains !== true && domainScope(document.iochunt.value).subdomains;
+  const subdomains = appliesToSubdomains(type, document.iochunt.value, options.exactDomains === true || document.iochunt.exact_domains === true);
   return {
     id,
     type,

@@ -1,5 +1,5 @@
 import type { estypes } from '@elastic/elasticsearch';
-import { domainScope, labelCount } from '../hunt/domain-scope.js';
+import { appliesToSubdomains, labelCount } from '../hunt/domain-scope.js';
 import { MATCH_KINDS, type MatchFields, type MatchKind, matchKindOf } from '../hunt/match-fields.js';
 import type { IocType } from '../ioc/types.js';
 
@@ -19,7 +19,7 @@ export const LIVE_IOC_FIELDS = ['iochunt.id', 'iochunt.value', 'iochunt.cidr', '
  * `--exact-domains`.
  */
 export function matchesSubdomains(ioc: LiveIoc): boolean {
-  return ioc.threat.indicator.type === 'domain-name' && ioc.iochunt.exact_domains !== true && domainScope(ioc.iochunt.value).subdomains;
+  return appliesToSubdomains(ioc.threat.indicator.type, ioc.iochunt.value, ioc.iochunt.exact_domains === true);
 }
 
 /** The canonical values of the IOCs that tag their subdomains, sorted, and the most labels one has (how far up the scripts look). */

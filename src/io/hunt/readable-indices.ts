@@ -34,10 +34,10 @@ export async function resolveHuntedIndices(engine: Engine, patterns: readonly st
   if (unresolved.length === 0 && resolved) return resolved;
   const refusals = await engine.fetchReadRefusals(unresolved);
   const unreadable: HuntedIndex[] = [...refusals].map(([name, reason]) => ({ name, closed: false, unreadable: reason }));
-  const readable = resolved ?? unresolved.filter((name) => !refusals.has(name));
+  const names = unresolved.filter((name) => !refusals.has(name));
+  const readable = resolved ?? (names.length > 0 ? await engine.resolveIndices(names) : []);
   if (readable.length === 0 && unreadable.length > 0) {
     throw new ClusterError('forbidden', `permission denied searching ${patterns.join(',')}: this user may read none of its ${unreadable.length} index(es): ${unreadable[0]?.unreadable ?? ''}`, { statusCode: 403 });
   }
-  if (resolved) return [...resolved, ...unreadable];
-  return [...(await engine.resolveIndices(readable as string[])), ...unreadable];
+  return [...readable, ...unreadable];
 }

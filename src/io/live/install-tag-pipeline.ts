@@ -189,9 +189,13 @@ export async function installTagPipeline(engine: Engine, options: InstallTagOpti
  * Does nothing when no tagging pipeline was ever installed.
  */
 export async function refreshTagPipeline(engine: Engine, options: InstallTagOptions = {}): Promise<InstallTagReport | undefined> {
+  if (!(await engine.fetchPipeline(buildResourceNames(options.prefix).tagPipeline))) return undefined;
+  return reinstallTagPipeline(engine, options);
+}
+
+/** Installs the pipeline again for the current IOC set, with the strategy it was installed with; the caller knows it is installed. */
+export async function reinstallTagPipeline(engine: Engine, options: InstallTagOptions = {}): Promise<InstallTagReport> {
   const names = buildResourceNames(options.prefix);
-  const current = await engine.fetchPipeline(names.tagPipeline);
-  if (!current) return undefined;
   const strategy = (await new StateStore(engine, names.state).fetchTagPipeline(names.tagPipeline))?.strategy;
   return installTagPipeline(engine, { ...options, ...(strategy ? { strategy } : {}) });
 }

@@ -1,7 +1,7 @@
 import { buildResourceNames } from '../../core/resource-names.js';
 import type { SyncReport } from '../../core/ioc/sync-report.js';
 import type { Engine } from '../engine/engine.js';
-import { refreshTagPipeline, type InstallTagReport } from '../live/install-tag-pipeline.js';
+import { reinstallTagPipeline, type InstallTagReport } from '../live/install-tag-pipeline.js';
 import { applySync } from './apply-sync.js';
 import type { PreparedSync } from './prepare-sync.js';
 import type { SyncOptions } from './sync-iocs.js';
@@ -23,6 +23,6 @@ export async function syncAndRefresh(engine: Engine, prepared: PreparedSync, opt
   const installed = options.refresh !== false && (await engine.fetchPipeline(buildResourceNames(options.prefix).tagPipeline)) !== undefined;
   const sync = await applySync(engine, prepared, options);
   if (!installed) return { sync };
-  const tagging = await refreshTagPipeline(engine, { ...(options.prefix ? { prefix: options.prefix } : {}) });
-  return { sync, ...(tagging ? { tagging } : {}) };
+  const tagging = await reinstallTagPipeline(engine, { ...(options.prefix ? { prefix: options.prefix } : {}) });
+  return { sync, tagging };
 }
