@@ -2,6 +2,7 @@ import type { estypes } from '@elastic/elasticsearch';
 import { appliesToSubdomains, labelCount } from '../hunt/domain-scope.js';
 import { MATCH_KINDS, type MatchFields, type MatchKind, matchKindOf } from '../hunt/match-fields.js';
 import type { IocType } from '../ioc/types.js';
+import { type CompactEntry, type CompactIocSet, CompactIocSetBuilder, type ExpandedIoc } from './compact-ioc-set.js';
 
 /** One IOC as the live matcher sees it: the fields an enrich policy would return. */
 export interface LiveIoc {
@@ -92,48 +93,47 @@ function ipv4ToNumber(ip: string): number | undefined {
   return n;
 }
 
-export interface LookupParams {
-  /** kind -> canonical value -> indexes into `iocs`. */
-  exact: Partial<Record<MatchKind, Record<string, number[]>>>;
-  /** prefix length -> masked IPv4 network (decimal string) -> indexes into `iocs`. */
-  nets: Record<string, Record<string, number[]>>;
-  /** prefix length -> IPv6 network address (RFC 5952 text, as `normalizeIp` writes it) -> indexes into `iocs`. */
-  nets6: Record<string, Record<string, number[]>>;
-  /**
-   * Domain IOCs that tag their subdomains ({@link matchesSubdomains}): canonical value ->
-   * indexes into `iocs`, and `parentLabels`, the most labels of such a value. Absent when none.
-   */
-  parents?: Record<string, number[]>;
-  parentLabels?: number;
-  iocs: LiveIoc[];
+/** Dotted text of an IPv4 address held as a number (as `ip4Text` in tag-common.painless writes it). */
+function ipv4Text(n: number): string {
+  return [24, 16, 8, 0].map((shift) => Math.floor(n / 2 ** shift) % 256).join('.');
 }
 
+/** The script strategy's IOC set: {@link CompactIocSet}. */
+export type LookupParams = CompactIocSet;
+
 /**
- * The compact IOC set of the script strategy: exact values by kind, IP networks by prefix
- * length — IPv4 as masked integers, IPv6 as network addresses in RFC 5952 text — (the script
- * masks an address once per prefix length present, so nested networks all match, exactly as the
- * enrich `range` policy does), and the IOC documents themselves. Pure; IOCs sorted by id, so the
- * same set always gives the same params (and the same pipeline version content).
+ * Where a live IOC goes in the compact set: IP networks under their prefix length — IPv4 by the
+ * masked network address, IPv6 by the network address in RFC 5952 text — (the script masks an
+ * address once per prefix length present, so nested networks all match, exactly as the enrich
+ * `range` policy does); every other IOC under its kind and canonical value, a domain IOC that
+ * tags its subdomains also among the parents.
  */
+export function compactEntryOf(ioc: LiveIoc): { entry: CompactEntry; kind: MatchKind } {
+  const kind = matchKindOf(ioc.threat.indicator.type);
+  // Only what tag-reshape.painless reads (a scan may return more).
+  const { id, value, cidr, hunt_from, valid_until, active_feeds } = ioc.iochunt;
+  const doc: ExpandedIoc = {
+    iochunt: { id, value, ...(cidr === undefined ? {} : { cidr }), hunt_from, ...(valid_until === undefined ? {} : { valid_until }), active_feeds },
+    threat: { indicator: ioc.threat.indicator },
+  };
+  if (ioc.iochunt.cidr) {
+    const [network = '', bits = '32'] = ioc.iochunt.cidr.split('/');
+    const start = ipv4ToNumber(network);
+    if (start === undefined) return { entry: { ioc: doc, table: { nets6: bits }, key: network }, kind };
+    const size = 2 ** (32 - Number(bits));
+    return { entry: { ioc: doc, table: { nets: bits }, key: ipv4Text(Math.floor(start / size) * size) }, kind };
+  }
+  return { entry: { ioc: doc, table: { exact: kind }, key: canonical(kind, ioc.iochunt.value), ...(matchesSubdomains(ioc) ? { parent: true } : {}) }, kind };
+}
+
+/** The compact IOC set of the script strategy ({@link CompactIocSet}) for these IOCs. Pure; the same set in any order gives the same params. */
 export function buildLookupParams(iocs: readonly LiveIoc[]): LookupParams {
-  const sorted = [...iocs].sort((a, b) => (a.iochunt.id < b.iochunt.id ? -1 : a.iochunt.id > b.iochunt.id ? 1 : 0));
-  const params: LookupParams = { exact: {}, nets: {}, nets6: {}, iocs: sorted };
-  sorted.forEach((ioc, index) => {
-    const kind = matchKindOf(ioc.threat.indicator.type);
-    if (ioc.iochunt.cidr) {
-      const [network = '', bits = '32'] = ioc.iochunt.cidr.split('/');
-      const start = ipv4ToNumber(network);
-      if (start === undefined) ((params.nets6[bits] ??= {})[network] ??= []).push(index);
-      else ((params.nets[bits] ??= {})[String(start)] ??= []).push(index);
-      return;
-    }
-    const key = canonical(kind, ioc.iochunt.value);
-    ((params.exact[kind] ??= {})[key] ??= []).push(index);
-    if (!matchesSubdomains(ioc)) return;
-    ((params.parents ??= {})[key] ??= []).push(index);
-    params.parentLabels = Math.max(params.parentLabels ?? 0, labelCount(key));
-  });
-  return params;
+  const builder = new CompactIocSetBuilder();
+  for (const ioc of iocs) {
+    const { entry, kind } = compactEntryOf(ioc);
+    builder.add(entry, kind);
+  }
+  return builder.finish();
 }
 
 /** Replaces `"@@name"` placeholders (whole JSON values, or array items spliced in) with values. */
@@ -175,13 +175,17 @@ function reshapeParams(targets: readonly TagTarget[], iocIndex: string, graceMs:
 
 /** The OpenSearch (script strategy) pipeline for the given active IOCs. Pure. */
 export function buildScriptPipeline(options: TagPipelineOptions): Record<string, unknown> {
-  const kinds = new Set(options.iocs.map((ioc) => matchKindOf(ioc.threat.indicator.type)));
+  const { iocs, ...rest } = options;
+  return buildScriptPipelineFor(rest, buildLookupParams(iocs), new Set(iocs.map((ioc) => matchKindOf(ioc.threat.indicator.type))));
+}
+
+/** The script-strategy pipeline for a compact set already built (an install streams the IOCs into it), holding IOCs of `kinds`. Pure. */
+export function buildScriptPipelineFor(options: Omit<TagPipelineOptions, 'iocs'>, set: CompactIocSet, kinds: ReadonlySet<MatchKind>): Record<string, unknown> {
   const targets = buildTagTargets(options.fields, kinds);
-  const params = buildLookupParams(options.iocs);
   const body = fillTemplate(options.templates.script, {
     'tag-lookup': options.templates.lookup,
     'tag-reshape': options.templates.reshape,
-    'lookup-params': { ...params, targets: scriptTargets(targets) },
+    'lookup-params': { ...set, targets: scriptTargets(targets) },
     'reshape-params': reshapeParams(targets, options.iocIndex, options.graceMs ?? 0),
   }) as Record<string, unknown>;
   // No `_meta`: OpenSearch pipelines refuse it. The version is the IOC-set version.

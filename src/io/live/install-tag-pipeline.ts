@@ -6,7 +6,8 @@ import { DEFAULT_MATCH_FIELDS, matchKindOf, mergeMatchFields, type MatchKind } f
 import {
   buildEnrichPipeline,
   buildEnrichPolicies,
-  buildScriptPipeline,
+  buildScriptPipelineFor,
+  compactEntryOf,
   buildSubdomainValues,
   isOwnEnrichPolicy,
   LIVE_IOC_FIELDS,
@@ -14,6 +15,7 @@ import {
   type Strategy,
   type TagTemplates,
 } from '../../core/live/build-tag-pipeline.js';
+import { CompactIocSetBuilder } from '../../core/live/compact-ioc-set.js';
 import { buildResourceNames, type ResourceNames } from '../../core/resource-names.js';
 import type { Engine } from '../engine/engine.js';
 import { loadResource } from '../load-resource.js';
@@ -23,14 +25,16 @@ import { StateStore } from '../store/state-store.js';
 import { runEnrichPolicy, type RunEnrichPolicyOptions } from './run-enrich-policy.js';
 
 /**
- * Largest active IOC set the script strategy accepts. Its params live in the pipeline, i.e. in
- * the cluster state that every node holds and every sync republishes. Measured with
- * `npm run bench:tag` on OpenSearch 2.19 (2 cores): the pipeline grows ~0.3 MB per 1,000 IOCs
- * (3.1 MB at 10,000, 7.7 MB at 25,000, 15.4 MB at 50,000) and its PUT takes 0.7 s, 1.3 s and
- * 3.3 s; ingest throughput does not depend on the set size. 25,000 keeps the pipeline under
- * ~8 MB of cluster state.
+ * Largest active IOC set the script strategy accepts. Its set lives in the pipeline, i.e. in the
+ * cluster state that every node holds and every sync republishes, in the compact form of
+ * `core/live/compact-ioc-set.ts` (README "Live tagging", "The compact IOC set"). Measured with
+ * `npm run bench:tag` on OpenSearch 2.19 (one node, 2 cores): about 28 bytes per IOC whatever
+ * the size (0.3 MB at 10,000, 6.6 MB at 250,000, 26.8 MB at 1,000,000; about 300 before the
+ * compact form), the PUT acknowledged in 0.2 s, 0.8 s and 2.3 s, and ingest throughput does not
+ * depend on the set size (a binary search per key). 1,000,000 keeps the cluster state under
+ * ~30 MB, far below `http.max_content_length` (100 MB); above it, `iochunt watch`.
  */
-export const SCRIPT_STRATEGY_MAX_IOCS = 25_000;
+export const SCRIPT_STRATEGY_MAX_IOCS = 1_000_000;
 
 export interface InstallTagOptions {
   prefix?: string;
@@ -113,14 +117,32 @@ export async function chooseStrategy(engine: Engine, requested: InstallTagOption
   );
 }
 
-async function fetchLiveIocs(engine: Engine, names: ResourceNames): Promise<LiveIoc[]> {
-  const iocs: LiveIoc[] = [];
+/** Each page of the active IOCs, as the live matcher sees them (`LIVE_IOC_FIELDS`); nothing when there is no IOC index. */
+async function* scanLiveIocs(engine: Engine, names: ResourceNames): AsyncGenerator<LiveIoc[]> {
   const exists = (await engine.fetchIndexSummaries([names.iocs]))[0]?.exists;
-  if (!exists) return iocs;
+  if (!exists) return;
   for await (const page of engine.scanDocuments({ index: names.iocs, query: { term: { 'iochunt.active': true } }, source: LIVE_IOC_FIELDS })) {
-    iocs.push(...page.map((hit) => hit.source as unknown as LiveIoc));
+    yield page.map((hit) => hit.source as unknown as LiveIoc);
   }
-  return iocs;
+}
+
+/** What each strategy builds from: the IOC documents (enrich), or the compact set they stream into (script: no list of every document is kept). */
+type ActiveSet = { strategy: 'enrich'; iocs: LiveIoc[]; count: number } | { strategy: 'script'; builder: CompactIocSetBuilder; count: number };
+
+async function fetchActiveSet(engine: Engine, names: ResourceNames, strategy: Strategy): Promise<ActiveSet> {
+  if (strategy === 'enrich') {
+    const iocs: LiveIoc[] = [];
+    for await (const page of scanLiveIocs(engine, names)) iocs.push(...page);
+    return { strategy, iocs, count: iocs.length };
+  }
+  const builder = new CompactIocSetBuilder();
+  for await (const page of scanLiveIocs(engine, names)) {
+    for (const ioc of page) {
+      const { entry, kind } = compactEntryOf(ioc);
+      builder.add(entry, kind);
+    }
+  }
+  return { strategy, builder, count: builder.count };
 }
 
 /**
@@ -135,36 +157,37 @@ export async function installTagPipeline(engine: Engine, options: InstallTagOpti
   const strategy = await chooseStrategy(engine, options.strategy);
   const fields = mergeMatchFields(DEFAULT_MATCH_FIELDS, options.fields);
   const state = new StateStore(engine, names.state);
-  const [iocs, setVersion] = await Promise.all([fetchLiveIocs(engine, names), state.fetchSetVersion().catch(() => ({ version: 0 }))]);
+  const [active, setVersion] = await Promise.all([fetchActiveSet(engine, names, strategy), state.fetchSetVersion().catch(() => ({ version: 0 }))]);
   const templates = loadTagTemplates();
-  const base = { templates, iocs, fields, iocIndex: names.iocs, setVersion: setVersion.version, ...(options.graceMs === undefined ? {} : { graceMs: options.graceMs }) };
+  const base = { templates, fields, iocIndex: names.iocs, setVersion: setVersion.version, ...(options.graceMs === undefined ? {} : { graceMs: options.graceMs }) };
   const cap = options.maxScriptIocs ?? SCRIPT_STRATEGY_MAX_IOCS;
-  if (strategy === 'script' && iocs.length > cap) {
+  if (active.strategy === 'script' && active.count > cap) {
     throw new ConfigError(
-      `${iocs.length} active IOCs exceed the script strategy's cap of ${cap} (its IOC set lives in the cluster state): tag with fewer feeds, or run "iochunt hunt --mode incremental" every few minutes instead`,
+      `${active.count} active IOCs exceed the script strategy's cap of ${cap} (its IOC set lives in the cluster state): tag with fewer feeds, or hunt new events every few seconds with "iochunt watch --every 15s" instead; nothing was installed`,
     );
   }
   const current = await engine.fetchPipeline(names.tagPipeline);
   const installed = current ? await state.fetchTagPipeline(names.tagPipeline) : undefined;
-  const unchanged = current !== undefined && installed?.strategy === strategy && current.version === setVersion.version && installed.iocs === iocs.length;
+  const unchanged = current !== undefined && installed?.strategy === strategy && current.version === setVersion.version && installed.iocs === active.count;
   const report: InstallTagReport = {
     pipeline: names.tagPipeline,
     strategy,
     setVersion: setVersion.version,
-    iocs: iocs.length,
+    iocs: active.count,
     unchanged,
   };
   if (unchanged) return report;
   await state.ensure();
-  const record: TagPipelineRecord = { kind: 'tag-pipeline', pipeline: names.tagPipeline, strategy, set_version: setVersion.version, iocs: iocs.length, updated_at: new Date().toISOString() };
+  const record: TagPipelineRecord = { kind: 'tag-pipeline', pipeline: names.tagPipeline, strategy, set_version: setVersion.version, iocs: active.count, updated_at: new Date().toISOString() };
 
-  if (strategy === 'script') {
-    const pipeline = buildScriptPipeline(base);
-    if (engine.info.flavor === 'elasticsearch') await checkPipelineSize(engine, pipeline, iocs.length);
+  if (active.strategy === 'script') {
+    const pipeline = buildScriptPipelineFor(base, active.builder.finish(), active.builder.kinds);
+    if (engine.info.flavor === 'elasticsearch') await checkPipelineSize(engine, pipeline, active.count);
     await engine.writePipeline(names.tagPipeline, pipeline as never);
     await state.writeTagPipeline(record);
     return report;
   }
+  const { iocs } = active;
   const kinds = new Set<MatchKind>(iocs.map((ioc) => matchKindOf(ioc.threat.indicator.type)));
   const policies = buildEnrichPolicies(names.prefix, names.iocs, setVersion.version, kinds, buildSubdomainValues(iocs).values);
   const existing = (await engine.listEnrichPolicies(`${names.prefix}-`)).filter((name) => isOwnEnrichPolicy(names.prefix, name));
@@ -173,7 +196,7 @@ export async function installTagPipeline(engine: Engine, options: InstallTagOpti
     if (!existing.includes(name)) await engine.writeEnrichPolicy(name, body);
     await runEnrichPolicy(engine, name, options.enrich);
   }
-  await engine.writePipeline(names.tagPipeline, buildEnrichPipeline({ ...base, prefix: names.prefix, kinds }) as never);
+  await engine.writePipeline(names.tagPipeline, buildEnrichPipeline({ ...base, iocs, prefix: names.prefix, kinds }) as never);
   await state.writeTagPipeline(record);
   const current_ = new Set(policies.map((p) => p.name));
   for (const name of existing) {

@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_MATCH_FIELDS } from '../../../src/core/hunt/match-fields.js';
+import { type IocDocument } from '../../../src/core/ioc/build-ioc-document.js';
+import { buildIocId } from '../../../src/core/ioc/ioc-id.js';
 import { buildTagTargets, LIVE_IOC_FIELDS, type TagTarget } from '../../../src/core/live/build-tag-pipeline.js';
 import { buildResourceNames } from '../../../src/core/resource-names.js';
 import { removeTagPipeline } from '../../../src/io/live/attach-tag-pipeline.js';
@@ -12,6 +14,8 @@ import { AGREE_EVENTS as EVENTS, AGREE_EXACT_IOCS as EXACT_IOCS, AGREE_IOCS as I
 import { useTempFiles } from '../../helpers/temp-files.js';
 
 const { file } = useTempFiles('strategies');
+const LEGACY_ID = 'legacy-hand-made-1';
+const LEGACY_DOMAIN = 'legacy-relay.example.net';
 
 type Doc = Record<string, unknown> & { tags?: string[]; iochunt?: { error?: string }; threat?: { enrichments?: { matched: { atomic: string; field: string; id: string } }[] } };
 
@@ -23,15 +27,23 @@ describe('live tagging: the enrich and script strategies match the same events (
   const templates = loadTagTemplates();
   const canonPipeline = `${prefix}-canon-only`;
   const reshapePipeline = `${prefix}-reshape-only`;
-  const event = (name: string): Record<string, unknown> => ({ '@timestamp': NOW, message: name, ...EVENTS[name] });
+  const events: Record<string, Record<string, unknown>> = { ...EVENTS, legacyId: { dns: { question: { name: `www.${LEGACY_DOMAIN.toUpperCase()}` } }, url: { domain: LEGACY_DOMAIN } } };
+  const event = (name: string): Record<string, unknown> => ({ '@timestamp': NOW, message: name, ...events[name] });
   let subdomainPolicy: { query: Record<string, unknown> } | undefined;
   let parentLabels = 0;
 
   beforeAll(async () => {
     await syncIocs(fx.engine, { sources: [file('iocs.txt', IOCS.join('\n'))], prefix, feed: 'agree' });
     await syncIocs(fx.engine, { sources: [file('exact.txt', EXACT_IOCS.join('\n'))], prefix, feed: 'agree-exact', exactDomains: true });
+    // A document whose id is not the one sync derives (a hand-made or older document): the
+    // compact set cannot rebuild it from its value, so it carries the document whole.
+    const model = (await fx.engine.fetchDocuments(names.iocs, [buildIocId('domain-name', 'evil-update.com')])).get(buildIocId('domain-name', 'evil-update.com'))?.source as unknown as IocDocument;
+    const legacy = structuredClone(model);
+    Object.assign(legacy.iochunt, { id: LEGACY_ID, value: LEGACY_DOMAIN });
+    Object.assign(legacy.threat.indicator, { name: LEGACY_DOMAIN, url: { domain: LEGACY_DOMAIN } });
+    await fx.engine.bulk(`${JSON.stringify({ index: { _index: names.iocs, _id: LEGACY_ID } })}\n${JSON.stringify(legacy)}\n`, { refresh: true });
     const installed = await installTagPipeline(fx.engine, { prefix, strategy: 'script' });
-    expect(installed.iocs).toBe(IOCS.length + EXACT_IOCS.length);
+    expect(installed.iocs).toBe(IOCS.length + EXACT_IOCS.length + 1);
     // The enrich strategy's own subdomain policy and parent depth, from the same IOC documents.
     const live: LiveIoc[] = [];
     for await (const page of fx.engine.scanDocuments({ index: names.iocs, query: { term: { 'iochunt.active': true } }, source: [...LIVE_IOC_FIELDS] })) live.push(...page.map((hit) => hit.source as unknown as LiveIoc));
@@ -103,10 +115,19 @@ describe('live tagging: the enrich and script strategies match the same events (
   const atomics = (doc: Doc): string[] => (doc.threat?.enrichments ?? []).map((e) => `${e.matched.field}=${e.matched.atomic}`).sort();
 
   it('give the same document for every event of the set', async () => {
-    for (const name of Object.keys(EVENTS)) {
+    for (const name of Object.keys(events)) {
       const [{ result: enrich }, script] = await Promise.all([viaEnrich(event(name)), viaScript(event(name))]);
       expect(comparable(enrich), name).toEqual(comparable(script));
     }
+  });
+
+  it('tag from a document the compact set carries whole (an id sync would not derive), exactly and below it', async () => {
+    const pipeline = await fx.engine.fetchPipeline(names.tagPipeline);
+    const lookup = pipeline?.processors.find((p) => (p.script as { tag?: string } | undefined)?.tag === 'iochunt-lookup')?.script as { params: { details: { doc?: { iochunt: { id: string } } }[] } };
+    expect(lookup.params.details.filter((d) => d.doc).map((d) => d.doc?.iochunt.id)).toEqual([LEGACY_ID]);
+    const script = await viaScript(event('legacyId'));
+    expect(atomics(script)).toEqual([`dns.question.name=www.${LEGACY_DOMAIN.toUpperCase()}`, `url.domain=${LEGACY_DOMAIN}`]);
+    expect(script.threat?.enrichments?.map((e) => e.matched.id)).toEqual([LEGACY_ID, LEGACY_ID]);
   });
 
   it('match what a user expects: other spellings, nested networks both, IPv6 networks, and nothing else', async () => {

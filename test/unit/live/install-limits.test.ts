@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { buildIocId } from '../../../src/core/ioc/ioc-id.js';
 import { buildResourceNames } from '../../../src/core/resource-names.js';
 import { ConfigError } from '../../../src/errors.js';
 import type { EngineInfo, IngestPipeline } from '../../../src/io/engine/engine.js';
@@ -30,9 +31,10 @@ function withIocs(engine: FakeEngine, count: number): FakeEngine {
   const docs: Record<string, Record<string, unknown>> = {};
   for (let i = 0; i < count; i++) {
     const value = `45.${Math.floor(i / 65_536) % 256}.${Math.floor(i / 256) % 256}.${i % 256}`;
-    docs[`id${String(i).padStart(8, '0')}`] = {
-      iochunt: { id: `id${String(i).padStart(8, '0')}`, value, hunt_from: '2021-01-01T00:00:00.000Z', active_feeds: ['f'], active: true },
-      threat: { indicator: { type: 'ipv4-addr', ip: value, provider: 'CERT-FR', description: 'relay router of the campaign' } },
+    const id = buildIocId('ipv4-addr', value);
+    docs[id] = {
+      iochunt: { id, value, hunt_from: '2021-01-01T00:00:00.000Z', active_feeds: ['f'], active: true },
+      threat: { indicator: { type: 'ipv4-addr', ip: value, name: value, provider: 'CERT-FR', description: 'relay router of the campaign' } },
     };
   }
   engine.seed(buildResourceNames('iochunt').iocs, docs);
@@ -41,20 +43,22 @@ function withIocs(engine: FakeEngine, count: number): FakeEngine {
 
 describe('installTagPipeline on Elasticsearch: what it refuses before writing anything (issue 16, items 4 and 9)', () => {
   it('refuses a script-strategy pipeline above ingest.pipeline.max_pipeline_size, with the figures', async () => {
-    const engine = withIocs(new FakeElasticsearch('9.1.0', ['script', 'set'], 1024 * 1024), 5_000) as FakeElasticsearch;
-    const install = installTagPipeline(engine, { strategy: 'script' });
+    // About 20 bytes per IPv4 IOC in the compact set: 100,000 of them are past 1 MiB.
+    const engine = withIocs(new FakeElasticsearch('9.1.0', ['script', 'set'], 1024 * 1024), 100_000) as FakeElasticsearch;
+    const install = installTagPipeline(engine, { strategy: 'script', maxScriptIocs: Number.MAX_SAFE_INTEGER });
     await expect(install).rejects.toBeInstanceOf(ConfigError);
     await expect(install).rejects.toThrow(
-      /^the script-strategy pipeline for 5000 active IOCs is [\d.]+ MiB, above this cluster's ingest\.pipeline\.max_pipeline_size of 1 MiB \(about \d+ IOCs fit\): use the enrich strategy/,
+      /^the script-strategy pipeline for 100000 active IOCs is [\d.]+ MiB, above this cluster's ingest\.pipeline\.max_pipeline_size of 1 MiB \(about \d+ IOCs fit\): use the enrich strategy/,
     );
     expect(engine.written).toEqual([]);
   });
 
   it('installs the same set where the cluster sets no pipeline size limit, and a small set under it', async () => {
-    const unlimited = withIocs(new FakeElasticsearch('8.17.0', ['script', 'set'], undefined), 5_000) as FakeElasticsearch;
-    await expect(installTagPipeline(unlimited, { strategy: 'script' })).resolves.toMatchObject({ strategy: 'script', iocs: 5_000 });
-    const small = withIocs(new FakeElasticsearch('9.1.0', ['script', 'set'], 1024 * 1024), 100) as FakeElasticsearch;
-    await expect(installTagPipeline(small, { strategy: 'script' })).resolves.toMatchObject({ iocs: 100 });
+    const unlimited = withIocs(new FakeElasticsearch('8.17.0', ['script', 'set'], undefined), 100_000) as FakeElasticsearch;
+    await expect(installTagPipeline(unlimited, { strategy: 'script', maxScriptIocs: Number.MAX_SAFE_INTEGER })).resolves.toMatchObject({ strategy: 'script', iocs: 100_000 });
+    // 10,000 IOCs took 3 MB before the compact set; now they fit under 1 MiB.
+    const small = withIocs(new FakeElasticsearch('9.1.0', ['script', 'set'], 1024 * 1024), 10_000) as FakeElasticsearch;
+    await expect(installTagPipeline(small, { strategy: 'script' })).resolves.toMatchObject({ iocs: 10_000 });
     expect(small.written).toEqual(['iochunt-tag']);
   });
 
