@@ -225,21 +225,39 @@ export class CompactIocSetBuilder {
 
 /**
  * The refs of `key` in a table, or undefined: the binary search of `seek` in
- * tag-lookup.painless, step for step (its lower and upper bounds always at line starts), so
- * the unit tests prove the search the script runs.
+ * tag-lookup.painless, step for step (its lower and upper bounds always at line starts, the key
+ * compared with a line's key in place, char by char), so the unit tests prove the search the
+ * script runs.
  */
 export function seekTable(table: string, key: string): number[] | undefined {
+  const n = key.length;
   let lo = 0;
   let hi = table.length;
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
     const start = table.lastIndexOf('\n', mid - 1) + 1;
-    const end = table.indexOf('\n', start);
-    const space = table.indexOf(' ', start);
-    const line = table.slice(start, space);
-    if (key === line) return table.slice(space + 1, end).split(',').map((r) => Number.parseInt(r, 36));
-    if (key < line) hi = start;
-    else lo = end + 1;
+    let i = 0;
+    let order: number;
+    for (;;) {
+      const c = table[start + i];
+      if (c === ' ') {
+        order = i === n ? 0 : 1;
+        break;
+      }
+      if (i === n) {
+        order = -1;
+        break;
+      }
+      const k = key[i] as string;
+      if (k !== c) {
+        order = k < (c as string) ? -1 : 1;
+        break;
+      }
+      i++;
+    }
+    if (order === 0) return table.slice(start + n + 1, table.indexOf('\n', start + n)).split(',').map((r) => Number.parseInt(r, 36));
+    if (order < 0) hi = start;
+    else lo = table.indexOf('\n', start + i) + 1;
   }
   return undefined;
 }
