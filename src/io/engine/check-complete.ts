@@ -12,6 +12,8 @@ interface ShardFailure {
 interface ShardedAnswer {
   _shards?: { total?: number; successful?: number; skipped?: number; failed?: number; failures?: ShardFailure[] };
   timed_out?: boolean;
+  /** Cross-cluster search: how many clusters answered (Elasticsearch 8.10+ adds `partial` and `failed`). */
+  _clusters?: { total?: number; successful?: number; skipped?: number; partial?: number; failed?: number };
 }
 
 /** `logs-2021 [0]: node_disconnected_exception: [node-2] disconnected` */
@@ -46,6 +48,17 @@ export function checkComplete(body: unknown, context: { action: string; url: str
   }
   if (answer.timed_out === true) {
     throw new ClusterError('partial', `${context.action} at ${redactUrl(context.url)}: the search timed out on some shards; its answer is incomplete`, { type: 'timed_out' });
+  }
+  // A remote cluster with `skip_unavailable: true` that cannot be reached is left out of the
+  // answer with HTTP 200 and no failed shard: only `_clusters` says so.
+  const clusters = answer._clusters;
+  const missing = (clusters?.skipped ?? 0) + (clusters?.partial ?? 0) + (clusters?.failed ?? 0);
+  if (missing > 0) {
+    throw new ClusterError(
+      'partial',
+      `${context.action} at ${redactUrl(context.url)}: ${missing} of ${clusters?.total ?? missing} cluster(s) did not answer (a remote cluster with skip_unavailable left out); their documents are missing from the answer`,
+      { type: 'remote_cluster_skipped' },
+    );
   }
 }
 

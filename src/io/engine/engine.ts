@@ -129,6 +129,17 @@ export interface ResolvedIndex {
   dataStream?: string;
 }
 
+/** A remote cluster this cluster may search (`GET _remote/info`), by its alias. */
+export interface RemoteCluster {
+  alias: string;
+  /** Whether the coordinating node holds a connection to it now. */
+  connected: boolean;
+  /** `skip_unavailable`: a search leaves the cluster out, with no error, when it cannot be reached. */
+  skipUnavailable: boolean;
+  /** The seeds (sniff mode) or the proxy address it connects through, for messages. */
+  addresses: string[];
+}
+
 /** `field -> mapped type` for one concrete index (only fields it maps). */
 export type IndexFieldTypes = Map<string, string>;
 
@@ -177,8 +188,19 @@ export interface Engine {
   search(index: string, body: Record<string, unknown>): Promise<Record<string, unknown>>;
   /** Creates or replaces a composable index template (`_index_template`). */
   writeIndexTemplate(name: string, body: Record<string, unknown>): Promise<void>;
-  /** Concrete indices behind patterns, aliases and data streams; unknown names resolve to nothing. */
+  /**
+   * Concrete indices behind patterns, aliases and data streams; unknown names resolve to nothing.
+   * A remote cluster's expression (`eu:logs-*`) resolves through cross-cluster search to
+   * `eu:<index>` names; a remote cluster that is not connected resolves to nothing, silently
+   * (see {@link Engine.fetchRemoteClusters}).
+   */
   resolveIndices(patterns: readonly string[]): Promise<ResolvedIndex[]>;
+  /**
+   * The remote clusters this cluster may search (`GET _remote/info`, cluster `monitor`). Empty
+   * when none is configured, and also when the node answering lacks the `remote_cluster_client`
+   * role: it then ignores `cluster.remote.*` settings and reads `eu:logs-*` as a local pattern.
+   */
+  fetchRemoteClusters(): Promise<RemoteCluster[]>;
   /**
    * Every concrete index the patterns name, open or closed, from the cluster state's metadata,
    * which needs only the cluster `monitor` privilege: indices this user may not read are listed too.
@@ -198,6 +220,17 @@ export interface Engine {
   fetchPipelineSettings(index: string): Promise<Map<string, { final?: string; default?: string }>>;
   /** `index.refresh_interval` as set on the index (undefined: the engine's default). */
   fetchRefreshInterval(index: string): Promise<string | undefined>;
+  /**
+   * `index.refresh_interval` of every open concrete index behind the patterns (aliases and data
+   * streams resolve to their indices), the engine's default where an index sets none: one
+   * `_settings` read (`indices:monitor/settings/get`). Missing patterns give nothing.
+   */
+  fetchRefreshIntervals(patterns: readonly string[]): Promise<Map<string, string>>;
+  /**
+   * Each node's clock (epoch ms) from `_nodes/stats` (cluster monitor): the `timestamp` every
+   * node stamps on its own stats as it answers, so all of them lie within the request's round trip.
+   */
+  fetchNodeTimes(): Promise<number[]>;
   /** Sets `index.refresh_interval`; `null` resets it to the engine's default. */
   writeRefreshInterval(index: string, interval: string | null): Promise<void>;
   /** Sets (or with `null` removes) `index.final_pipeline` on indices. */
@@ -215,6 +248,12 @@ export interface Engine {
   fetchPipelineStats(id: string): Promise<PipelineStats | undefined>;
   /** `ingest.pipeline.max_pipeline_size` in bytes (recent Elasticsearch; default 1mb), undefined where the cluster has no such limit. */
   fetchMaxPipelineBytes(): Promise<number | undefined>;
+  /**
+   * The smallest `index.max_terms_count` set on an open index these local patterns match
+   * (remote `cluster:pattern` ones are left out), or undefined when none sets it (the default,
+   * 65,536, applies): the largest `terms` query the hunt may send them.
+   */
+  fetchMaxTermsCount(patterns: readonly string[]): Promise<number | undefined>;
   /** A task's state (`_tasks/<id>`): done or not, its status phase, its error. */
   fetchTask(id: string): Promise<TaskState>;
   listEnrichPolicies(prefix: string): Promise<string[]>;

@@ -1,4 +1,5 @@
 import { describeList } from '../../core/describe-list.js';
+import { remoteClustersOf } from '../../core/remote-index.js';
 
 /**
  * Index lists in request paths. The engines refuse an HTTP request line over 4 KiB
@@ -34,6 +35,14 @@ export function chunkIndexList(index: string | readonly string[], maxBytes = MAX
 /** The list as a path segment, each name encoded. */
 export function indexPath(index: string): string {
   return index.split(',').map(encodeURIComponent).join(',');
+}
+
+/**
+ * The path that names every index a list may hold, for a list too long to name (filtered on
+ * `_index` in the body): `*`, and `<cluster>:*` for each remote cluster the list names.
+ */
+export function everyIndexPath(index: string): string {
+  return ['*', ...remoteClustersOf(index.split(',')).map((cluster) => `${cluster}:*`)].map(encodeURIComponent).join(',');
 }
 
 /** `logs-a,logs-b,logs-c (and 997 more)`: a comma-joined index list in a message stays one short line. */

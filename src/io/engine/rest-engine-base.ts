@@ -2,8 +2,8 @@ import { checkComplete } from './check-complete.js';
 import type { ClusterCall } from './cluster-call.js';
 import { errorTypeOfTranslated, isNotFound } from './cluster-errors.js';
 import { ClusterError, redactUrl } from '../../errors.js';
-import type { ClusterHealth, EngineInfo, IndexFieldTypes, IndexSummary, PipelineStats, ResolvedIndex, TaskState } from './engine.js';
-import { chunkIndexList, describeIndices, indexPath } from './index-lists.js';
+import type { ClusterHealth, EngineInfo, IndexFieldTypes, IndexSummary, PipelineStats, RemoteCluster, ResolvedIndex, TaskState } from './engine.js';
+import { chunkIndexList, describeIndices, everyIndexPath, indexPath } from './index-lists.js';
 import { parseFieldCaps, parseResolved, type FieldCapsBody, type ResolveBody } from './index-metadata.js';
 
 /**
@@ -68,14 +68,15 @@ export abstract class RestEngineBase {
   /**
    * A raw `_search`; refused (ClusterError `partial`) unless every shard answered in time. A list
    * of indices too long for a path is searched as every index (hidden ones included: data stream
-   * backing indices) filtered on `_index`: one answer, sorted and aggregated as one.
+   * backing indices) filtered on `_index`: one answer, sorted and aggregated as one. Every index
+   * of each remote cluster the list names too (`eu:*`): the `_index` filter takes `eu:<index>`.
    */
   async search(index: string, body: Record<string, unknown>): Promise<Record<string, unknown>> {
     const action = `searching ${describeIndices(index)}`;
     const long = chunkIndexList(index).length > 1;
     const request = long ? { ...body, query: { bool: { filter: [{ terms: { _index: index.split(',') } }], ...(body.query ? { must: [body.query] } : {}) } } } : body;
     const answer = (await this.call(action, () =>
-      this.request('POST', `/${long ? '*' : indexPath(index)}/_search`, request, {
+      this.request('POST', `/${long ? everyIndexPath(index) : indexPath(index)}/_search`, request, {
         ignore_unavailable: 'true',
         allow_no_indices: 'true',
         allow_partial_search_results: 'false',
@@ -117,6 +118,36 @@ export abstract class RestEngineBase {
       this.request('GET', `/${encodeURIComponent(index)}/_settings/index.refresh_interval`),
     )) as Record<string, { settings?: { index?: { refresh_interval?: string } } }>;
     return body[index]?.settings?.index?.refresh_interval;
+  }
+
+  async fetchRefreshIntervals(patterns: readonly string[]): Promise<Map<string, string>> {
+    type Settings = Record<string, { settings?: Record<string, unknown>; defaults?: Record<string, unknown> }>;
+    const found = new Map<string, string>();
+    for (const part of chunkIndexList(patterns)) {
+      const body = (await this.call(`reading the refresh interval of ${describeIndices(part)}`, () =>
+        this.request('GET', `/${indexPath(part)}/_settings/index.refresh_interval`, undefined, {
+          include_defaults: 'true',
+          flat_settings: 'true',
+          ignore_unavailable: 'true',
+          allow_no_indices: 'true',
+          expand_wildcards: 'open',
+        }),
+      )) as Settings;
+      for (const [name, value] of Object.entries(body)) {
+        const setting = value.settings?.['index.refresh_interval'] ?? value.defaults?.['index.refresh_interval'];
+        if (typeof setting === 'string') found.set(name, setting);
+      }
+    }
+    return found;
+  }
+
+  async fetchNodeTimes(): Promise<number[]> {
+    const body = (await this.call(`reading the nodes' clocks`, () =>
+      this.request('GET', '/_nodes/stats/process', undefined, { filter_path: 'nodes.*.timestamp' }),
+    )) as { nodes?: Record<string, { timestamp?: unknown }> };
+    const times = Object.values(body.nodes ?? {}).flatMap((node) => (typeof node.timestamp === 'number' ? [node.timestamp] : []));
+    if (times.length === 0) throw new ClusterError('server', `reading the nodes' clocks at ${redactUrl(this.info.url)}: the answer names no node's time`);
+    return times;
   }
 
   async writeRefreshInterval(index: string, interval: string | null): Promise<void> {
@@ -198,6 +229,21 @@ export abstract class RestEngineBase {
     return value === undefined ? undefined : parseByteSize(value);
   }
 
+  async fetchMaxTermsCount(patterns: readonly string[]): Promise<number | undefined> {
+    const local = patterns.filter((pattern) => !pattern.includes(':'));
+    let smallest: number | undefined;
+    for (const part of chunkIndexList(local)) {
+      const body = (await this.call(`reading index.max_terms_count of ${describeIndices(part)}`, () =>
+        this.request('GET', `/${indexPath(part)}/_settings/index.max_terms_count`, undefined, { flat_settings: 'true', ignore_unavailable: 'true', allow_no_indices: 'true', expand_wildcards: 'open' }),
+      )) as Record<string, { settings?: Record<string, unknown> } | undefined>;
+      for (const index of Object.values(body)) {
+        const value = Number(index?.settings?.['index.max_terms_count']);
+        if (Number.isSafeInteger(value) && value > 0) smallest = Math.min(smallest ?? value, value);
+      }
+    }
+    return smallest;
+  }
+
   async fetchTask(id: string): Promise<TaskState> {
     const body = (await this.call(`reading task ${id}`, () => this.request('GET', `/_tasks/${encodeURIComponent(id)}`))) as {
       completed?: boolean;
@@ -231,6 +277,17 @@ export abstract class RestEngineBase {
       for (const index of parseResolved(body)) if (!resolved.has(index.name)) resolved.set(index.name, index);
     }
     return [...resolved.values()];
+  }
+
+  async fetchRemoteClusters(): Promise<RemoteCluster[]> {
+    type Info = { connected?: boolean; skip_unavailable?: boolean; seeds?: string[]; proxy_address?: string };
+    const body = (await this.call('listing the remote clusters', () => this.request('GET', '/_remote/info'))) as Record<string, Info> | undefined;
+    return Object.entries(body ?? {}).map(([alias, info]) => ({
+      alias,
+      connected: info.connected === true,
+      skipUnavailable: info.skip_unavailable === true,
+      addresses: info.seeds ?? (info.proxy_address ? [info.proxy_address] : []),
+    }));
   }
 
   async listIndexNames(patterns: readonly string[]): Promise<string[]> {

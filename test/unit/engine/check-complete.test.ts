@@ -50,6 +50,17 @@ describe('checkComplete', () => {
   it('refuses a failed shard even without a failures list', () => {
     expect(thrown(() => checkComplete({ _shards: { total: 2, successful: 1, failed: 1 } }, context)).details.shards).toEqual({ failed: 1, total: 2 });
   });
+
+  it('refuses a cross-cluster answer that left a remote cluster out (skip_unavailable), though every shard it asked answered', () => {
+    // OpenSearch 2.19, a remote cluster with skip_unavailable: true whose seeds do not answer: HTTP 200.
+    const skipped = { _shards: { total: 1, successful: 1, skipped: 0, failed: 0 }, _clusters: { total: 2, successful: 1, skipped: 1 }, hits: { hits: [] } };
+    const error = thrown(() => checkComplete(skipped, context));
+    expect(error.kind).toBe('partial');
+    expect(error.message).toBe(
+      'scanning logs-* at http://es:9200: 1 of 2 cluster(s) did not answer (a remote cluster with skip_unavailable left out); their documents are missing from the answer',
+    );
+    expect(() => checkComplete({ _shards: { total: 3, successful: 3, failed: 0 }, _clusters: { total: 2, successful: 2, skipped: 0 } }, context)).not.toThrow();
+  });
 });
 
 describe('lostContextError', () => {

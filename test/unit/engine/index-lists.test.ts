@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { chunkIndexList, describeIndices, MAX_INDEX_PATH_BYTES } from '../../../src/io/engine/index-lists.js';
+import { chunkIndexList, describeIndices, everyIndexPath, MAX_INDEX_PATH_BYTES } from '../../../src/io/engine/index-lists.js';
 
 describe('index lists in request paths (issue 13, item 1)', () => {
   const names = Array.from({ length: 5_000 }, (_, i) => `logs-windows-security-auditing-domain-controllers-${String(i).padStart(6, '0')}`);
@@ -24,5 +24,10 @@ describe('index lists in request paths (issue 13, item 1)', () => {
   it('names a long list in a message by its first names and a count', () => {
     expect(describeIndices(names.slice(0, 2).join(','))).toBe(names.slice(0, 2).join(','));
     expect(describeIndices(names.join(','))).toBe(`${names.slice(0, 3).join(',')} (and 4997 more)`);
+  });
+
+  it('names every index of the local cluster and of each remote cluster a list holds, for a list filtered on _index', () => {
+    expect(everyIndexPath('logs-a,logs-b')).toBe('*');
+    expect(everyIndexPath('eu:logs-a,logs-b,eu:logs-c,us-east:logs-d')).toBe('*,eu%3A*,us-east%3A*');
   });
 });
