@@ -71,6 +71,7 @@ export {
   ExitCode,
 } from './errors.js';
 export { runSchedule, parseDuration, type ScheduleOptions, type TickRecord } from './io/schedule/run-schedule.js';
+export { runWatch, type WatchOptions } from './io/schedule/run-watch.js';
 export { ScheduleLock } from './io/schedule/schedule-lock.js';
 export { runDemo, type DemoOptions, type DemoResult } from './io/demo/run-demo.js';
 export { buildSavedObjects, toNdjson, type SavedObject } from './core/kibana/build-saved-objects.js';

@@ -13,6 +13,7 @@ import { huntCommand } from './hunt-command.js';
 import { pipelinesCommand } from './pipelines-command.js';
 import { demoCommand } from './demo-command.js';
 import { scheduleCommand } from './schedule-command.js';
+import { watchCommand } from './watch-command.js';
 import { kibanaCommand } from './kibana-command.js';
 import { reportCommand } from './report-command.js';
 
@@ -54,6 +55,7 @@ export async function runCli(argv: readonly string[], outer: CliContext): Promis
     .command(huntCommand(context))
     .command(pipelinesCommand(context))
     .command(scheduleCommand(context))
+    .command(watchCommand(context))
     .command(kibanaCommand(context))
     .command(reportCommand(context))
     .command(demoCommand(context))

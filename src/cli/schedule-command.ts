@@ -1,9 +1,11 @@
+import type { HuntSlicing } from '../core/hunt/plan-hunt.js';
 import type { CommandModule } from 'yargs';
 import { DEFAULT_HUNT_INDICES } from '../core/defaults.js';
-import { parseDuration, runSchedule, type TickRecord } from '../io/schedule/run-schedule.js';
+import { parseDuration, runSchedule } from '../io/schedule/run-schedule.js';
 import { splitList, withEngine, withStopSignal } from './cli-helpers.js';
 import type { CliContext } from './cli-context.js';
 import type { GlobalArgs } from './global-options.js';
+import { renderTick } from './render-tick.js';
 
 interface ScheduleArgs extends GlobalArgs {
   every?: string;
@@ -12,18 +14,9 @@ interface ScheduleArgs extends GlobalArgs {
   feed?: string;
   index: string[];
   concurrency: number;
+  slice: HuntSlicing;
   lockTtl: string;
   ticks?: number;
-}
-
-function renderTick(record: TickRecord): string {
-  const head = `tick ${record.tick} at ${record.at}: ${record.action}`;
-  if (record.action === 'skipped') return `${head} (lock held by ${record.lockHolder} until ${record.lockExpires})`;
-  if (record.action === 'hunted') {
-    const s = record.synced ? ` synced +${record.synced.added} ~${record.synced.updated} -${record.synced.deactivated};` : '';
-    return `${head};${s} hunt ${record.hunt?.runId}: ${record.hunt?.newIocs ?? 0} new IOC(s), ${record.hunt?.alertsCreated} new alert(s), ${record.hunt?.findings} finding(s) in ${record.hunt?.durationMs} ms`;
-  }
-  return `${head}: ${record.error}`;
 }
 
 export function scheduleCommand(context: CliContext): CommandModule<GlobalArgs, ScheduleArgs> {
@@ -38,6 +31,7 @@ export function scheduleCommand(context: CliContext): CommandModule<GlobalArgs, 
         .option('feed', { type: 'string', describe: 'Feed name for the synced sources' })
         .option('index', { type: 'string', array: true, default: [...DEFAULT_HUNT_INDICES], describe: 'Index patterns to hunt', coerce: splitList })
         .option('concurrency', { type: 'number', default: 2, describe: 'Units searched at once' })
+        .option('slice', { choices: ['auto', 'month', 'year', 'none'] as const, default: 'auto' as const, describe: 'Time ranges of the history units (as hunt --slice)' })
         .option('lock-ttl', { type: 'string', default: '5m', describe: 'Lock expiry (renewed every third of it)' })
         .option('ticks', { type: 'number', describe: 'Stop after this many ticks' })
         .check((args) => {
@@ -55,8 +49,8 @@ export function scheduleCommand(context: CliContext): CommandModule<GlobalArgs, 
             ...(args.sync ? { sync: args.sync } : {}),
             ...(args.feed ? { feed: args.feed } : {}),
             ...(args.ticks ? { maxTicks: args.ticks } : {}),
-            hunt: { index: args.index, concurrency: args.concurrency },
-            lockTtlMs: parseDuration(args.lockTtl),
+            hunt: { index: args.index, concurrency: args.concurrency, slice: args.slice },
+            lockTtlMs: parseDuration(args.lockTtl, '--lock-ttl'),
             signal,
             onTick: (record) => context.err(context.logFormat === 'json' ? JSON.stringify(record) : renderTick(record)),
           }),

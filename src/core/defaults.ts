@@ -23,3 +23,18 @@ export const DEFAULT_HUNT_INDICES: readonly string[] = ['logs-*', 'filebeat-*', 
 
 /** How far an incremental hunt looks back before the last watermark (late events, clock skew). */
 export const DEFAULT_INCREMENTAL_OVERLAP_MS = 3_600_000;
+
+/** How often `iochunt watch` ticks (`--every`; README "Near-live: iochunt watch"). */
+export const DEFAULT_WATCH_INTERVAL = '15s';
+
+/** `index.refresh_interval` of an index that sets none: both engines refresh every second. */
+export const DEFAULT_REFRESH_INTERVAL_MS = 1_000;
+
+/**
+ * Added to the refresh interval and the clock skew in a near-live run's settle delay (`watch
+ * --margin`): an event's way from its ingest timestamp to its shard (a queued bulk, a replica).
+ */
+export const DEFAULT_SETTLE_MARGIN_MS = 2_000;
+
+/** Expiry of the schedule lock (`--lock-ttl`); its holder renews it every third of this. */
+export const DEFAULT_LOCK_TTL_MS = 300_000;

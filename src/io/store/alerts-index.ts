@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { ResourceNames } from '../../core/resource-names.js';
 import { ClusterError, redactUrl } from '../../errors.js';
 import { errorTypeOfTranslated } from '../engine/cluster-errors.js';
@@ -7,15 +8,18 @@ import { loadResource } from '../load-resource.js';
 /**
  * The alerts index: an index template for `<prefix>-alerts-*` and a first index
  * `<prefix>-alerts-000001` behind the write alias `<prefix>-alerts`, so the alias can be
- * rolled over (ILM/ISM or `_rollover`) without iochunt noticing. Idempotent; safe to race.
+ * rolled over (ILM/ISM or `_rollover`) without iochunt noticing. Idempotent; safe to race. Reading
+ * the template needs what writing it needs (`manage_index_templates`, README "Privileges").
  */
 export async function ensureAlertsIndex(engine: Engine, names: ResourceNames): Promise<void> {
-  await engine.writeIndexTemplate(names.alerts, {
-    index_patterns: [`${names.alerts}-*`],
-    priority: 200,
-    ...loadResource('mappings', 'alerts'),
-    _meta: { managed_by: 'iochunt' },
-  });
+  const template = { index_patterns: [`${names.alerts}-*`], priority: 200, ...loadResource('mappings', 'alerts') };
+  // Written only when it differs from what iochunt last wrote (its hash in `_meta`): a template
+  // write is a cluster-state update, and `iochunt watch` hunts every few seconds.
+  const hash = createHash('sha256').update(JSON.stringify(template)).digest('hex').slice(0, 16);
+  const stored = await engine.fetchIndexTemplate(names.alerts);
+  if ((stored?._meta as { template_hash?: unknown } | undefined)?.template_hash !== hash) {
+    await engine.writeIndexTemplate(names.alerts, { ...template, _meta: { managed_by: 'iochunt', template_hash: hash } });
+  }
   const [alias] = await engine.fetchIndexSummaries([names.alerts]);
   if (alias?.exists) return;
   try {

@@ -1,4 +1,6 @@
 import { createHash } from 'node:crypto';
+import type { HuntWatermark } from '../../core/hunt/plan-hunt-phases.js';
+import type { HuntSlicing } from '../../core/hunt/plan-hunt.js';
 import type { Strategy } from '../../core/live/build-tag-pipeline.js';
 
 /**
@@ -22,7 +24,7 @@ export type StateKind =
 
 export type RunStatus = 'running' | 'completed' | 'failed' | 'interrupted';
 export type HuntMode = 'full' | 'incremental';
-export type HuntSlicing = 'month' | 'year' | 'none';
+export type { HuntSlicing };
 
 /** What a hunt run is asked to do; recorded so `--resume` and `report --run` reuse it exactly. */
 export interface HuntRunParams {
@@ -121,7 +123,17 @@ export interface HuntWatermarkRecord {
   set_version: number;
   events_until: string;
   run_id: string;
+  /**
+   * When that run started: it saw every event ingested a settle delay before this (near-live
+   * runs start their next window from it; README "Near-live: iochunt watch"). Absent in older records.
+   */
+  run_started_at?: string;
   updated_at: string;
+}
+
+/** A watermark record as the planners read it. */
+export function huntWatermarkOf(record: HuntWatermarkRecord): HuntWatermark {
+  return { setVersion: record.set_version, eventsUntil: record.events_until, ...(record.run_started_at ? { runStartedAt: record.run_started_at } : {}) };
 }
 
 /** The IOC-set version: one more with every sync that changes IOCs. */

@@ -83,6 +83,17 @@ export class StateStore {
     return this.read<HuntWatermarkRecord>(stateIds.watermark(scope));
   }
 
+  /**
+   * The committed IOC-set version and the scope's watermark in one read (`_mget`): what a
+   * near-live tick needs to decide it is idle. Version 0 before the first sync.
+   */
+  async fetchSetVersionAndWatermark(scope: Pick<HuntRunParams, 'index' | 'feeds'>): Promise<{ setVersion: number; watermark?: HuntWatermarkRecord }> {
+    const id = stateIds.watermark(scope);
+    const found = await this.engine.fetchDocuments(this.index, [SET_VERSION_ID, id]);
+    const watermark = found.get(id)?.source as HuntWatermarkRecord | undefined;
+    return { setVersion: Number(found.get(SET_VERSION_ID)?.source.set_version ?? 0), ...(watermark ? { watermark } : {}) };
+  }
+
   async writeWatermark(scope: Pick<HuntRunParams, 'index' | 'feeds'>, record: HuntWatermarkRecord): Promise<void> {
     await this.write(stateIds.watermark(scope), record, true);
   }

@@ -57,7 +57,8 @@ describe('iochunt schedule', () => {
   }
 
   it('SIGTERM mid-hunt leaves a resumable checkpoint and no lock', async () => {
-    const scheduler = startScheduler([...common(), '--every', '1h']);
+    // Calendar units: the scheduler is stopped after 15 checkpoints.
+    const scheduler = startScheduler([...common(), '--every', '1h', '--slice', 'month']);
     const run = await waitFor(async () => (await huntRuns().catch(() => []))[0], 90_000, 50);
     await waitFor(async () => ((await fx.engine.countDocuments(names.state, { term: { run_id: run.run_id } })) >= 15 ? true : undefined), 90_000, 50);
     scheduler.child.kill('SIGTERM');

@@ -97,7 +97,7 @@ describe('iochunt usage', () => {
       .split('\n')
       .map((line) => /^\s+iochunt (\w+)/.exec(line)?.[1])
       .filter(Boolean);
-    expect(commands).toEqual(['sync', 'hunt', 'pipelines', 'schedule', 'kibana', 'report', 'demo', 'status']);
+    expect(commands).toEqual(['sync', 'hunt', 'pipelines', 'schedule', 'watch', 'kibana', 'report', 'demo', 'status']);
   });
 
   it('--version prints the package version', async () => {

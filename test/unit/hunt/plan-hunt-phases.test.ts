@@ -74,4 +74,12 @@ describe('planHuntPhases', () => {
     expect(phases[0]!.plan.timestampField).toBe('@timestamp');
     expect(since).toBe('2026-11-30T11:59:00.000Z');
   });
+
+  it('a near-live run (settleMs) starts its window where the previous settled view ended, not an hour back', () => {
+    const watermark = { setVersion: 3, eventsUntil: '2026-11-30T11:59:57.000Z', runStartedAt: '2026-11-30T12:00:00.000Z' };
+    const input = { iocs: IOCS, indices: [WITH_INGESTED], fields: DEFAULT_MATCH_FIELDS, until: UNTIL, slice: 'month' as const, watermark };
+    expect(planHuntPhases({ ...input, settleMs: 3_000 }).phases[0]!.plan.since).toBe('2026-11-30T11:59:57.000Z');
+    // A longer delay than the previous run's reaches back by the difference; overlapMs is not used.
+    expect(planHuntPhases({ ...input, settleMs: 10_000, overlapMs: 60_000 }).phases[0]!.plan.since).toBe('2026-11-30T11:59:50.000Z');
+  });
 });
