@@ -15,36 +15,17 @@ import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { buildResourceNames } from '../src/core/resource-names.js';
 import { connect } from '../src/io/engine/connect.js';
 import { readLocalEngine } from '../src/local-engines/local-engine.js';
 import type { SyncReport } from '../src/io/sync/sync-iocs.js';
+import { loadResource } from '../src/io/load-resource.js';
+import { measureCli } from './measure-cli.js';
 
-const CLI = fileURLToPath(new URL('../dist/src/cli/main.js', import.meta.url));
-
-/** Runs the built CLI as a user would and samples its peak RSS (VmHWM) from /proc. */
+/** `iochunt sync --json`, with its time and peak RSS. */
 async function runSync(args: string[]): Promise<{ report: SyncReport; seconds: number; peakMb: number }> {
-  const started = performance.now();
-  const child = spawn(process.execPath, [CLI, 'sync', '--json', ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
-  let stdout = '';
-  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-  let peakKb = 0;
-  const sample = (): void => {
-    try {
-      const hwm = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'));
-      if (hwm?.[1]) peakKb = Math.max(peakKb, Number(hwm[1]));
-    } catch {
-      // the process has exited
-    }
-  };
-  const sampler = setInterval(sample, 100);
-  const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
-  clearInterval(sampler);
-  if (code !== 0) throw new Error(`iochunt sync exited with ${code}`);
-  return { report: JSON.parse(stdout) as SyncReport, seconds: (performance.now() - started) / 1000, peakMb: peakKb / 1024 };
+  const run = await measureCli(['sync', '--json', ...args]);
+  return { report: JSON.parse(run.stdout) as SyncReport, seconds: run.seconds, peakMb: run.peakMb };
 }
 
 const total = Number(process.argv[2] ?? 1_000_000);
@@ -112,6 +93,40 @@ async function main(): Promise<void> {
     const { report: first, seconds: firstSeconds, peakMb: firstPeak } = await runSync(common);
     const { report: reload, seconds: reloadSeconds, peakMb: reloadPeak } = await runSync(common);
 
+    // The engine's best: a plain `_bulk` of the same IOC documents (read back from the index,
+    // bodies prepared before the clock starts), 5 MB requests, two in flight, into a scratch index
+    // with the same mapping and refresh off, as sync's large loads have it.
+    const bulkIndex = `${prefix}-plain-bulk`;
+    const iocsBody = loadResource('mappings', 'iocs') as { settings?: Record<string, unknown> };
+    await engine.createIndex(bulkIndex, { ...iocsBody, settings: { ...iocsBody.settings, refresh_interval: '-1' } });
+    const bodies: string[] = [];
+    let body = '';
+    let documents = 0;
+    for await (const page of engine.scanDocuments({ index: names.iocs, query: { match_all: {} }, pageSize: 5_000 })) {
+      for (const hit of page) {
+        body += `${JSON.stringify({ index: { _index: bulkIndex, _id: hit.id } })}\n${JSON.stringify(hit.source)}\n`;
+        documents += 1;
+        if (body.length >= 5 * 1024 * 1024) {
+          bodies.push(body);
+          body = '';
+        }
+      }
+    }
+    if (body) bodies.push(body);
+    const b0 = performance.now();
+    let next = 0;
+    const worker = async (): Promise<void> => {
+      while (next < bodies.length) {
+        const items = await engine.bulk(bodies[next++]!);
+        if (items.some((i) => i.status >= 300)) throw new Error('the plain bulk was refused in part: the baseline is void');
+      }
+    };
+    await Promise.all([worker(), worker()]);
+    await engine.refresh(bulkIndex);
+    const bulkRate = documents / ((performance.now() - b0) / 1000);
+    bodies.length = 0;
+    await engine.deleteIndices([bulkIndex]);
+
     // Naive baseline: one index request per IOC, as a script looping over the file would do.
     const naiveIndex = `${prefix}-naive`;
     const t2 = performance.now();
@@ -126,8 +141,9 @@ async function main(): Promise<void> {
     console.log(warmLine);
     console.log(`  first load : ${first.totals.added.toLocaleString('en')} added, ${first.totals.rejected} rejected in ${firstSeconds.toFixed(1)} s = ${Math.round(firstRate).toLocaleString('en')} IOCs/s, peak RSS ${Math.round(firstPeak)} MB`);
     console.log(`  reload     : ${reload.totals.unchanged.toLocaleString('en')} unchanged in ${reloadSeconds.toFixed(1)} s = ${Math.round(reload.totals.accepted / reloadSeconds).toLocaleString('en')} IOCs/s, peak RSS ${Math.round(reloadPeak)} MB`);
+    console.log(`  plain bulk : the same ${documents.toLocaleString('en')} IOC documents in 5 MB _bulk requests, two in flight: ${Math.round(bulkRate).toLocaleString('en')} docs/s -> sync is ${(firstRate / bulkRate).toFixed(2)} of it`);
     console.log(`  naive      : one index request per IOC: ${Math.round(naiveRate).toLocaleString('en')} IOCs/s (sample of ${naiveSample.toLocaleString('en')}) -> iochunt is ${(firstRate / naiveRate).toFixed(1)}x faster`);
-    console.log(`  target     : >= 20,000 IOCs/s end to end, peak RSS < 1,024 MB -> ${firstRate >= 20_000 && firstPeak < 1024 ? 'met' : 'NOT met'}`);
+    console.log(`  target     : >= 20,000 IOCs/s end to end or >= 0.8 of the plain bulk, peak RSS < 512 MB -> ${(firstRate >= 20_000 || firstRate / bulkRate >= 0.8) && firstPeak < 512 ? 'met' : 'NOT met'}`);
     await engine.deleteIndices([naiveIndex]);
   } finally {
     await engine.deleteIndices([names.iocs, names.state, warmNames.iocs, warmNames.state]);

@@ -1,3 +1,4 @@
+import type { HuntSlicing } from '../core/hunt/plan-hunt.js';
 import cliProgress from 'cli-progress';
 import type { CommandModule } from 'yargs';
 import { FindingsError } from '../errors.js';
@@ -19,7 +20,7 @@ interface HuntArgs extends GlobalArgs {
   resume?: string;
   dryRun: boolean;
   failOnFindings: boolean;
-  slice: 'month' | 'year' | 'none';
+  slice: HuntSlicing;
   exactDomains: boolean;
 }
 
@@ -38,7 +39,7 @@ export function huntCommand(context: CliContext): CommandModule<GlobalArgs, Hunt
         .option('resume', { type: 'string', describe: 'Finish an interrupted or failed run' })
         .option('dry-run', { type: 'boolean', default: false, describe: 'Print the plan and candidate counts; write nothing' })
         .option('fail-on-findings', { type: 'boolean', default: false, describe: 'Exit 3 when there are findings' })
-        .option('slice', { choices: ['month', 'year', 'none'] as const, default: 'month' as const, describe: 'Checkpoint granularity' })
+        .option('slice', { choices: ['auto', 'month', 'year', 'none'] as const, default: 'auto' as const, describe: 'Time ranges of the units: auto (sized by event volume), or calendar month or year, or none' })
         .option('exact-domains', { type: 'boolean', default: false, describe: 'Domain IOCs match their exact name only, not their subdomains' })
         .example('$0 hunt --feed CERTFR-2021-IOC-003', 'hunt the ANSSI APT31 IPs since their hunt-from (2021-01-01)')
         .example('$0 hunt --resume 3f2a...', 'finish a run that was interrupted') as never,

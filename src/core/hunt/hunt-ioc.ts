@@ -3,6 +3,39 @@ import type { IocDocument } from '../ioc/build-ioc-document.js';
 import type { IocType } from '../ioc/types.js';
 import { appliesToSubdomains } from './domain-scope.js';
 
+/**
+ * The parts of a stored IOC document the hunt reads: what decides a match (value, network,
+ * validity, subdomains), what an alert copies (`threat.indicator`, the feeds) and the set
+ * version. The hunt reads only these fields of `<prefix>-iocs` ({@link HUNT_IOC_FIELDS}), so a
+ * million IOCs are held without their feed histories.
+ */
+export interface HuntIocDocument {
+  threat: { indicator: IocDocument['threat']['indicator']; feed: { name: string[] } };
+  iochunt: Pick<IocDocument['iochunt'], 'value' | 'cidr' | 'hunt_from' | 'valid_until' | 'exact_domains' | 'active_feeds' | 'set_version'> & {
+    feeds: Pick<IocDocument['iochunt']['feeds'][number], 'hunt_from'>[];
+  };
+}
+
+/** The `_source` fields of {@link HuntIocDocument}, for the scan of the IOC index. */
+export const HUNT_IOC_FIELDS = [
+  'threat.indicator',
+  'threat.feed.name',
+  'iochunt.value',
+  'iochunt.cidr',
+  'iochunt.hunt_from',
+  'iochunt.valid_until',
+  'iochunt.exact_domains',
+  'iochunt.active_feeds',
+  'iochunt.set_version',
+  'iochunt.feeds.hunt_from',
+];
+
+/** The parts of an IOC document an alert copies (`buildEnrichment`). */
+export interface AlertSource {
+  threat: { indicator: IocDocument['threat']['indicator']; feed: { name: string[] } };
+  iochunt: { active_feeds: string[] };
+}
+
 /** One stored IOC, in the shape the hunt matches with. */
 export interface HuntIoc {
   /** The IOC document's `_id` (alerts reference it as `threat.enrichments.matched.id`). */
@@ -22,8 +55,8 @@ export interface HuntIoc {
    * `sync --exact-domains` by every feed that lists it, not hunted with `--exact-domains`.
    */
   subdomains?: true;
-  /** The stored document, for copying `threat.indicator` into alerts. Never modified. */
-  document: IocDocument;
+  /** What an alert copies from the stored document: `threat.indicator` and the feeds. Never modified. */
+  document: AlertSource;
 }
 
 export interface HuntIocOptions {
@@ -32,15 +65,60 @@ export interface HuntIocOptions {
 }
 
 /**
+ * Shares equal strings and feed lists among the IOCs of one read: a million IOCs of a few
+ * feeds hold one copy of each `hunt_from`, `valid_until` and feed list, not a million.
+ */
+export class HuntIocInterner {
+  private readonly strings = new Map<string, string>();
+  private readonly lists = new Map<string, string[]>();
+  private readonly feeds = new Map<string[], { name: string[] }>();
+  private readonly actives = new Map<string[], { active_feeds: string[] }>();
+
+  /** One `{ name }` object per distinct feed list. */
+  feed(names: readonly string[]): { name: string[] } {
+    const list = this.list(names);
+    let known = this.feeds.get(list);
+    if (!known) this.feeds.set(list, (known = { name: list }));
+    return known;
+  }
+
+  /** One `{ active_feeds }` object per distinct list. */
+  active(names: readonly string[]): { active_feeds: string[] } {
+    const list = this.list(names);
+    let known = this.actives.get(list);
+    if (!known) this.actives.set(list, (known = { active_feeds: list }));
+    return known;
+  }
+
+  string<T extends string | undefined>(value: T): T {
+    if (value === undefined) return value;
+    const known = this.strings.get(value);
+    if (known !== undefined) return known as T;
+    this.strings.set(value, value);
+    return value;
+  }
+
+  list(values: readonly string[]): string[] {
+    const key = values.join('\u0000');
+    const known = this.lists.get(key);
+    if (known) return known;
+    const fresh = values.map((v) => this.string(v));
+    this.lists.set(key, fresh);
+    return fresh;
+  }
+}
+
+/**
  * Reads a stored IOC document (`_id` and `_source` from `<prefix>-iocs`) into a
- * {@link HuntIoc}. The document is referenced, not copied.
+ * {@link HuntIoc}, keeping of the document only what an alert copies (the indicator is
+ * referenced, not copied); with an `interner`, equal strings and feed lists are shared.
  *
  * `iochunt.hunt_from` is always written by sync; a document without it falls back to the
  * earliest `hunt_from` of its feeds, and one without any is rejected (hunting it from the
  * beginning of time would flood the alerts index). Whether a domain IOC matches its
  * subdomains is decided here, once, for the planner and the matcher alike.
  */
-export function huntIocFromDocument(id: string, document: IocDocument, options: HuntIocOptions = {}): HuntIoc {
+export function huntIocFromDocument(id: string, document: HuntIocDocument, options: HuntIocOptions = {}, interner?: HuntIocInterner): HuntIoc {
   const huntFrom = document.iochunt.hunt_from ?? earliestFeedHuntFrom(document);
   if (huntFrom === undefined) {
     throw new InternalError(`IOC document ${id} has no iochunt.hunt_from: re-run "iochunt sync" for its feed`);
@@ -48,19 +126,25 @@ export function huntIocFromDocument(id: string, document: IocDocument, options: 
   const { cidr, valid_until: validUntil } = document.iochunt;
   const { type } = document.threat.indicator;
   const subdomains = appliesToSubdomains(type, document.iochunt.value, options.exactDomains === true || document.iochunt.exact_domains === true);
+  const share = <T extends string | undefined>(value: T): T => (interner ? interner.string(value) : value);
+  const feeds = document.threat.feed?.name ?? [];
+  const active = document.iochunt.active_feeds ?? [];
   return {
     id,
     type,
     value: document.iochunt.value,
     ...(cidr === undefined ? {} : { cidr }),
-    huntFrom,
-    ...(validUntil === undefined ? {} : { validUntil }),
+    huntFrom: share(huntFrom),
+    ...(validUntil === undefined ? {} : { validUntil: share(validUntil) }),
     ...(subdomains ? { subdomains: true as const } : {}),
-    document,
+    document: {
+      threat: { indicator: document.threat.indicator, feed: interner ? interner.feed(feeds) : { name: [...feeds] } },
+      iochunt: interner ? interner.active(active) : { active_feeds: [...active] },
+    },
   };
 }
 
-function earliestFeedHuntFrom(document: IocDocument): string | undefined {
+function earliestFeedHuntFrom(document: HuntIocDocument): string | undefined {
   return document.iochunt.feeds
     .map((feed) => feed.hunt_from)
     .filter((value): value is string => typeof value === 'string')

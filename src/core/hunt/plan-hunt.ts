@@ -6,6 +6,24 @@ import { registeredDomainField } from './registered-domain-field.js';
 import { buildSuffixPatterns, SuffixPacker } from './suffix-patterns.js';
 import { termsForKind } from './terms-for-kind.js';
 
+/**
+ * Values per `terms` query by default: the engines' own limit (`index.max_terms_count`,
+ * 65,536 on Elasticsearch and OpenSearch), so a million IOCs take 16 batches, not 100.
+ */
+export const DEFAULT_MAX_TERMS = 65_536;
+
+/**
+ * Bytes of values one query may carry across its `terms` clauses (a value is sent once per field
+ * of its kind). A node parses and expands every query it gets, per shard: 65,536 IPs on five
+ * fields are a 3.7 MB request that tripped the parent circuit breaker of a 1 GB-heap node
+ * (`npm run bench:scale -- million`); 1 MiB keeps a batch of a few fields near 10,000-15,000
+ * values and one of a single field at the terms limit.
+ */
+export const DEFAULT_MAX_QUERY_BYTES = 1024 * 1024;
+
+/** How a hunt's range is cut into units: by event volume (`auto`), by calendar month or year, or not at all. */
+export type HuntSlicing = 'auto' | 'month' | 'year' | 'none';
+
 /** A concrete index as the planner sees it: its mapped fields, and whether it can be searched. */
 export interface PlanIndex {
   name: string;
@@ -29,11 +47,16 @@ export interface PlanHuntInput {
   /** Inclusive start, exclusive end (ISO). */
   since: string;
   until: string;
-  /** Checkpoint granularity. Default `month`. `none` makes the whole range one slice. */
-  slice?: 'month' | 'year' | 'none';
+  /**
+   * Checkpoint granularity. Default `month`. `none` makes the whole range one slice. `auto`
+   * plans monthly slices for `sizeSlicesByVolume` to merge by event volume.
+   */
+  slice?: HuntSlicing;
   timestampField?: string;
-  /** Values per `terms` query; default 10,000 (the engines allow 65,536). */
+  /** Values per `terms` query; default {@link DEFAULT_MAX_TERMS}. */
   maxTerms?: number;
+  /** Bytes of values per query over all its fields; default {@link DEFAULT_MAX_QUERY_BYTES}. */
+  maxQueryBytes?: number;
   /**
    * Boolean clauses per query; default 1,000 (OpenSearch's `indices.query.bool.max_clause_count`
    * is 1,024). A `terms` query on an `ip` field that holds a CIDR costs one clause per value.
@@ -116,11 +139,12 @@ export interface HuntPlan {
   warnings: string[];
 }
 
-function sliceRange(since: string, until: string, unit: PlanHuntInput['slice']): TimeSlice[] {
+function sliceRange(since: string, until: string, unit: HuntSlicing | undefined): TimeSlice[] {
   const start = Date.parse(since);
   const end = Date.parse(until);
   if (!(start < end)) return [];
   if (unit === 'none') return [{ key: `${since}..${until}`, from: since, until }];
+  // `auto`: monthly slices, merged by event volume once the data is known.
   const slices: TimeSlice[] = [];
   let cursor = new Date(start);
   while (cursor.getTime() < end) {
@@ -209,13 +233,19 @@ function isSearchable(kind: MatchKind, type: string): boolean {
 
 /**
  * Cuts the IOCs into batches whose queries stay under the engines' limits on every group:
- * at most `maxTerms` values per `terms` query, at most `maxClauses` clauses per query.
+ * at most `maxTerms` values per `terms` query, at most `maxClauses` clauses per query, at most
+ * `maxQueryBytes` of values per query over its fields.
  * Networks get batches of their own: once a `terms` query on an `ip` field holds one CIDR,
  * the engines turn every value of it into its own clause, exact addresses included. Domains
  * that match subdomains cost suffix patterns (one clause each, per domain field): a batch
  * closes when one more would exceed the clauses left after the `terms` clauses.
  */
-function batchIocs(iocs: readonly HuntIoc[], groups: readonly IndexGroup[], maxTerms: number, maxClauses: number): IocBatch[] {
+function batchIocs(iocs: readonly HuntIoc[], groups: readonly IndexGroup[], limits: { maxTerms: number; maxClauses: number; maxQueryBytes: number }): IocBatch[] {
+  const { maxTerms, maxClauses } = limits;
+  // Per kind, the most fields of that kind a group queries: what one value costs in bytes.
+  const fieldsOf = (kind: MatchKind): number => Math.max(0, ...groups.map((g) => g.fields.filter((f) => f.kind === kind).length));
+  const costs = new Map(MATCH_KINDS.map((kind) => [kind, fieldsOf(kind)]));
+  const cost = (ioc: HuntIoc): number => (ioc.value.length + 3) * (costs.get(matchKindOf(ioc.type)) ?? 0);
   const fieldCount = Math.max(1, ...groups.map((g) => g.fields.length));
   const ipFieldCount = Math.max(0, ...groups.map((g) => g.fields.filter((f) => f.kind === 'ip' && f.type === 'ip').length));
   const domainFieldCount = Math.max(0, ...groups.map((g) => g.fields.filter((f) => f.kind === 'domain').length));
@@ -225,24 +255,34 @@ function batchIocs(iocs: readonly HuntIoc[], groups: readonly IndexGroup[], maxT
   const order = (a: HuntIoc, b: HuntIoc): number => (a.type === b.type ? (a.value < b.value ? -1 : a.value > b.value ? 1 : 0) : a.type < b.type ? -1 : 1);
   const exact = iocs.filter((ioc) => ioc.cidr === undefined).sort(order);
   const networks = iocs.filter((ioc) => ioc.cidr !== undefined).sort(order);
-  const chunks: HuntIoc[][] = chunkExact(exact, maxTerms, patternsPerField);
+  const chunks: HuntIoc[][] = chunkExact(exact, { maxTerms, maxBytes: limits.maxQueryBytes, cost }, patternsPerField);
   for (let i = 0; i < networks.length; i += cidrsPerBatch) chunks.push(networks.slice(i, i + cidrsPerBatch));
   return chunks.map((batch, i) => buildBatch(`b${i}`, batch));
 }
 
-/** Exact-value IOCs in order, cut at `maxTerms` values or when their suffix patterns would pass `patternsPerField`. */
-function chunkExact(iocs: readonly HuntIoc[], maxTerms: number, patternsPerField: number): HuntIoc[][] {
+/**
+ * Exact-value IOCs in order, cut at `maxTerms` values, when their bytes on the query's fields
+ * would pass `maxBytes`, or when their suffix patterns would pass `patternsPerField`.
+ */
+function chunkExact(iocs: readonly HuntIoc[], limits: { maxTerms: number; maxBytes: number; cost: (ioc: HuntIoc) => number }, patternsPerField: number): HuntIoc[][] {
   const chunks: HuntIoc[][] = [];
   let current: HuntIoc[] = [];
+  let bytes = 0;
   let packer = new SuffixPacker();
   for (const ioc of iocs) {
-    const full = current.length >= maxTerms || (ioc.subdomains === true && packer.chunks.length >= patternsPerField && packer.opens(ioc.value));
+    const size = limits.cost(ioc);
+    const full =
+      current.length >= limits.maxTerms ||
+      (current.length > 0 && bytes + size > limits.maxBytes) ||
+      (ioc.subdomains === true && packer.chunks.length >= patternsPerField && packer.opens(ioc.value));
     if (full) {
       chunks.push(current);
       current = [];
+      bytes = 0;
       packer = new SuffixPacker();
     }
     current.push(ioc);
+    bytes += size;
     if (ioc.subdomains) packer.add(ioc.value);
   }
   if (current.length > 0) chunks.push(current);
@@ -282,7 +322,11 @@ export function planHunt(input: PlanHuntInput): HuntPlan {
   const timestampField = input.timestampField ?? '@timestamp';
   const { groups, skipped, textOnly } = groupIndices(input, timestampField);
   const slices = sliceRange(input.since, input.until, input.slice ?? 'month');
-  const batches = input.iocs.length === 0 || groups.length === 0 ? [] : batchIocs(input.iocs, groups, input.maxTerms ?? 10_000, input.maxClauses ?? 1_000);
+  const batches = input.iocs.length === 0 || groups.length === 0 ? [] : batchIocs(input.iocs, groups, {
+          maxTerms: input.maxTerms ?? DEFAULT_MAX_TERMS,
+          maxClauses: input.maxClauses ?? 1_000,
+          maxQueryBytes: input.maxQueryBytes ?? DEFAULT_MAX_QUERY_BYTES,
+        });
   const units: HuntUnit[] = [];
   groups.forEach((group, g) =>
     slices.forEach((slice, s) =>

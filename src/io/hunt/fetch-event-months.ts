@@ -1,14 +1,16 @@
+import type { MonthCount } from '../../core/hunt/occupied-slices.js';
 import type { HuntPlan } from '../../core/hunt/plan-hunt.js';
 import type { Engine } from '../engine/engine.js';
 
 /**
- * Per index group of a plan, the UTC months in which it holds events inside the plan's range: one
- * `size: 0` search each, a date histogram of the plan's timestamp field (the field and range the
- * units filter on). For `keepOccupiedUnits`, so a hunt plans units only where the data is. An
+ * Per index group of a plan, the UTC months in which it holds events inside the plan's range, with
+ * their counts: one `size: 0` search each, a date histogram of the plan's timestamp field (the
+ * field and range the units filter on). For `keepOccupiedUnits` and `sizeSlicesByVolume`, so a
+ * hunt plans units only where the data is, sized by its volume. An
  * answer that not every shard gave is refused by the engine port, never read as "no events".
  */
-export async function fetchEventMonths(engine: Engine, plan: HuntPlan): Promise<Map<number, string[]>> {
-  const months = new Map<number, string[]>();
+export async function fetchEventMonths(engine: Engine, plan: HuntPlan): Promise<Map<number, MonthCount[]>> {
+  const months = new Map<number, MonthCount[]>();
   if (plan.units.length === 0) return months;
   for (const [g, group] of plan.groups.entries()) {
     const answer = await engine.search(group.indices.join(','), {
@@ -19,7 +21,7 @@ export async function fetchEventMonths(engine: Engine, plan: HuntPlan): Promise<
     const buckets = (answer.aggregations as { months?: { buckets?: { key_as_string?: string; doc_count: number }[] } } | undefined)?.months?.buckets ?? [];
     months.set(
       g,
-      buckets.filter((bucket) => bucket.doc_count > 0 && bucket.key_as_string !== undefined).map((bucket) => bucket.key_as_string as string),
+      buckets.filter((bucket) => bucket.doc_count > 0 && bucket.key_as_string !== undefined).map((bucket) => ({ month: bucket.key_as_string as string, count: bucket.doc_count })),
     );
   }
   return months;

@@ -1,10 +1,9 @@
 import type { HuntIoc } from '../../core/hunt/hunt-ioc.js';
-import { huntIocFromDocument, type HuntIocOptions } from '../../core/hunt/hunt-ioc.js';
+import { HUNT_IOC_FIELDS, huntIocFromDocument, HuntIocInterner, type HuntIocDocument, type HuntIocOptions } from '../../core/hunt/hunt-ioc.js';
 import { MATCH_KINDS, type MatchFields } from '../../core/hunt/match-fields.js';
 import type { VersionedIoc } from '../../core/hunt/plan-hunt-phases.js';
 import type { PlanIndex } from '../../core/hunt/plan-hunt.js';
 import { registeredDomainField } from '../../core/hunt/registered-domain-field.js';
-import type { IocDocument } from '../../core/ioc/build-ioc-document.js';
 import type { Engine, IndexFieldTypes } from '../engine/engine.js';
 import { resolveHuntedIndices } from './readable-indices.js';
 
@@ -13,10 +12,11 @@ export async function fetchHuntIocs(engine: Engine, iocIndex: string, feeds: rea
   const filter: Record<string, unknown>[] = [{ term: { 'iochunt.active': true } }];
   if (feeds.length > 0) filter.push({ terms: { 'iochunt.active_feeds': [...feeds] } });
   const iocs: VersionedIoc[] = [];
-  for await (const page of engine.scanDocuments({ index: iocIndex, query: { bool: { filter } } })) {
+  const interner = new HuntIocInterner();
+  for await (const page of engine.scanDocuments({ index: iocIndex, query: { bool: { filter } }, source: HUNT_IOC_FIELDS, pageSize: 5_000 })) {
     for (const hit of page) {
-      const document = hit.source as unknown as IocDocument;
-      const ioc: HuntIoc = huntIocFromDocument(hit.id, document, options);
+      const document = hit.source as unknown as HuntIocDocument;
+      const ioc: HuntIoc = huntIocFromDocument(hit.id, document, options, interner);
       iocs.push({ ioc, setVersion: Number(document.iochunt.set_version ?? 0) });
     }
   }

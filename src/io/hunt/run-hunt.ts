@@ -3,14 +3,14 @@ import type { HuntIoc } from '../../core/hunt/hunt-ioc.js';
 import { buildIocMatcher, type IocMatcher } from '../../core/hunt/ioc-matcher.js';
 import { DEFAULT_MATCH_FIELDS, mergeMatchFields, type MatchFields, type MatchKind } from '../../core/hunt/match-fields.js';
 import { planHuntPhases, type HuntPhase, type PhaseName } from '../../core/hunt/plan-hunt-phases.js';
-import { buildUnitQuery, type SkippedIndex } from '../../core/hunt/plan-hunt.js';
-import { keepOccupiedUnits } from '../../core/hunt/occupied-slices.js';
+import { buildUnitQuery, DEFAULT_MAX_TERMS, type HuntSlicing, type SkippedIndex } from '../../core/hunt/plan-hunt.js';
+import { keepOccupiedUnits, sizeSlicesByVolume } from '../../core/hunt/occupied-slices.js';
 import { buildResourceNames } from '../../core/resource-names.js';
 import { parseDateOption } from '../../core/time/parse-date-option.js';
 import { UsageError } from '../../errors.js';
 import type { Engine } from '../engine/engine.js';
 import { ensureAlertsIndex, probeAlertWrite } from '../store/alerts-index.js';
-import type { HuntProgress, HuntRunParams, HuntRunRecord, RunStatus, UnitCounts, UnitRetry } from '../store/state-records.js';
+import { huntWatermarkOf, type HuntProgress, type HuntRunParams, type HuntRunRecord, type HuntWatermarkRecord, type RunStatus, type UnitCounts, type UnitRetry } from '../store/state-records.js';
 import { StateStore } from '../store/state-store.js';
 import { fetchFindingsSummary, type IocHits } from './fetch-findings-summary.js';
 import { fetchEventMonths } from './fetch-event-months.js';
@@ -37,7 +37,8 @@ export interface HuntOptions {
   resume?: string;
   /** Plan and count candidates per unit; write nothing. */
   dryRun?: boolean;
-  slice?: 'month' | 'year' | 'none';
+  /** Time ranges: `auto` (default) sized by event volume, or calendar `month`, `year`, or `none` (README `iochunt hunt`). */
+  slice?: HuntSlicing;
   /** Extra event fields per IOC kind (config file). */
   fields?: Partial<Record<MatchKind, readonly string[]>>;
   validityGraceMs?: number;
@@ -49,6 +50,13 @@ export interface HuntOptions {
   exactDomains?: boolean;
   /** Incremental runs look back this far before the last watermark. Default 1 h. */
   overlapMs?: number;
+  /**
+   * Near-live incremental runs (`iochunt watch`): the settle delay, after which an ingested event
+   * is surely searchable. The run's range ends this long before now (unless `until` is given)
+   * and its window starts where the previous run's settled view ended (`settledWindowStart`),
+   * instead of `overlapMs` before the watermark.
+   */
+  settleMs?: number;
   pageSize?: number;
   /** Clause budget per query (planHunt); lower it for clusters with a small `max_clause_count`. */
   maxClauses?: number;
@@ -83,6 +91,8 @@ export interface HuntSummary {
   candidates?: { unit: string; indices: string[]; from: string; until: string; count: number }[];
   /** Unit attempts that failed and were retried, and why (this run's; a resumed run's earlier ones are in its record). */
   retries: UnitRetry[];
+  /** Incremental runs with a watermark: the new-events window and the field it is on (`event.ingested` or `@timestamp`). */
+  window?: { field: string; from: string; until: string };
   /** Per index, events that touch hunted IOCs but have no readable `@timestamp`: not hunted, never silently. */
   untimed: UntimedEvents[];
   warnings: string[];
@@ -90,7 +100,7 @@ export interface HuntSummary {
 }
 
 /** The part of a summary known once the hunt is planned. */
-type PlannedSummary = Pick<HuntSummary, 'mode' | 'since' | 'until' | 'iocs' | 'newIocs' | 'indices' | 'warnings' | 'phases' | 'retries' | 'untimed'>;
+type PlannedSummary = Pick<HuntSummary, 'mode' | 'since' | 'until' | 'iocs' | 'newIocs' | 'indices' | 'warnings' | 'phases' | 'retries' | 'untimed' | 'window'>;
 
 /** The parameters of a new run from the options, or those a resumed run recorded. */
 async function resolveRun(state: StateStore, options: HuntOptions, now: Date): Promise<{ params: HuntRunParams; previous?: HuntRunRecord }> {
@@ -102,10 +112,10 @@ async function resolveRun(state: StateStore, options: HuntOptions, now: Date): P
   const params: HuntRunParams = {
     index: [...(options.index ?? DEFAULT_HUNT_INDICES)],
     ...(options.since ? { since: parseDateOption(options.since, '--since') } : {}),
-    until: options.until ? parseDateOption(options.until, '--until') : now.toISOString(),
+    until: options.until ? parseDateOption(options.until, '--until') : new Date(now.getTime() - (options.settleMs ?? 0)).toISOString(),
     feeds: [...(options.feeds ?? [])],
     mode: options.mode ?? 'full',
-    slice: options.slice ?? 'month',
+    slice: options.slice ?? 'auto',
     ...(options.exactDomains ? { exact_domains: true as const } : {}),
   };
   return { params };
@@ -129,12 +139,13 @@ async function planRun(
   const warn = options.onWarning ?? (() => undefined);
   // The IOC set must be whole (a failed shard of the IOC index must not shrink it): a partial
   // read is tried again like a unit, then fails the run before anything is written.
-  const [iocs, indices, setVersion] = await retryWhileRetryable(
+  const [iocs, indices, setVersion, maxTerms] = await retryWhileRetryable(
     () =>
       Promise.all([
         fetchHuntIocs(engine, context.iocIndex, params.feeds, { exactDomains: params.exact_domains === true }),
         fetchPlanIndices(engine, params.index, fields),
         state.fetchSetVersion().catch(() => ({ version: 0 })),
+        engine.fetchMaxTermsCount(params.index),
       ]),
     retry,
     { ...(options.signal ? { signal: options.signal } : {}), onRetry: (reason, attempt) => warn(`reading the IOCs and mappings, attempt ${attempt} failed, retrying: ${reason}`) },
@@ -147,13 +158,24 @@ async function planRun(
     until: params.until,
     slice: params.slice,
     ...(params.since ? { since: params.since } : {}),
-    ...(watermark ? { watermark: { setVersion: watermark.set_version, eventsUntil: watermark.events_until } } : {}),
+    ...(watermark ? { watermark: huntWatermarkOf(watermark) } : {}),
     ...(options.overlapMs === undefined ? {} : { overlapMs: options.overlapMs }),
+    ...(options.settleMs === undefined ? {} : { settleMs: options.settleMs }),
     ...(options.maxClauses ? { maxClauses: options.maxClauses } : {}),
+    ...(maxTerms !== undefined && maxTerms < DEFAULT_MAX_TERMS ? { maxTerms } : {}),
   });
   // Units only where the data is: per index group, one histogram of the months holding events.
   const occupied = await retryWhileRetryable(
-    () => Promise.all(planned.phases.map(async (phase) => ({ ...phase, plan: keepOccupiedUnits(phase.plan, await fetchEventMonths(engine, phase.plan)) }))),
+    () =>
+      Promise.all(
+        planned.phases.map(async (phase) => {
+          const counts = await fetchEventMonths(engine, phase.plan);
+          const months = new Map([...counts].map(([group, list]) => [group, list.map((m) => m.month)]));
+          // The new-events window is one slice by design: only history ranges are sized by volume.
+          const sized = params.slice === 'auto' && phase.name === 'history';
+          return { ...phase, plan: sized ? sizeSlicesByVolume(phase.plan, counts) : keepOccupiedUnits(phase.plan, months) };
+        }),
+      ),
     retry,
     { ...(options.signal ? { signal: options.signal } : {}), onRetry: (reason, attempt) => warn(`reading where the events are, attempt ${attempt} failed, retrying: ${reason}`) },
   );
@@ -181,6 +203,7 @@ async function planRun(
     phases: phases.map((p) => ({ name: p.name, units: p.plan.units.length, slices: p.plan.slices.length })),
     retries: [],
     untimed,
+    ...windowOf(phases),
   };
   return { phases, units, iocs: iocs.map((entry) => entry.ioc), setVersion: setVersion.version, summary };
 }
@@ -272,7 +295,16 @@ export async function runHunt(engine: Engine, options: HuntOptions = {}): Promis
   await engine.refresh(names.alerts);
   const perIoc = await fetchFindingsSummary(engine, names.alerts, run.iocs, { since: run.summary.since, until: params.until });
   await state.writeRun(record('completed', { finished_at: new Date().toISOString() }));
-  await state.writeWatermark(params, { kind: 'hunt-watermark', set_version: run.setVersion, events_until: params.until, run_id: runId, updated_at: new Date().toISOString() });
+  const watermark: HuntWatermarkRecord = {
+    kind: 'hunt-watermark',
+    set_version: run.setVersion,
+    events_until: params.until,
+    run_id: runId,
+    // A resumed run's first start: its first units saw no more than what was searchable then.
+    run_started_at: previous?.started_at ?? now.toISOString(),
+    updated_at: new Date().toISOString(),
+  };
+  await state.writeWatermark(params, watermark);
   return {
     runId,
     status: 'completed',
@@ -283,6 +315,12 @@ export async function runHunt(engine: Engine, options: HuntOptions = {}): Promis
     totals: { findings: perIoc.reduce((n, i) => n + i.hits, 0), iocsHit: perIoc.length, hosts: perIoc.reduce((n, i) => n + i.hosts, 0) },
     durationMs: Date.now() - started,
   };
+}
+
+/** The new-events phase's window, for the summary. */
+function windowOf(phases: readonly HuntPhase[]): Pick<HuntSummary, 'window'> {
+  const plan = phases.find((phase) => phase.name === 'new-events')?.plan;
+  return plan ? { window: { field: plan.timestampField, from: plan.since, until: plan.until } } : {};
 }
 
 /** The matcher of a phase's IOCs; IOCs it cannot match are warned about, not hunted. */

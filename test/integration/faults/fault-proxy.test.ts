@@ -103,6 +103,8 @@ describe.each(['opensearch', 'elasticsearch'] as const)('faults between iochunt 
       const summary = await runHunt(fx.engine, {
         prefix,
         index: [`${own}-logs-*`],
+        // Calendar units: the index is deleted after the first.
+        slice: 'month',
         concurrency: 1,
         onProgress: (p) => {
           if (p.unitsDone === 1 && !deleted) deleted = fx.engine.deleteIndices([doomed]);

@@ -140,6 +140,8 @@ describe('hunts on a real 3-node OpenSearch cluster', () => {
     const summary = await runHunt(engine, {
       prefix,
       index: [logs],
+      // Calendar units: the node is killed after the third.
+      slice: 'month',
       concurrency: 1,
       pageSize: 5,
       unitRetry: FAST_RETRY,

@@ -47,7 +47,7 @@ describe('hunt interruptions', () => {
   it('SIGTERM checkpoints, exits 130 with one line, and --resume completes the run', async () => {
     await syncCorpusFeeds(fx.engine, prefix);
     indices = await writeCorpus(fx.engine, prefix, 1500);
-    const hunt = await startHunt(['--url', fx.endpoint.url, '--prefix', prefix, '--index', `${prefix}-logs-*`, '--since', '2000-01-01', '--concurrency', '1']);
+    const hunt = await startHunt(['--url', fx.endpoint.url, '--prefix', prefix, '--index', `${prefix}-logs-*`, '--since', '2000-01-01', '--concurrency', '1', '--slice', 'month']);
     await waitFor(async () => ((await fx.engine.countDocuments(names.state, { term: { run_id: hunt.runId } }).catch(() => 0)) >= 20 ? true : undefined));
     hunt.child.kill('SIGTERM');
     const code = await new Promise<number | null>((resolve) => hunt.child.on('close', resolve));
@@ -71,7 +71,7 @@ describe('hunt interruptions', () => {
     expect(indices.length, 'the corpus the SIGTERM test wrote').toBeGreaterThan(0);
     try {
       await syncCorpusFeeds(fx.engine, prefix2);
-      const hunt = await startHunt(['--url', fx.endpoint.url, '--prefix', prefix2, '--index', `${prefix}-logs-*`, '--since', '2000-01-01', '--concurrency', '1']);
+      const hunt = await startHunt(['--url', fx.endpoint.url, '--prefix', prefix2, '--index', `${prefix}-logs-*`, '--since', '2000-01-01', '--concurrency', '1', '--slice', 'month']);
       await waitFor(async () => ((await fx.engine.countDocuments(names2.state, { term: { run_id: hunt.runId } }).catch(() => 0)) >= 20 ? true : undefined));
       hunt.child.kill('SIGINT');
       const code = await new Promise<number | null>((resolve) => hunt.child.on('close', resolve));
@@ -205,7 +205,7 @@ describe('engine lost mid-hunt', () => {
       await writeCorpus(engine, prefix, 1500);
       await engine.close();
 
-      const hunt = await startHunt(['--url', engineUrl, '--prefix', prefix, '--index', `${prefix}-logs-*`, '--since', '2000-01-01', '--concurrency', '1']);
+      const hunt = await startHunt(['--url', engineUrl, '--prefix', prefix, '--index', `${prefix}-logs-*`, '--since', '2000-01-01', '--concurrency', '1', '--slice', 'month']);
       engine = await connect({ url: engineUrl });
       await waitFor(async () => ((await engine.countDocuments(names.state, { term: { run_id: hunt.runId } }).catch(() => 0)) >= 20 ? true : undefined));
       await engine.close();

@@ -103,7 +103,7 @@ describe.each(['opensearch', 'elasticsearch'] as const)('retro-hunt on %s', (fla
 
   it('a hunt killed with SIGKILL mid-run and resumed gives exactly the uninterrupted alert set', async () => {
     await fx.engine.deleteIndices([`${names.alerts}-000001`]);
-    const args = ['hunt', '--url', fx.endpoint.url, ...auth(), '--prefix', prefix, '--index', logs, '--since', '2000-01-01', '--concurrency', '1'];
+    const args = ['hunt', '--url', fx.endpoint.url, ...auth(), '--prefix', prefix, '--index', logs, '--since', '2000-01-01', '--concurrency', '1', '--slice', 'month'];
     const main = fileURLToPath(new URL('../../../dist/src/cli/main.js', import.meta.url));
     const child = spawn(process.execPath, [main, ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
     let stderr = '';

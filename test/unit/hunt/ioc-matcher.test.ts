@@ -321,7 +321,9 @@ describe('validity window', () => {
     local.match({ source: { destination: { ip: '91.219.236.18' } }, timestamp }, DEFAULT_MATCH_FIELDS, { validityGraceMs }).length === 1;
 
   it('reads hunt_from and valid_until from the stored document', () => {
-    expect(bounded).toEqual({ id, type: 'ipv4-addr', value: '91.219.236.18', huntFrom: '2021-01-01T00:00:00.000Z', validUntil: '2022-06-30T23:59:59.999Z', document });
+    // Of the document, only what an alert copies: the indicator and the feeds.
+    const kept = { threat: { indicator: document.threat.indicator, feed: { name: document.threat.feed.name } }, iochunt: { active_feeds: document.iochunt.active_feeds } };
+    expect(bounded).toEqual({ id, type: 'ipv4-addr', value: '91.219.236.18', huntFrom: '2021-01-01T00:00:00.000Z', validUntil: '2022-06-30T23:59:59.999Z', document: kept });
   });
 
   it('excludes events before hunt_from and includes hunt_from itself', () => {
@@ -409,5 +411,23 @@ describe('buildIocMatcher', () => {
     const fields = deepFreeze(mergeMatchFields(DEFAULT_MATCH_FIELDS, { ip: ['dns.resolved_ip'] }));
     expect(matcher.match(event, fields)).toHaveLength(7);
     expect(event.source).toEqual(SURICATA_HTTP);
+  });
+});
+
+describe('a million IOCs held compactly (issue 13, item 3)', () => {
+  it('shares the feed lists and their objects among the IOCs of one read, and keeps each its own values', async () => {
+    const { HuntIocInterner } = await import('../../../src/core/hunt/hunt-ioc.js');
+    const interner = new HuntIocInterner();
+    const [idA, docA] = storedIoc('91.219.236.18', { huntFrom: '2021-01-01T00:00:00.000Z' });
+    const [idB, docB] = storedIoc('45.83.1.2', { huntFrom: '2021-01-01T00:00:00.000Z' });
+    const a = huntIocFromDocument(idA, docA, {}, interner);
+    const b = huntIocFromDocument(idB, docB, {}, interner);
+    expect(a.document.iochunt).toBe(b.document.iochunt);
+    expect(a.document.threat.feed).toBe(b.document.threat.feed);
+    expect(a.document.iochunt.active_feeds).toEqual(docA.iochunt.active_feeds);
+    expect(a.document.threat.indicator).toBe(docA.threat.indicator);
+    expect([a.value, b.value]).toEqual(['91.219.236.18', '45.83.1.2']);
+    // Without an interner, nothing is shared (each IOC gets its own lists).
+    expect(huntIocFromDocument(idA, docA).document.iochunt).not.toBe(huntIocFromDocument(idB, docB).document.iochunt);
   });
 });

@@ -366,6 +366,19 @@ describe('planHunt: IOC batches', () => {
     ]);
   });
 
+  it('cuts a batch when its values, once per field of their kind, would pass maxQueryBytes', () => {
+    const ips = ['185.220.101.47', '193.29.56.12', '194.26.29.113', '45.83.1.2', '5.188.86.172', '91.243.44.11'];
+    const fields = planHunt({ ...BASE, iocs: sevenIps(), indices: zeek }).groups[0]!.fields.filter((f) => f.kind === 'ip').length;
+    // Each value costs (length + 3) bytes per ip field: room for exactly the first two sorted IPs per batch.
+    const budget = (ips[0]!.length + 3 + ips[1]!.length + 3) * fields;
+    const plan = planHunt({ ...BASE, iocs: sevenIps(), indices: zeek, maxQueryBytes: budget });
+    expect(plan.batches[0]?.exactIps).toEqual(ips.slice(0, 2));
+    expect(plan.batches.flatMap((b) => b.exactIps).sort()).toEqual([...ips, '2001:67c:2e8:22::c100:68b'].sort());
+    for (const batch of plan.batches) expect(batch.exactIps.reduce((n, v) => n + (v.length + 3) * fields, 0) <= budget || batch.exactIps.length === 1).toBe(true);
+    // One value larger than the budget still gets a batch of its own.
+    expect(planHunt({ ...BASE, iocs: sevenIps(), indices: zeek, maxQueryBytes: 1 }).batches).toHaveLength(7);
+  });
+
   it('sends at most floor((maxClauses - F) / N) CIDRs per batch for N ip fields among F candidate fields, after the exact values', () => {
     // filebeat: source.ip and destination.ip as `ip` (N = 2), url.domain (F = 3): floor((10 - 3) / 2) = 3.
     // Exact IPs and domains never share a batch with CIDRs: with one CIDR in a `terms` query on an
