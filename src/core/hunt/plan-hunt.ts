@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { describeList } from '../describe-list.js';
 import { domainScope } from './domain-scope.js';
 import type { HuntIoc } from './hunt-ioc.js';
@@ -257,7 +258,19 @@ function batchIocs(iocs: readonly HuntIoc[], groups: readonly IndexGroup[], limi
   const networks = iocs.filter((ioc) => ioc.cidr !== undefined).sort(order);
   const chunks: HuntIoc[][] = chunkExact(exact, { maxTerms, maxBytes: limits.maxQueryBytes, cost }, patternsPerField);
   for (let i = 0; i < networks.length; i += cidrsPerBatch) chunks.push(networks.slice(i, i + cidrsPerBatch));
-  return chunks.map((batch, i) => buildBatch(`b${i}`, batch));
+  return chunks.map((batch, i) => buildBatch(batchKey(i, batch), batch));
+}
+
+/**
+ * A batch's key: its place and a digest of the IOCs in it (`b3.5f1e0c9a2b`). A sync between an
+ * interrupted run and its `--resume` can move IOCs between batches; a checkpointed key then
+ * names the same IOCs or no batch at all, so a resumed run redoes the batches that changed
+ * (alerts are idempotent) and never takes one for done that holds other IOCs.
+ */
+function batchKey(index: number, iocs: readonly HuntIoc[]): string {
+  const digest = createHash('sha256');
+  for (const ioc of iocs) digest.update(`${ioc.id}\n`);
+  return `b${index}.${digest.digest('hex').slice(0, 10)}`;
 }
 
 /**

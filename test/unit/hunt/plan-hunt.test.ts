@@ -3,13 +3,22 @@ import { DEFAULT_MATCH_FIELDS, type MatchFields } from '../../../src/core/hunt/m
 import {
   buildBatch,
   buildUnitQuery,
-  planHunt,
+  planHunt as planWithDigests,
   sourceFieldsFor,
   type HuntPlan,
   type PlanHuntInput,
   type PlanIndex,
 } from '../../../src/core/hunt/plan-hunt.js';
 import { MD5, SHA256, deepFreeze, makeIoc } from './hunt-fixtures.js';
+
+/** `b3.5f1e0c9a2b` -> `b3`: the batch's place, for the tests of what goes where (the digest has its own). */
+const placeOf = (key: string): string => key.replace(/\b(b\d+)\.[0-9a-f]{10}$/, '$1');
+
+/** The plan with batch keys cut to their place, so the expected plans below stay readable. */
+function planHunt(input: PlanHuntInput): HuntPlan {
+  const plan = planWithDigests(input);
+  return { ...plan, batches: plan.batches.map((b) => ({ ...b, key: placeOf(b.key) })), units: plan.units.map((u) => ({ ...u, key: placeOf(u.key) })) };
+}
 
 function index(name: string, fieldTypes: Record<string, string>, closed = false): PlanIndex {
   return { name, closed, fieldTypes: new Map(Object.entries(fieldTypes)) };
@@ -720,5 +729,34 @@ describe('planHunt: subdomains (issue 13, item 6)', () => {
     for (let unit = 0; unit < plan.batches.length; unit++) expect(shouldOf(plan, unit).length).toBeLessThanOrEqual(40);
     // Full batches: one more pattern would not fit.
     expect(shouldOf(plan, 0)).toHaveLength(2 + 2 * 18);
+  });
+});
+
+describe('batch keys name their IOCs (a resume after a sync redoes what moved, never skips it)', () => {
+  const ips = ['185.220.101.47', '193.29.56.12', '194.26.29.113', '45.83.1.2', '5.188.86.172', '91.243.44.11'];
+  const zeekIndex: PlanIndex = { name: 'logs-zeek-2021', closed: false, fieldTypes: new Map([['@timestamp', 'date'], ['source.ip', 'ip']]) };
+  const base = { fields: DEFAULT_MATCH_FIELDS, indices: [zeekIndex], since: '2021-03-01T00:00:00Z', until: '2021-04-01T00:00:00Z', maxTerms: 2 };
+
+  it('is the place and a digest of the IOC ids, the same for the same IOCs', () => {
+    const keys = planWithDigests({ ...base, iocs: ips.map((ip) => makeIoc(ip)) }).batches.map((b) => b.key);
+    expect(keys).toHaveLength(3);
+    for (const [i, key] of keys.entries()) expect(key).toMatch(new RegExp(`^b${i}\\.[0-9a-f]{10}$`));
+    expect(planWithDigests({ ...base, iocs: [...ips].reverse().map((ip) => makeIoc(ip)) }).batches.map((b) => b.key)).toEqual(keys);
+    expect(planWithDigests({ ...base, iocs: ips.map((ip) => makeIoc(ip)) }).units.map((u) => u.key.split(':').at(-1))).toEqual(keys);
+  });
+
+  it('changes for the batches an added IOC shifts, and only for those', () => {
+    const before = planWithDigests({ ...base, iocs: ips.map((ip) => makeIoc(ip)) }).batches.map((b) => b.key);
+    // 91.243.44.200 sorts last, after a full batch: the three batches keep their keys, a fourth appears.
+    const after = planWithDigests({ ...base, iocs: [...ips, '91.243.44.200'].map((ip) => makeIoc(ip)) }).batches.map((b) => b.key);
+    expect(after.slice(0, 3)).toEqual(before);
+    expect(after).toHaveLength(4);
+    // 77.88.8.8 sorts inside the last batch: that batch and what follows change, the first two do not.
+    const inside = planWithDigests({ ...base, iocs: [...ips, '77.88.8.8'].map((ip) => makeIoc(ip)) }).batches.map((b) => b.key);
+    expect(inside.slice(0, 2)).toEqual(before.slice(0, 2));
+    expect(inside[2]).not.toBe(before[2]);
+    // 1.1.1.1 sorts first: every batch boundary moves, every key changes.
+    const shifted = planWithDigests({ ...base, iocs: ['1.1.1.1', ...ips].map((ip) => makeIoc(ip)) }).batches.map((b) => b.key);
+    for (const key of before) expect(shifted).not.toContain(key);
   });
 });
