@@ -251,7 +251,8 @@ export interface Engine {
   /**
    * The smallest `index.max_terms_count` set on an open index these local patterns match
    * (remote `cluster:pattern` ones are left out), or undefined when none sets it (the default,
-   * 65,536, applies): the largest `terms` query the hunt may send them.
+   * 65,536, applies): the largest `terms` query the hunt may send them. A part the user may not
+   * read settings of counts as unset (no privilege is added for this read).
    */
   fetchMaxTermsCount(patterns: readonly string[]): Promise<number | undefined>;
   /** A task's state (`_tasks/<id>`): done or not, its status phase, its error. */

@@ -233,9 +233,17 @@ export abstract class RestEngineBase {
     const local = patterns.filter((pattern) => !pattern.includes(':'));
     let smallest: number | undefined;
     for (const part of chunkIndexList(local)) {
-      const body = (await this.call(`reading index.max_terms_count of ${describeIndices(part)}`, () =>
-        this.request('GET', `/${indexPath(part)}/_settings/index.max_terms_count`, undefined, { flat_settings: 'true', ignore_unavailable: 'true', allow_no_indices: 'true', expand_wildcards: 'open' }),
-      )) as Record<string, { settings?: Record<string, unknown> } | undefined>;
+      let body: Record<string, { settings?: Record<string, unknown> } | undefined>;
+      try {
+        body = (await this.call(`reading index.max_terms_count of ${describeIndices(part)}`, () =>
+          this.request('GET', `/${indexPath(part)}/_settings/index.max_terms_count`, undefined, { flat_settings: 'true', ignore_unavailable: 'true', allow_no_indices: 'true', expand_wildcards: 'open' }),
+        )) as typeof body;
+      } catch (error) {
+        // A hunter without indices:monitor/settings/get (or refused one index of the pattern)
+        // hunts with the default limit: the read is an optimisation, never a new privilege.
+        if (error instanceof ClusterError && error.kind === 'forbidden') continue;
+        throw error;
+      }
       for (const index of Object.values(body)) {
         const value = Number(index?.settings?.['index.max_terms_count']);
         if (Number.isSafeInteger(value) && value > 0) smallest = Math.min(smallest ?? value, value);
