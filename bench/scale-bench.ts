@@ -29,7 +29,7 @@ import { writeSampleEvents } from '../src/io/demo/write-sample-events.js';
 import { loadResource } from '../src/io/load-resource.js';
 import { syncIocs } from '../src/io/sync/sync-iocs.js';
 import { readLocalEngine } from '../src/local-engines/local-engine.js';
-import { measureCli } from './measure-cli.js';
+import { bulkBodiesOf, measureCli, plainBulkRate } from './measure-cli.js';
 
 const CASES = process.argv.slice(2).length > 0 ? process.argv.slice(2) : ['layout', 'dense', 'million'];
 const SINCE = '2021-01-01T00:00:00.000Z';
@@ -154,30 +154,8 @@ async function dense(engine: Engine, url: string, dir: string): Promise<string[]
     const created = summary.progress.alertsCreated;
     // The same alert documents, bulk-created into a scratch index with the alerts mapping.
     await engine.createIndex(scratch, loadResource('mappings', 'alerts'));
-    const bodies: string[] = [];
-    let body = '';
-    for await (const page of engine.scanDocuments({ index: names.alerts, query: { match_all: {} }, pageSize: 5_000 })) {
-      for (const hit of page) {
-        body += `${JSON.stringify({ create: { _index: scratch, _id: hit.id } })}\n${JSON.stringify(hit.source)}\n`;
-        if (body.length >= 5 * 1024 * 1024) {
-          bodies.push(body);
-          body = '';
-        }
-      }
-    }
-    if (body) bodies.push(body);
-    const b0 = performance.now();
-    let next = 0;
-    let written = 0;
-    const worker = async (): Promise<void> => {
-      while (next < bodies.length) {
-        const items = await engine.bulk(bodies[next++]!);
-        if (items.some((i) => i.status >= 300)) throw new Error('the plain bulk was refused in part: the baseline is void');
-        written += items.length;
-      }
-    };
-    await Promise.all([worker(), worker()]);
-    const bulkRate = written / ((performance.now() - b0) / 1000);
+    const bodies = await bulkBodiesOf(engine, names.alerts, scratch, 'create');
+    const { rate: bulkRate, written } = await plainBulkRate(engine, bodies);
     const huntRate = created / hunt.seconds;
     lines.push(`  hunt: ${created.toLocaleString('en')} alerts in ${hunt.seconds.toFixed(1)} s (CLI end to end) = ${Math.round(huntRate).toLocaleString('en')} alerts/s, peak RSS ${Math.round(hunt.peakMb)} MB`);
     lines.push(`  plain _bulk of the same ${written.toLocaleString('en')} alert documents (5 MB requests, two in flight): ${Math.round(bulkRate).toLocaleString('en')} docs/s`);

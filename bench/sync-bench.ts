@@ -20,7 +20,7 @@ import { connect } from '../src/io/engine/connect.js';
 import { readLocalEngine } from '../src/local-engines/local-engine.js';
 import type { SyncReport } from '../src/io/sync/sync-iocs.js';
 import { loadResource } from '../src/io/load-resource.js';
-import { measureCli } from './measure-cli.js';
+import { bulkBodiesOf, measureCli, plainBulkRate } from './measure-cli.js';
 
 /** `iochunt sync --json`, with its time and peak RSS. */
 async function runSync(args: string[]): Promise<{ report: SyncReport; seconds: number; peakMb: number }> {
@@ -99,29 +99,9 @@ async function main(): Promise<void> {
     const bulkIndex = `${prefix}-plain-bulk`;
     const iocsBody = loadResource('mappings', 'iocs') as { settings?: Record<string, unknown> };
     await engine.createIndex(bulkIndex, { ...iocsBody, settings: { ...iocsBody.settings, refresh_interval: '-1' } });
-    const bodies: string[] = [];
-    let body = '';
-    let documents = 0;
-    for await (const page of engine.scanDocuments({ index: names.iocs, query: { match_all: {} }, pageSize: 5_000 })) {
-      for (const hit of page) {
-        body += `${JSON.stringify({ index: { _index: bulkIndex, _id: hit.id } })}\n${JSON.stringify(hit.source)}\n`;
-        documents += 1;
-        if (body.length >= 5 * 1024 * 1024) {
-          bodies.push(body);
-          body = '';
-        }
-      }
-    }
-    if (body) bodies.push(body);
+    const bodies = await bulkBodiesOf(engine, names.iocs, bulkIndex, 'index');
     const b0 = performance.now();
-    let next = 0;
-    const worker = async (): Promise<void> => {
-      while (next < bodies.length) {
-        const items = await engine.bulk(bodies[next++]!);
-        if (items.some((i) => i.status >= 300)) throw new Error('the plain bulk was refused in part: the baseline is void');
-      }
-    };
-    await Promise.all([worker(), worker()]);
+    const { written: documents } = await plainBulkRate(engine, bodies);
     await engine.refresh(bulkIndex);
     const bulkRate = documents / ((performance.now() - b0) / 1000);
     bodies.length = 0;

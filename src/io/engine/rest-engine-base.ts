@@ -120,24 +120,41 @@ export abstract class RestEngineBase {
     return body[index]?.settings?.index?.refresh_interval;
   }
 
-  async fetchRefreshIntervals(patterns: readonly string[]): Promise<Map<string, string>> {
-    type Settings = Record<string, { settings?: Record<string, unknown>; defaults?: Record<string, unknown> }>;
-    const found = new Map<string, string>();
+  /**
+   * One index setting of every open index these patterns match, a part of the list at a time:
+   * index -> value (the default where `withDefaults` and the index sets none). With
+   * `forbiddenAsUnset`, a part the user may not read settings of is left out instead of failing.
+   */
+  private async readIndexSetting(patterns: readonly string[], name: string, options: { withDefaults?: boolean; forbiddenAsUnset?: boolean } = {}): Promise<Map<string, unknown>> {
+    type Settings = Record<string, { settings?: Record<string, unknown>; defaults?: Record<string, unknown> } | undefined>;
+    const found = new Map<string, unknown>();
     for (const part of chunkIndexList(patterns)) {
-      const body = (await this.call(`reading the refresh interval of ${describeIndices(part)}`, () =>
-        this.request('GET', `/${indexPath(part)}/_settings/index.refresh_interval`, undefined, {
-          include_defaults: 'true',
-          flat_settings: 'true',
-          ignore_unavailable: 'true',
-          allow_no_indices: 'true',
-          expand_wildcards: 'open',
-        }),
-      )) as Settings;
-      for (const [name, value] of Object.entries(body)) {
-        const setting = value.settings?.['index.refresh_interval'] ?? value.defaults?.['index.refresh_interval'];
-        if (typeof setting === 'string') found.set(name, setting);
+      let body: Settings;
+      try {
+        body = (await this.call(`reading ${name} of ${describeIndices(part)}`, () =>
+          this.request('GET', `/${indexPath(part)}/_settings/${name}`, undefined, {
+            ...(options.withDefaults ? { include_defaults: 'true' } : {}),
+            flat_settings: 'true',
+            ignore_unavailable: 'true',
+            allow_no_indices: 'true',
+            expand_wildcards: 'open',
+          }),
+        )) as Settings;
+      } catch (error) {
+        if (options.forbiddenAsUnset && error instanceof ClusterError && error.kind === 'forbidden') continue;
+        throw error;
+      }
+      for (const [index, value] of Object.entries(body)) {
+        const setting = value?.settings?.[name] ?? value?.defaults?.[name];
+        if (setting !== undefined) found.set(index, setting);
       }
     }
+    return found;
+  }
+
+  async fetchRefreshIntervals(patterns: readonly string[]): Promise<Map<string, string>> {
+    const found = new Map<string, string>();
+    for (const [index, value] of await this.readIndexSetting(patterns, 'index.refresh_interval', { withDefaults: true })) if (typeof value === 'string') found.set(index, value);
     return found;
   }
 
@@ -230,26 +247,15 @@ export abstract class RestEngineBase {
   }
 
   async fetchMaxTermsCount(patterns: readonly string[]): Promise<number | undefined> {
-    const local = patterns.filter((pattern) => !pattern.includes(':'));
-    let smallest: number | undefined;
-    for (const part of chunkIndexList(local)) {
-      let body: Record<string, { settings?: Record<string, unknown> } | undefined>;
-      try {
-        body = (await this.call(`reading index.max_terms_count of ${describeIndices(part)}`, () =>
-          this.request('GET', `/${indexPath(part)}/_settings/index.max_terms_count`, undefined, { flat_settings: 'true', ignore_unavailable: 'true', allow_no_indices: 'true', expand_wildcards: 'open' }),
-        )) as typeof body;
-      } catch (error) {
-        // A hunter without indices:monitor/settings/get (or refused one index of the pattern)
-        // hunts with the default limit: the read is an optimisation, never a new privilege.
-        if (error instanceof ClusterError && error.kind === 'forbidden') continue;
-        throw error;
-      }
-      for (const index of Object.values(body)) {
-        const value = Number(index?.settings?.['index.max_terms_count']);
-        if (Number.isSafeInteger(value) && value > 0) smallest = Math.min(smallest ?? value, value);
-      }
-    }
-    return smallest;
+    // A hunter without indices:monitor/settings/get (or refused one index of the pattern)
+    // hunts with the default limit: the read is an optimisation, never a new privilege.
+    const set = await this.readIndexSetting(
+      patterns.filter((pattern) => !pattern.includes(':')),
+      'index.max_terms_count',
+      { forbiddenAsUnset: true },
+    );
+    const limits = [...set.values()].map(Number).filter((value) => Number.isSafeInteger(value) && value > 0);
+    return limits.length === 0 ? undefined : Math.min(...limits);
   }
 
   async fetchTask(id: string): Promise<TaskState> {
