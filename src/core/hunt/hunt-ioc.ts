@@ -90,6 +90,24 @@ export class HuntIocInterner {
     return known;
   }
 
+  /**
+   * The indicator with its strings shared: those equal to the IOC's value (`name`, `ip`,
+   * `url.domain`, a hash...) become the value itself, and those a feed repeats (`type`,
+   * `provider`, `description`, `reference`, `confidence`, the seen times, `marking.tlp`) one
+   * copy per distinct text. Same keys, same order, same values: an alert copies it as stored.
+   */
+  indicator(indicator: AlertSource['threat']['indicator'], value: string): AlertSource['threat']['indicator'] {
+    return this.shared(indicator, value) as AlertSource['threat']['indicator'];
+  }
+
+  private shared(node: unknown, value: string): unknown {
+    if (typeof node === 'string') return node === value ? value : this.string(node);
+    if (node === null || typeof node !== 'object' || Array.isArray(node)) return node;
+    const out: Record<string, unknown> = {};
+    for (const [key, child] of Object.entries(node)) out[key] = this.shared(child, value);
+    return out;
+  }
+
   string<T extends string | undefined>(value: T): T {
     if (value === undefined) return value;
     const known = this.strings.get(value);
@@ -110,8 +128,9 @@ export class HuntIocInterner {
 
 /**
  * Reads a stored IOC document (`_id` and `_source` from `<prefix>-iocs`) into a
- * {@link HuntIoc}, keeping of the document only what an alert copies (the indicator is
- * referenced, not copied); with an `interner`, equal strings and feed lists are shared.
+ * {@link HuntIoc}, keeping of the document only what an alert copies; with an `interner`,
+ * equal strings and feed lists are shared (the indicator rebuilt with shared strings), without
+ * one the indicator is referenced, not copied.
  *
  * `iochunt.hunt_from` is always written by sync; a document without it falls back to the
  * earliest `hunt_from` of its feeds, and one without any is rejected (hunting it from the
@@ -138,7 +157,7 @@ export function huntIocFromDocument(id: string, document: HuntIocDocument, optio
     ...(validUntil === undefined ? {} : { validUntil: share(validUntil) }),
     ...(subdomains ? { subdomains: true as const } : {}),
     document: {
-      threat: { indicator: document.threat.indicator, feed: interner ? interner.feed(feeds) : { name: [...feeds] } },
+      threat: { indicator: interner ? interner.indicator(document.threat.indicator, document.iochunt.value) : document.threat.indicator, feed: interner ? interner.feed(feeds) : { name: [...feeds] } },
       iochunt: interner ? interner.active(active) : { active_feeds: [...active] },
     },
   };

@@ -425,9 +425,12 @@ describe('a million IOCs held compactly (issue 13, item 3)', () => {
     expect(a.document.iochunt).toBe(b.document.iochunt);
     expect(a.document.threat.feed).toBe(b.document.threat.feed);
     expect(a.document.iochunt.active_feeds).toEqual(docA.iochunt.active_feeds);
-    expect(a.document.threat.indicator).toBe(docA.threat.indicator);
+    // The indicator is rebuilt around shared strings: the same keys in the same order, the same values.
+    expect(JSON.stringify(a.document.threat.indicator)).toBe(JSON.stringify(docA.threat.indicator));
+    expect(JSON.stringify(b.document.threat.indicator)).toBe(JSON.stringify(docB.threat.indicator));
     expect([a.value, b.value]).toEqual(['91.219.236.18', '45.83.1.2']);
-    // Without an interner, nothing is shared (each IOC gets its own lists).
+    // Without an interner, nothing is shared (each IOC gets its own lists) and the indicator is the stored one.
     expect(huntIocFromDocument(idA, docA).document.iochunt).not.toBe(huntIocFromDocument(idB, docB).document.iochunt);
+    expect(huntIocFromDocument(idA, docA).document.threat.indicator).toBe(docA.threat.indicator);
   });
 });
