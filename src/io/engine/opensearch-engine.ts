@@ -201,14 +201,16 @@ export class OpenSearchEngine extends RestEngineBase implements Engine {
         if (!id) return;
         try {
           // Not retried here: a page lost in transit may have moved the cursor (a resend would skip it).
-          ({ body } = await this.call(context.action, () => this.client.scroll({ scroll_id: id, scroll: '2m' }), { retry: false }));
+          // The id goes in the body: it grows with the shards searched (about 40 bytes each), and
+          // in the URL it passed the HTTP line limit (4,096 bytes) past about 100 shards.
+          ({ body } = await this.call(context.action, () => this.client.scroll({ body: { scroll_id: id, scroll: '2m' } }), { retry: false }));
         } catch (error) {
           throw lostContextError(error, context);
         }
       }
     } finally {
       const id = scrollId;
-      if (id) await this.client.clearScroll({ scroll_id: id }).catch(() => undefined);
+      if (id) await this.client.clearScroll({ body: { scroll_id: [id] } }).catch(() => undefined);
     }
   }
 

@@ -60,6 +60,17 @@ describe('a hunt over 1,200 daily indices of long names (OpenSearch)', () => {
     await settings({ persistent: { 'cluster.max_shards_per_node': null } });
   }, 300_000);
 
+  it('scans the 365 indices of a year through one pattern, page after page (the scroll id outgrows an HTTP line)', async () => {
+    // One scroll over 365 shards (under the node's 500 open scroll contexts): its id is over
+    // 10 KB, past the 4,096-byte URL line limit.
+    const ids: string[] = [];
+    for await (const page of fx.engine.scanDocuments({ index: `${family}-2021.*`, query: { match_all: {} }, source: false, pageSize: 100 })) ids.push(...page.map((hit) => hit.id));
+    expect(ids.sort()).toEqual(Array.from({ length: 365 }, (_, n) => `e${n}`).sort());
+    // Every scroll was released: none is left open on the node.
+    const stats = (await (await fetch(`${fx.endpoint.url}/_nodes/stats/indices/search`)).json()) as { nodes: Record<string, { indices: { search: { scroll_current: number } } }> };
+    expect(Object.values(stats.nodes).map((node) => node.indices.search.scroll_current)).toEqual(Object.values(stats.nodes).map(() => 0));
+  }, 300_000);
+
   it('hunts every index, finds exactly the planted hits, and a rerun writes nothing new', async () => {
     expect(indices.join(',').length).toBeGreaterThan(70_000);
     const summary = await runHunt(fx.engine, { prefix, index: [`${family}-*`], since: '2021-01-01' });
