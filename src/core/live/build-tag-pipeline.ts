@@ -42,7 +42,11 @@ export interface TagTarget {
 
 export type Strategy = 'enrich' | 'script';
 
-/** The pipeline templates and Painless sources, as shipped in `pipelines/` (`canon`, `lookup` and `reshape` with tag-common.painless prepended). */
+/**
+ * The pipeline templates and Painless sources, as shipped in `pipelines/`, each with
+ * tag-common.painless prepended: `canon` and `reshape` (the enrich strategy's scripts), and
+ * `lookup`, the script strategy's one script: tag-lookup.painless, then tag-reshape.painless.
+ */
 export interface TagTemplates {
   script: Record<string, unknown>;
   enrich: Record<string, unknown>;
@@ -184,9 +188,7 @@ export function buildScriptPipelineFor(options: Omit<TagPipelineOptions, 'iocs'>
   const targets = buildTagTargets(options.fields, kinds);
   const body = fillTemplate(options.templates.script, {
     'tag-lookup': options.templates.lookup,
-    'tag-reshape': options.templates.reshape,
-    'lookup-params': { ...set, targets: scriptTargets(targets) },
-    'reshape-params': reshapeParams(targets, options.iocIndex, options.graceMs ?? 0),
+    'lookup-params': { ...set, ...reshapeParams(targets, options.iocIndex, options.graceMs ?? 0) },
   }) as Record<string, unknown>;
   // No `_meta`: OpenSearch pipelines refuse it. The version is the IOC-set version.
   return { ...body, version: options.setVersion };

@@ -64,7 +64,7 @@ export function loadTagTemplates(): TagTemplates {
     script: loadResource('pipelines', 'tag-script'),
     enrich: loadResource('pipelines', 'tag-enrich'),
     canon: `${common}\n${read('tag-canon')}`,
-    lookup: `${common}\n${read('tag-lookup')}`,
+    lookup: `${common}\n${read('tag-lookup')}\n${read('tag-reshape')}`,
     reshape: `${common}\n${read('tag-reshape')}`,
   };
 }

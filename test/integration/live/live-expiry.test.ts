@@ -30,9 +30,9 @@ type Which = 'expiring' | 'lasting';
 /** An event as sent and as the engine stored it after the pipeline. */
 type Indexed = { sent: Record<string, unknown>; stored: Tagged };
 
-/** The grace the installed pipeline adds to every `valid_until` (its reshape script's params). */
+/** The grace the installed pipeline adds to every `valid_until` (its one script's params, which the reshape reads). */
 function graceOf(pipeline: IngestPipeline): number {
-  const reshape = pipeline.processors.find((p) => (p.script as { tag?: string } | undefined)?.tag === 'iochunt-reshape');
+  const reshape = pipeline.processors.find((p) => (p.script as { tag?: string } | undefined)?.tag === 'iochunt-lookup');
   return (reshape?.script as { params: { graceMs: number } }).params.graceMs;
 }
 
@@ -87,7 +87,7 @@ describe('expiry while live on OpenSearch (script strategy)', () => {
   });
 
   it('installs the script strategy with the default grace of 0 ms, so the wait is only the IOC lifetime', () => {
-    expect(installed?.processors.map((p) => Object.keys(p)[0])).toEqual(['script', 'set', 'script']);
+    expect(installed?.processors.map((p) => Object.keys(p)[0])).toEqual(['script']);
     expect(graceOf(installed!)).toBe(0);
   });
 

@@ -139,7 +139,7 @@ describe('live tagging on OpenSearch (script strategy), through real indexing', 
     // The engine's own counters of the events that went through it (issue 16, item 7).
     expect(status.stats.events).toBeGreaterThan(0);
     expect(status.stats.failed).toBe(0);
-    expect(status.stats.processors.map((p: { name: string }) => p.name)).toEqual(['script:iochunt-lookup', 'set:iochunt-now', 'script:iochunt-reshape']);
+    expect(status.stats.processors.map((p: { name: string }) => p.name)).toEqual(['script:iochunt-lookup']);
     const text = await runIochunt(['pipelines', 'status', ...url()]);
     expect(text.stdout).toMatch(new RegExp(`^since the nodes started: ${status.stats.events} event\\(s\\), 0 failed$`, 'm'));
   });

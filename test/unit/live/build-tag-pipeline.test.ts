@@ -39,7 +39,7 @@ function loadTemplate(name: string): Record<string, unknown> {
 
 /** The shared functions are prepended to both scripts, as `loadTagTemplates` (src/io) does. */
 const COMMON_SOURCE = readPipelineFile('tag-common.painless');
-const LOOKUP_SOURCE = `${COMMON_SOURCE}\n${readPipelineFile('tag-lookup.painless')}`;
+const LOOKUP_SOURCE = `${COMMON_SOURCE}\n${readPipelineFile('tag-lookup.painless')}\n${readPipelineFile('tag-reshape.painless')}`;
 const RESHAPE_SOURCE = `${COMMON_SOURCE}\n${readPipelineFile('tag-reshape.painless')}`;
 const CANON_SOURCE = `${COMMON_SOURCE}\n${readPipelineFile('tag-canon.painless')}`;
 
@@ -469,9 +469,7 @@ describe('fillTemplate', () => {
 
   it('throws on a placeholder without a value, naming it', () => {
     expect(() => fillTemplate({ a: ['@@missing'] }, {})).toThrow('pipeline template placeholder @@missing has no value');
-    expect(() => fillTemplate(loadTemplate('tag-script.json'), { 'tag-lookup': 'L', 'tag-reshape': 'R', 'lookup-params': {} })).toThrow(
-      'pipeline template placeholder @@reshape-params has no value',
-    );
+    expect(() => fillTemplate(loadTemplate('tag-script.json'), { 'tag-lookup': 'L' })).toThrow('pipeline template placeholder @@lookup-params has no value');
   });
 
   it('does not change the template', () => {
@@ -487,7 +485,7 @@ describe('fillTemplate', () => {
 });
 
 describe('buildScriptPipeline', () => {
-  it('is lookup script -> ingest time -> reshape script, with the real sources, the IOC set in params and the set version', () => {
+  it('is one script, lookup then reshape, with the real sources, the IOC set and the reshape params in params and the set version', () => {
     const pipeline = buildScriptPipeline({ templates: loadTemplates(), iocs: ALL, fields: FIELDS, iocIndex: 'iochunt-iocs', setVersion: 7, graceMs: 60_000 });
     expect(pipeline).toEqual({
       description: DESCRIPTION_SCRIPT,
@@ -500,17 +498,9 @@ describe('buildScriptPipeline', () => {
             params: {
               ...buildLookupParams(ALL),
               targets: FIELD_TARGETS,
+              iocIndex: 'iochunt-iocs',
+              graceMs: 60_000,
             },
-          },
-        },
-        SET_NOW,
-        {
-          script: {
-            tag: 'iochunt-reshape',
-            if: 'ctx._iochunt != null',
-            lang: 'painless',
-            source: RESHAPE_SOURCE,
-            params: { targets: FIELD_TARGETS, iocIndex: 'iochunt-iocs', graceMs: 60_000 },
           },
         },
       ],
@@ -522,13 +512,13 @@ describe('buildScriptPipeline', () => {
     expect(Object.keys(pipeline).sort()).toEqual(['description', 'on_failure', 'processors', 'version']);
   });
 
-  it('ships the shared functions ahead of each script', () => {
+  it('ships the shared functions ahead of the lookup, and the reshape after it', () => {
     const pipeline = buildScriptPipeline({ templates: loadTemplates(), iocs: [domain], fields: FIELDS, iocIndex: 'idx', setVersion: 1 });
-    for (const tag of ['iochunt-lookup', 'iochunt-reshape']) {
-      const source = byTag(pipeline, tag)?.source as string;
-      expect(source.startsWith(COMMON_SOURCE)).toBe(true);
-      expect(source).toContain('long ip4(def text)');
-    }
+    const source = byTag(pipeline, 'iochunt-lookup')?.source as string;
+    expect(source.startsWith(COMMON_SOURCE)).toBe(true);
+    expect(source).toContain('long ip4(def text)');
+    expect(source.endsWith(readPipelineFile('tag-reshape.painless'))).toBe(true);
+    expect(pipeline.processors).toHaveLength(1);
   });
 
   it('checks only the kinds present in the IOC set, and defaults graceMs to 0', () => {
@@ -538,8 +528,7 @@ describe('buildScriptPipeline', () => {
       target('ip_1', 'destination.ip', 'ip'),
       target('email_0', 'email.from.address', 'email'),
     ];
-    expect(byTag(pipeline, 'iochunt-lookup')?.params).toEqual({ ...buildLookupParams([email, ipAddress]), targets });
-    expect(byTag(pipeline, 'iochunt-reshape')?.params).toEqual({ targets, iocIndex: 'idx', graceMs: 0 });
+    expect(byTag(pipeline, 'iochunt-lookup')?.params).toEqual({ ...buildLookupParams([email, ipAddress]), targets, iocIndex: 'idx', graceMs: 0 });
     expect(pipeline.version).toBe(1);
   });
 
@@ -711,17 +700,18 @@ describe('buildEnrichPipeline', () => {
       const kinds = new Set(iocs.map((ioc) => matchKindOf(ioc.threat.indicator.type)));
       const script = buildScriptPipeline(common);
       const enrichPipeline = buildEnrichPipeline({ ...common, prefix: 'iochunt', kinds });
-      const reshapeParams = byTag(script, 'iochunt-reshape')?.params as { targets: TagTarget[] };
-      expect(reshapeParams).toBeDefined();
-      expect(byTag(enrichPipeline, 'iochunt-reshape')).toEqual(byTag(script, 'iochunt-reshape'));
-      expect(byTag(enrichPipeline, 'iochunt-now')).toEqual(byTag(script, 'iochunt-now'));
+      // The script strategy's one script carries the reshape's source and params as the enrich pipeline's reshape has them.
+      const reshape = byTag(enrichPipeline, 'iochunt-reshape');
+      const reshapeParams = reshape?.params as { targets: TagTarget[]; iocIndex: string; graceMs: number };
+      const lookup = byTag(script, 'iochunt-lookup');
+      expect(reshapeParams).toEqual({ targets: expect.any(Array), iocIndex: 'iochunt-iocs', graceMs: 30_000 });
+      expect(lookup?.params).toMatchObject(reshapeParams);
+      expect((lookup?.source as string).endsWith((reshape?.source as string).slice(COMMON_SOURCE.length + 1))).toBe(true);
       expect(enrichPipeline.on_failure).toEqual(script.on_failure);
       // The keys the enrich processors write are the keys the lookup script writes and reshape reads.
       const enrichKeys = (enrichPipeline.processors as { enrich?: { target_field: string } }[]).flatMap((p) =>
         p.enrich?.target_field.startsWith('_iochunt.targets.') ? [p.enrich.target_field.replace('_iochunt.targets.', '')] : [],
       );
-      const lookupParams = byTag(script, 'iochunt-lookup')?.params as { targets: TagTarget[] };
-      expect(lookupParams.targets).toEqual(reshapeParams.targets);
       expect(reshapeParams.targets.map((t) => t.key)).toEqual(enrichKeys);
     }
   });
