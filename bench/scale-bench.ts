@@ -4,7 +4,8 @@
  *
  * - `layout`: 840 weekly indices in 3 log families with 3 different mappings since 2021, 10,000
  *   IOCs. The engine's best: one `terms` query per family on the same fields, scrolled. Prints
- *   both times, iochunt's units and the ratio.
+ *   both times, iochunt's units and the ratio for `hunt --exact-domains` (exact values, as the
+ *   engine's best), then the default hunt, domains matching their subdomains, and its ratio.
  * - `dense`: 200,000 events of which 35,000 touch an IOC. iochunt's alerts/s against a plain
  *   `_bulk` of the same alert documents (read back, bodies prepared before the clock).
  * - `million`: 1,000,000 active IOCs over 200,000 events in one index: `hunt --dry-run` and the
@@ -211,10 +212,17 @@ async function layout(engine: Engine, url: string, dir: string): Promise<string[
       const one = await engineBest(engine, `${family}-*`, values, SAMPLE_FIELDS);
       best = { seconds: best.seconds + one.seconds, hits: best.hits + one.hits };
     }
-    const hunt = await measureCli(['hunt', '--url', url, '--prefix', prefix, '--index', families.map((f) => `${f}-*`).join(','), '--json']);
+    // Exact values, as the engine's best matches them; then the default, domains matching their
+    // subdomains too (bounded suffix queries), to show what that costs.
+    const common = ['--url', url, '--prefix', prefix, '--index', families.map((f) => `${f}-*`).join(','), '--json'];
+    const hunt = await measureCli(['hunt', ...common, '--exact-domains']);
     const summary = JSON.parse(hunt.stdout) as HuntJson;
+    await engine.deleteIndices([names.alerts, names.state]);
+    const withSubdomains = await measureCli(['hunt', ...common]);
+    const subSummary = JSON.parse(withSubdomains.stdout) as HuntJson;
     lines.push(`  engine best: one terms query per family, scrolled: ${best.seconds.toFixed(1)} s, ${best.hits} hits`);
-    lines.push(`  hunt: ${hunt.seconds.toFixed(1)} s (CLI end to end), ${summary.units.total} units, ${summary.totals.findings} findings -> ${(hunt.seconds / best.seconds).toFixed(2)}x the engine's best (target <= 1.3)`);
+    lines.push(`  hunt --exact-domains: ${hunt.seconds.toFixed(1)} s (CLI end to end), ${summary.units.total} units, ${summary.totals.findings} findings -> ${(hunt.seconds / best.seconds).toFixed(2)}x the engine's best (target <= 1.3)`);
+    lines.push(`  hunt (domains match their subdomains): ${withSubdomains.seconds.toFixed(1)} s, ${subSummary.units.total} units, ${subSummary.totals.findings} findings -> ${(withSubdomains.seconds / best.seconds).toFixed(2)}x`);
   } finally {
     await engine.deleteIndices([...families.map((f) => `${f}-*`), names.iocs, names.state, names.alerts]);
     await settings(null);
