@@ -13,5 +13,9 @@ const result = await runCli(process.argv.slice(2), {
 });
 if (result.error) process.stderr.write(`iochunt: ${result.error.split('\n')[0]}\n`);
 process.exitCode = result.exitCode;
-// Let pending writes drain, then exit even if a client left a socket open.
-setImmediate(() => process.exit(result.exitCode));
+// Exit once both streams have flushed what was written (a pipe takes 64 KiB at once: the rest of
+// a large `--json` answer is still queued here, and exiting at once cut it), even if a client
+// left a socket open.
+const flushed = (stream: NodeJS.WriteStream): Promise<void> => new Promise((resolve) => stream.write('', () => resolve()));
+await Promise.all([flushed(process.stdout), flushed(process.stderr)]);
+process.exit(result.exitCode);

@@ -180,6 +180,18 @@ describe('iochunt sync (the built CLI)', () => {
     expect(report.rejected).toEqual([]);
   });
 
+  it('prints the whole of a --json answer larger than a pipe holds before it exits', async () => {
+    // 5,000 rejected rows: a report of about 1 MB; a pipe takes 64 KiB at once, and exiting
+    // before the rest was written cut it (JSON.parse: "Unexpected end of JSON input").
+    const junk = file('junk.txt', `${Array.from({ length: 5_000 }, (_, i) => `not-an-ioc-${i} !!`).join('\n')}\n`);
+    const run = await runIochunt(['sync', '--dry-run', '--json', junk]);
+    expect(run.code).toBe(0);
+    expect(run.stdout.length).toBeGreaterThan(512 * 1024);
+    const report = JSON.parse(run.stdout);
+    expect(report.totals).toMatchObject({ accepted: 0, rejected: 5_000 });
+    expect(report.rejected).toHaveLength(5_000);
+  });
+
   it('--strict with one bad row writes nothing and exits 2 with the row', async () => {
     const bad = file('strict.txt', '198.51.100.5\nnot an indicator at all\n198.51.100.6\n');
     const run = await runIochunt(['sync', '--strict', '--allow-private', '--url', 'http://127.0.0.1:1', bad]);
