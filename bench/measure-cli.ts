@@ -16,8 +16,12 @@ export interface CliRun {
   code: number | null;
 }
 
-/** `iochunt <args>`: stdout, wall time, peak RSS; stderr passes through. Throws on a non-zero exit unless `allowFailure`. */
-export async function measureCli(args: readonly string[], allowFailure = false): Promise<CliRun> {
+/**
+ * `iochunt <args>`: stdout, wall time, peak RSS; stderr passes through. Throws on a non-zero exit
+ * unless `allowFailure`. With `stopAfterMs`, the run is sent SIGTERM then (it checkpoints and
+ * exits 130): a bounded measure of a case that may take very long.
+ */
+export async function measureCli(args: readonly string[], allowFailure = false, stopAfterMs?: number): Promise<CliRun> {
   const started = performance.now();
   const child = spawn(process.execPath, [CLI, ...args], { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, IOCHUNT_LOG_FORMAT: 'text' } });
   let stdout = '';
@@ -32,8 +36,10 @@ export async function measureCli(args: readonly string[], allowFailure = false):
     }
   };
   const sampler = setInterval(sample, 100);
+  const stopper = stopAfterMs === undefined ? undefined : setTimeout(() => child.kill('SIGTERM'), stopAfterMs);
   const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
   clearInterval(sampler);
+  clearTimeout(stopper);
   if (code !== 0 && !allowFailure) throw new Error(`iochunt ${args[0]} exited with ${code}`);
   return { stdout, seconds: (performance.now() - started) / 1000, peakMb: peakKb / 1024, code };
 }

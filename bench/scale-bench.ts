@@ -5,7 +5,7 @@
  * - `layout`: 840 weekly indices in 3 log families with 3 different mappings since 2021, 10,000
  *   IOCs. The engine's best: one `terms` query per family on the same fields, scrolled. Prints
  *   both times, iochunt's units and the ratio for `hunt --exact-domains` (exact values, as the
- *   engine's best), then the default hunt, domains matching their subdomains, and its ratio.
+ *   engine's best), with IOCHUNT_BENCH_SUBDOMAINS=1 the default hunt too, domains matching their subdomains.
  * - `dense`: 200,000 events of which 35,000 touch an IOC. iochunt's alerts/s against a plain
  *   `_bulk` of the same alert documents (read back, bodies prepared before the clock).
  * - `million`: 1,000,000 active IOCs over 200,000 events in one index: `hunt --dry-run` and the
@@ -154,7 +154,7 @@ async function dense(engine: Engine, url: string, dir: string): Promise<string[]
     const summary = JSON.parse(hunt.stdout) as HuntJson;
     const created = summary.progress.alertsCreated;
     // The same alert documents, bulk-created into a scratch index with the alerts mapping.
-    await engine.createIndex(scratch, loadResource('mappings', 'alerts'));
+    await engine.createIndex(scratch, (loadResource('mappings', 'alerts') as { template: Record<string, unknown> }).template);
     const bodies = await bulkBodiesOf(engine, names.alerts, scratch, 'create');
     const { rate: bulkRate, written } = await plainBulkRate(engine, bodies);
     const huntRate = created / hunt.seconds;
@@ -217,12 +217,20 @@ async function layout(engine: Engine, url: string, dir: string): Promise<string[
     const common = ['--url', url, '--prefix', prefix, '--index', families.map((f) => `${f}-*`).join(','), '--json'];
     const hunt = await measureCli(['hunt', ...common, '--exact-domains']);
     const summary = JSON.parse(hunt.stdout) as HuntJson;
-    await engine.deleteIndices([names.alerts, names.state]);
-    const withSubdomains = await measureCli(['hunt', ...common]);
-    const subSummary = JSON.parse(withSubdomains.stdout) as HuntJson;
     lines.push(`  engine best: one terms query per family, scrolled: ${best.seconds.toFixed(1)} s, ${best.hits} hits`);
     lines.push(`  hunt --exact-domains: ${hunt.seconds.toFixed(1)} s (CLI end to end), ${summary.units.total} units, ${summary.totals.findings} findings -> ${(hunt.seconds / best.seconds).toFixed(2)}x the engine's best (target <= 1.3)`);
-    lines.push(`  hunt (domains match their subdomains): ${withSubdomains.seconds.toFixed(1)} s, ${subSummary.units.total} units, ${subSummary.totals.findings} findings -> ${(withSubdomains.seconds / best.seconds).toFixed(2)}x`);
+    // The default hunt's suffix queries over these 2,000 domain IOCs timed out, then exhausted
+    // the 1 GB heap of the local node (README "Subdomains", limits): only on request, stopped
+    // (SIGTERM: it checkpoints) past 10x the exact hunt.
+    if (process.env.IOCHUNT_BENCH_SUBDOMAINS !== '1') return lines;
+    await engine.deleteIndices([names.alerts, names.state]);
+    const withSubdomains = await measureCli(['hunt', ...common], true, Math.max(60_000, hunt.seconds * 10_000));
+    if (withSubdomains.code === 0) {
+      const subSummary = JSON.parse(withSubdomains.stdout) as HuntJson;
+      lines.push(`  hunt (domains match their subdomains): ${withSubdomains.seconds.toFixed(1)} s, ${subSummary.units.total} units, ${subSummary.totals.findings} findings -> ${(withSubdomains.seconds / best.seconds).toFixed(2)}x`);
+    } else {
+      lines.push(`  hunt (domains match their subdomains): stopped after ${withSubdomains.seconds.toFixed(0)} s (exit ${withSubdomains.code}), not done: its suffix queries walk every term of each domain field, once per pattern`);
+    }
   } finally {
     await engine.deleteIndices([...families.map((f) => `${f}-*`), names.iocs, names.state, names.alerts]);
     await settings(null);
