@@ -11,31 +11,27 @@ export interface UntimedEvents {
 
 const SAMPLES = 3;
 
-/** The indices of the list holding any event without `@timestamp` (one cheap count: no IOC clause). */
-async function indicesWithUntimed(engine: Engine, indices: readonly string[]): Promise<string[]> {
-  const answer = await engine.search(indices.join(','), {
-    size: 0,
-    query: { bool: { must_not: [{ exists: { field: '@timestamp' } }] } },
-    aggs: { indices: { terms: { field: '_index', size: Math.max(1, indices.length) } } },
-  });
-  const buckets = (answer.aggregations as { indices?: { buckets?: { key: string }[] } } | undefined)?.indices?.buckets ?? [];
-  return buckets.map((bucket) => bucket.key);
+/** Whether any index of the list holds an event without `@timestamp` (one cheap count: no IOC clause). */
+async function anyUntimed(engine: Engine, indices: readonly string[]): Promise<boolean> {
+  const answer = await engine.search(indices.join(','), { size: 0, track_total_hits: 1, query: { bool: { must_not: [{ exists: { field: '@timestamp' } }] } } });
+  const total = (answer.hits as { total?: { value?: number } | number } | undefined)?.total;
+  return (typeof total === 'number' ? total : (total?.value ?? 0)) > 0;
 }
 
 /**
  * Per index, the events that touch the plan's IOCs yet have no `@timestamp` the engine read:
  * they cannot fall in any time range, so a hunt would miss them without a word. One count per
- * group finds the indices holding any event without `@timestamp` (most hold none), and only
- * those are searched with the IOC clauses, once per batch (bounded suffix queries over hundreds
- * of indices timed out on a 1 GB node). Returns them sorted by index.
+ * group says whether its indices hold any event without `@timestamp` (most hold none), and only
+ * then are they searched with the IOC clauses, once per batch (bounded suffix queries over
+ * hundreds of indices timed out on a 1 GB node). Returns them sorted by index.
  */
 export async function fetchUntimedEvents(engine: Engine, plan: HuntPlan): Promise<UntimedEvents[]> {
   const byIndex = new Map<string, UntimedEvents>();
   for (let g = 0; g < plan.groups.length; g++) {
-    const untimed = await indicesWithUntimed(engine, plan.groups[g]!.indices);
-    if (untimed.length === 0) continue;
+    const indices = plan.groups[g]!.indices;
+    if (!(await anyUntimed(engine, indices))) continue;
     for (let b = 0; b < plan.batches.length; b++) {
-      const answer = await engine.search(untimed.join(','), {
+      const answer = await engine.search(indices.join(','), {
         size: SAMPLES,
         _source: false,
         track_total_hits: true,
