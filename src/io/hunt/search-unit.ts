@@ -71,7 +71,7 @@ export async function searchUnit(engine: Engine, context: UnitContext, scope: Un
   const indices = (scope.indices ?? group.indices).filter((index) => !context.gone?.has(index));
   if (indices.length === 0) return { events: 0, matches: 0, created: 0, conflicts: 0 };
   const dropped: DroppedDocument[] = [];
-  const writer = new BulkWriter({ engine, concurrency: 1, onDrop: (d) => dropped.push(d), ...(context.signal ? { signal: context.signal } : {}) });
+  const writer = new BulkWriter({ engine, concurrency: 2, onDrop: (d) => dropped.push(d), ...(context.signal ? { signal: context.signal } : {}) });
   const counts: UnitCounts = { events: 0, matches: 0, created: 0, conflicts: 0 };
   const createdAt = new Date().toISOString();
   const matchOptions = context.validityGraceMs === undefined ? {} : { validityGraceMs: context.validityGraceMs };
@@ -82,7 +82,7 @@ export async function searchUnit(engine: Engine, context: UnitContext, scope: Un
       source: sourceFieldsFor(group, plan.timestampField),
       // The engine's own reading of @timestamp, whatever its form or the mapping's `format`.
       dateFields: [{ field: '@timestamp', format: 'strict_date_optional_time' }],
-      pageSize: context.pageSize ?? 1000,
+      pageSize: context.pageSize ?? 5000,
       ignoreUnavailable: false,
       ...(context.signal ? { signal: context.signal } : {}),
     })) {
