@@ -92,9 +92,9 @@ export class HuntIocInterner {
 
   /**
    * The indicator with its strings shared: those equal to the IOC's value (`name`, `ip`,
-   * `url.domain`, a hash...) become the value itself, and those a feed repeats (`type`,
-   * `provider`, `description`, `reference`, `confidence`, the seen times, `marking.tlp`) one
-   * copy per distinct text. Same keys, same order, same values: an alert copies it as stored.
+   * `url.domain`, a hash...) become the value itself, and every other one a copy per distinct
+   * text of this read (a feed repeats `type`, `provider`, `description`, the seen times,
+   * `marking.tlp`). Same keys, same order, same values: an alert copies it as stored.
    */
   indicator(indicator: AlertSource['threat']['indicator'], value: string): AlertSource['threat']['indicator'] {
     return this.shared(indicator, value) as AlertSource['threat']['indicator'];

@@ -11,12 +11,8 @@ export interface UntimedEvents {
 
 const SAMPLES = 3;
 
-/** Whether any index of the list holds an event without `@timestamp` (one cheap count: no IOC clause). */
-async function anyUntimed(engine: Engine, indices: readonly string[]): Promise<boolean> {
-  const answer = await engine.search(indices.join(','), { size: 0, track_total_hits: 1, query: { bool: { must_not: [{ exists: { field: '@timestamp' } }] } } });
-  const total = (answer.hits as { total?: { value?: number } | number } | undefined)?.total;
-  return (typeof total === 'number' ? total : (total?.value ?? 0)) > 0;
-}
+/** Events without `@timestamp`, whatever they touch: one cheap count per group, no IOC clause. */
+const UNTIMED = { bool: { must_not: [{ exists: { field: '@timestamp' } }] } };
 
 /**
  * Per index, the events that touch the plan's IOCs yet have no `@timestamp` the engine read:
@@ -29,7 +25,7 @@ export async function fetchUntimedEvents(engine: Engine, plan: HuntPlan): Promis
   const byIndex = new Map<string, UntimedEvents>();
   for (let g = 0; g < plan.groups.length; g++) {
     const indices = plan.groups[g]!.indices;
-    if (!(await anyUntimed(engine, indices))) continue;
+    if ((await engine.countDocuments(indices.join(','), UNTIMED)) === 0) continue;
     for (let b = 0; b < plan.batches.length; b++) {
       const answer = await engine.search(indices.join(','), {
         size: SAMPLES,

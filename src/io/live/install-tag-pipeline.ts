@@ -60,12 +60,13 @@ export interface InstallTagReport {
 export function loadTagTemplates(): TagTemplates {
   const read = (name: string): string => readFileSync(join(packageInfo().root, 'pipelines', `${name}.painless`), 'utf8');
   const common = read('tag-common');
+  const reshape = read('tag-reshape');
   return {
     script: loadResource('pipelines', 'tag-script'),
     enrich: loadResource('pipelines', 'tag-enrich'),
     canon: `${common}\n${read('tag-canon')}`,
-    lookup: `${common}\n${read('tag-lookup')}\n${read('tag-reshape')}`,
-    reshape: `${common}\n${read('tag-reshape')}`,
+    lookup: `${common}\n${read('tag-lookup')}\n${reshape}`,
+    reshape: `${common}\n${reshape}`,
   };
 }
 
