@@ -32,6 +32,47 @@ export function chunkIndexList(index: string | readonly string[], maxBytes = MAX
   return chunks;
 }
 
+/**
+ * Open scroll (or point-in-time) contexts a node allows by default
+ * (`search.max_open_scroll_context`): a scroll holds one per shard it searches, and past the
+ * limit the node refuses the search ("Trying to create too many scroll contexts").
+ */
+export const DEFAULT_MAX_OPEN_SCROLL_CONTEXTS = 500;
+
+/**
+ * Shards one scan may hold open, of a node's `limit`: a quarter, so the hunt's concurrent units
+ * and other users' scrolls fit beside it (README "Any number of indices").
+ */
+export function scanShardBudget(limit: number): number {
+  return Math.max(1, Math.floor(limit / 4));
+}
+
+/**
+ * A list to scan, cut into parts that each fit one path (`maxBytes`, as {@link chunkIndexList})
+ * and hold at most `maxShards` shards, in order. `shardsOf` gives an index's primary shard count
+ * (1 where unknown: a pattern, an alias, a remote index). An index over the budget alone is a
+ * part of its own: an index cannot be cut.
+ */
+export function chunkScanList(index: string, shardsOf: (name: string) => number, maxShards: number, maxBytes = MAX_INDEX_PATH_BYTES): string[] {
+  const parts: string[] = [];
+  for (const chunk of chunkIndexList(index, maxBytes)) {
+    let current: string[] = [];
+    let shards = 0;
+    for (const name of chunk.split(',')) {
+      const size = Math.max(1, shardsOf(name));
+      if (current.length > 0 && shards + size > maxShards) {
+        parts.push(current.join(','));
+        current = [];
+        shards = 0;
+      }
+      current.push(name);
+      shards += size;
+    }
+    if (current.length > 0) parts.push(current.join(','));
+  }
+  return parts;
+}
+
 /** The list as a path segment, each name encoded. */
 export function indexPath(index: string): string {
   return index.split(',').map(encodeURIComponent).join(',');

@@ -137,10 +137,10 @@ export class OpenSearchEngine extends RestEngineBase implements Engine {
     return total;
   }
 
-  /** A list too long for one path is scanned a part at a time, in order: the same hits. */
+  /** A list too long for one path, or of more shards than a scan may hold open (`scanParts`), is scanned a part at a time, in order: the same hits. */
   async *scanDocuments(options: ScanOptions): AsyncIterable<ScanHit[]> {
     await this.checkScrollRelease();
-    for (const part of chunkIndexList(options.index)) yield* this.scanPart({ ...options, index: part });
+    for (const part of await this.scanParts(options.index)) yield* this.scanPart({ ...options, index: part });
   }
 
   private scrollRelease: Promise<void> | undefined;

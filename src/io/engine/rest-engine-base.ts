@@ -3,7 +3,7 @@ import type { ClusterCall } from './cluster-call.js';
 import { errorTypeOfTranslated, isNotFound } from './cluster-errors.js';
 import { ClusterError, redactUrl } from '../../errors.js';
 import type { ClusterHealth, EngineInfo, IndexFieldTypes, IndexSummary, PipelineStats, RemoteCluster, ResolvedIndex, TaskState } from './engine.js';
-import { chunkIndexList, describeIndices, everyIndexPath, indexPath } from './index-lists.js';
+import { chunkIndexList, chunkScanList, DEFAULT_MAX_OPEN_SCROLL_CONTEXTS, describeIndices, everyIndexPath, indexPath, scanShardBudget } from './index-lists.js';
 import { parseFieldCaps, parseResolved, type FieldCapsBody, type ResolveBody } from './index-metadata.js';
 
 /**
@@ -239,11 +239,51 @@ export abstract class RestEngineBase {
   }
 
   async fetchMaxPipelineBytes(): Promise<number | undefined> {
-    const body = (await this.call('reading the pipeline size limit', () =>
-      this.request('GET', '/_cluster/settings', undefined, { include_defaults: 'true', flat_settings: 'true', filter_path: '*.ingest.pipeline.max_pipeline_size' }),
-    )) as Record<string, Record<string, string> | undefined>;
-    const value = ['transient', 'persistent', 'defaults'].map((scope) => body[scope]?.['ingest.pipeline.max_pipeline_size']).find((v) => v !== undefined);
-    return value === undefined ? undefined : parseByteSize(value);
+    const value = await this.readClusterSetting('ingest.pipeline.max_pipeline_size', 'reading the pipeline size limit');
+    return typeof value === 'string' ? parseByteSize(value) : undefined;
+  }
+
+  /**
+   * A cluster setting as in force: transient, else persistent, else the node's default.
+   * Read nested: `filter_path` never matches a `flat_settings` key, whose dots are not a path.
+   */
+  private async readClusterSetting(name: string, action: string): Promise<unknown> {
+    const body = (await this.call(action, () => this.request('GET', '/_cluster/settings', undefined, { include_defaults: 'true', filter_path: `*.${name}` }))) as Record<string, unknown> | undefined;
+    const at = (scope: string): unknown => name.split('.').reduce<unknown>((node, key) => (node !== null && typeof node === 'object' ? (node as Record<string, unknown>)[key] : undefined), body?.[scope]);
+    return ['transient', 'persistent', 'defaults'].map(at).find((value) => value !== undefined);
+  }
+
+  private scanShards: Promise<number> | undefined;
+  private readonly shardCounts = new Map<string, number>();
+
+  /**
+   * A scan's index list as the parts it scrolls one after another: each fits a request path and
+   * holds at most a quarter of the node's open scroll contexts (`search.max_open_scroll_context`,
+   * read once; 500 when this user may not read cluster settings), so 2,000 daily indices of five
+   * shards each scan, where one scroll over them all is refused. Shard counts are read once per
+   * index (`index.number_of_shards`, a read the user may be refused: then 1).
+   */
+  protected async scanParts(index: string): Promise<string[]> {
+    const names = index.split(',').filter((name) => name !== '');
+    if (names.length <= 1) return chunkIndexList(names);
+    this.scanShards ??= this.readScrollContextLimit().then(scanShardBudget);
+    const budget = await this.scanShards;
+    const unknown = names.filter((name) => !this.shardCounts.has(name) && !name.includes(':') && !name.includes('*'));
+    if (unknown.length > 0) {
+      const read = await this.readIndexSetting(unknown, 'index.number_of_shards', { forbiddenAsUnset: true });
+      for (const name of unknown) this.shardCounts.set(name, Number(read.get(name)) || 1);
+    }
+    return chunkScanList(index, (name) => this.shardCounts.get(name) ?? 1, budget);
+  }
+
+  private async readScrollContextLimit(): Promise<number> {
+    try {
+      const value = Number(await this.readClusterSetting('search.max_open_scroll_context', 'reading the open scroll context limit'));
+      return Number.isSafeInteger(value) && value > 0 ? value : DEFAULT_MAX_OPEN_SCROLL_CONTEXTS;
+    } catch (error) {
+      if (error instanceof ClusterError && error.kind === 'forbidden') return DEFAULT_MAX_OPEN_SCROLL_CONTEXTS;
+      throw error;
+    }
   }
 
   async fetchMaxTermsCount(patterns: readonly string[]): Promise<number | undefined> {
