@@ -123,7 +123,7 @@ async function main(): Promise<void> {
     console.log(`  reload     : ${reload.totals.unchanged.toLocaleString('en')} unchanged in ${reloadSeconds.toFixed(1)} s = ${Math.round(reload.totals.accepted / reloadSeconds).toLocaleString('en')} IOCs/s, peak RSS ${Math.round(reloadPeak)} MB`);
     console.log(`  plain bulk : the same ${documents.toLocaleString('en')} IOC documents in 5 MB _bulk requests, two in flight: ${Math.round(bulkRate).toLocaleString('en')} docs/s -> sync is ${(firstRate / bulkRate).toFixed(2)} of it`);
     console.log(`  naive      : one index request per IOC: ${Math.round(naiveRate).toLocaleString('en')} IOCs/s (sample of ${naiveSample.toLocaleString('en')}) -> iochunt is ${(firstRate / naiveRate).toFixed(1)}x faster`);
-    console.log(`  target     : >= 20,000 IOCs/s end to end or >= 0.8 of the plain bulk, peak RSS < 512 MB -> ${(firstRate >= 20_000 || firstRate / bulkRate >= 0.8) && firstPeak < 512 ? 'met' : 'NOT met'}`);
+    console.log(`  targets    : >= 20,000 IOCs/s end to end or >= 0.8 of the plain bulk -> ${firstRate >= 20_000 || firstRate / bulkRate >= 0.8 ? 'met' : 'NOT met'}; peak RSS < 512 MB -> ${Math.max(firstPeak, reloadPeak) < 512 ? 'met' : 'NOT met'}`);
     await engine.deleteIndices([naiveIndex]);
   } finally {
     await engine.deleteIndices([names.iocs, names.state, warmNames.iocs, warmNames.state]);

@@ -7,6 +7,7 @@ import { buildResourceNames } from '../../core/resource-names.js';
 import { ClusterError, InputError, InterruptedError, IochuntError } from '../../errors.js';
 import { BulkWriter, type DroppedDocument } from '../engine/bulk-writer.js';
 import type { Engine } from '../engine/engine.js';
+import { HeapBudget } from '../heap-budget.js';
 import { loadResource } from '../load-resource.js';
 import type { SyncRunRecord } from '../store/state-records.js';
 import { StateStore } from '../store/state-store.js';
@@ -125,6 +126,7 @@ async function loadSources(run: SyncRun, context: WriteContext, prepared: Prepar
     ...(options.confidence === undefined ? {} : { confidence: options.confidence }),
     ...(options.exactDomains ? { exactDomains: true } : {}),
   });
+  const heap = new HeapBudget();
   for (let i = 0; i < prepared.texts.length; i++) {
     for (const source of parseSource(prepared, i, options)) {
       const { feed, fresh } = run.grouper.add(source);
@@ -132,6 +134,7 @@ async function loadSources(run: SyncRun, context: WriteContext, prepared: Prepar
         const batch = fresh.slice(start, start + batchSize);
         if (options.signal?.aborted) throw new InterruptedError(`sync interrupted after ${run.done} IOC(s); run it again to finish (reloading is idempotent)`);
         await writeBatch(context, loadOf(feed.name), batch);
+        heap.check();
         run.done += batch.length;
         options.onProgress?.(run.done);
         if (run.done >= bulkLoadAfter) await suspension.suspend(run.now);
