@@ -185,11 +185,16 @@ export class OpenSearchEngine extends RestEngineBase implements Engine {
           } as never,
         }),
       );
+      // A scroll counts its hits exactly: once they are all read, asking for the empty page that
+      // says so would run the query again on every shard (a second search per part, for nothing).
+      const total = exactTotal(body.hits.total);
+      let read = 0;
       for (;;) {
         scrollId = body._scroll_id ?? scrollId;
         checkComplete(body, context);
         const hits = body.hits.hits;
         if (hits.length === 0) return;
+        read += hits.length;
         yield hits.map((hit) => ({
           index: hit._index ?? '',
           id: hit._id ?? '',
@@ -197,6 +202,7 @@ export class OpenSearchEngine extends RestEngineBase implements Engine {
           ...(hit.fields ? { fields: hit.fields as Record<string, unknown[]> } : {}),
         }));
         options.signal?.throwIfAborted();
+        if (total !== undefined && read >= total) return;
         const id = scrollId;
         if (!id) return;
         try {
@@ -222,4 +228,11 @@ export class OpenSearchEngine extends RestEngineBase implements Engine {
   async close(): Promise<void> {
     await this.client.close();
   }
+}
+
+/** A search's hit count when the engine says it is exact (`relation: eq`, or the plain number of `rest_total_hits_as_int`). */
+function exactTotal(total: unknown): number | undefined {
+  if (typeof total === 'number') return total;
+  const counted = total as { value?: unknown; relation?: unknown } | undefined;
+  return counted?.relation === 'eq' && typeof counted.value === 'number' ? counted.value : undefined;
 }

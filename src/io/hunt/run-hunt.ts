@@ -65,7 +65,8 @@ export interface HuntOptions {
   signal?: AbortSignal;
   /** Called once the run id is known, before any scanning. */
   onRunId?: (runId: string) => void;
-  onProgress?: (progress: HuntProgress) => void;
+  /** After each unit's checkpoint; a promise it returns is awaited before that unit's slot takes the next unit. */
+  onProgress?: (progress: HuntProgress) => void | Promise<void>;
   onWarning?: (message: string) => void;
   now?: () => Date;
 }

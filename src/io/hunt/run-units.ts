@@ -49,7 +49,7 @@ export interface RunUnitsOptions {
   /** Run before the first unit, inside the same failure handling (creating the alerts index). */
   setup?: () => Promise<void>;
   signal?: AbortSignal;
-  onProgress?: (progress: HuntProgress) => void;
+  onProgress?: (progress: HuntProgress) => void | Promise<void>;
   onWarning?: (message: string) => void;
 }
 
@@ -130,7 +130,7 @@ export async function runUnits(options: RunUnitsOptions): Promise<void> {
     progress.eventsMatched += counts.events;
     progress.alertsCreated += counts.created;
     progress.alreadyFound += counts.conflicts;
-    options.onProgress?.({ ...progress });
+    await options.onProgress?.({ ...progress });
     if (Date.now() - lastWrite > 5_000) {
       lastWrite = Date.now();
       await state.writeRun(options.record('running')).catch(() => undefined);

@@ -62,8 +62,12 @@ describe.each(['opensearch', 'elasticsearch'] as const)('a blocked alerts or sta
       index: [logs],
       concurrency: 1,
       onRunId: (id) => (runId = id),
-      onProgress: (p) => {
-        if (p.unitsDone === 1 && !blocked) blocked = setBlock(target, block, true);
+      // Awaited by the hunt (concurrency 1): the block is on before the second unit starts.
+      onProgress: async (p) => {
+        if (p.unitsDone === 1 && !blocked) {
+          blocked = setBlock(target, block, true);
+          await blocked;
+        }
       },
     }).catch((e: unknown) => e);
     await blocked;

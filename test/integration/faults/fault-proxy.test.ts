@@ -106,8 +106,12 @@ describe.each(['opensearch', 'elasticsearch'] as const)('faults between iochunt 
         // Calendar units: the index is deleted after the first.
         slice: 'month',
         concurrency: 1,
-        onProgress: (p) => {
-          if (p.unitsDone === 1 && !deleted) deleted = fx.engine.deleteIndices([doomed]);
+        // Awaited by the hunt (concurrency 1): the index is gone before the second unit starts.
+        onProgress: async (p) => {
+          if (p.unitsDone === 1 && !deleted) {
+            deleted = fx.engine.deleteIndices([doomed]);
+            await deleted;
+          }
         },
       });
       await deleted;
