@@ -2,22 +2,14 @@ import { constants as bufferConstants } from 'node:buffer';
 import type { IncomingMessage } from 'node:http';
 import { Readable } from 'node:stream';
 import { createUnzip } from 'node:zlib';
-import {
-  errors as elasticErrors,
-  UndiciConnection,
-  type ConnectionRequestOptions,
-  type ConnectionRequestOptionsAsStream,
-  type ConnectionRequestParams,
-  type ConnectionRequestResponse,
-  type ConnectionRequestResponseAsStream,
-} from '@elastic/elasticsearch';
 import { Connection as OpenSearchConnection, errors as openSearchErrors } from '@opensearch-project/opensearch';
 import { UsageError } from '../../errors.js';
 import { ResponseTooLargeError } from './cluster-errors.js';
 import type { ConnectionOptions } from './connection-options.js';
 
 /*
- * Both clients' connections, with every answer's body read bounded (README "Untrusted input"):
+ * Both clients' connections (Elasticsearch's in bounded-elastic-connection.ts, loaded only for
+ * an Elasticsearch cluster), with every answer's body read bounded (README "Untrusted input"):
  * a wrong --url or a hostile server streaming gigabytes fails in one line instead of
  * exhausting memory or V8's string limit.
  */
@@ -57,7 +49,7 @@ function isCompressed(headers: Record<string, unknown>): boolean {
 }
 
 /** The headers of an answer whose body is handed on inflated. */
-function inflatedHeaders<T extends Record<string, unknown>>(headers: T): T {
+export function inflatedHeaders<T extends Record<string, unknown>>(headers: T): T {
   if (!isCompressed(headers)) return headers;
   const copy = { ...headers };
   delete copy['content-encoding'];
@@ -72,7 +64,7 @@ function inflatedHeaders<T extends Record<string, unknown>>(headers: T): T {
  * which closes the socket: an error would reach listeners we do not own (the OpenSearch client
  * prints "ignoring error after response" with a stack on stdout).
  */
-function readLimited(
+export function readLimited(
   body: Readable,
   { method, headers }: { method: string | undefined; headers: Record<string, unknown> },
   limit: number,
@@ -145,29 +137,3 @@ export function limitedOpenSearchConnection(limit: number): typeof OpenSearchCon
     }
   };
 }
-
-/**
- * The Elasticsearch client's own `maxResponseSize` check is not enough: on a declared
- * content-length past it, @elastic/transport 8.x destroys undici's body with no listener, and
- * the AbortError that follows is an uncaught exception; and it inflates a gzip body whole. So
- * its connection asks undici for the body as a stream and reads it with the same bounds as
- * OpenSearch's. A request that itself asks for a stream (`asStream`, which iochunt never does)
- * gets the stream, unbounded.
- */
-export function limitedElasticConnection(limit: number): typeof UndiciConnection {
-  return class LimitedElasticConnection extends UndiciConnection {
-    override request(params: ConnectionRequestParams, options: ConnectionRequestOptions): Promise<ConnectionRequestResponse>;
-    override request(params: ConnectionRequestParams, options: ConnectionRequestOptionsAsStream): Promise<ConnectionRequestResponseAsStream>;
-    override async request(
-      params: ConnectionRequestParams,
-      options: ConnectionRequestOptions | ConnectionRequestOptionsAsStream,
-    ): Promise<ConnectionRequestResponse | ConnectionRequestResponseAsStream> {
-      if ('asStream' in options && options.asStream) return super.request(params, options);
-      const response = await super.request(params, { ...options, asStream: true });
-      const chunks = await readLimited(response.body, { method: params.method, headers: response.headers }, limit, (message) => new elasticErrors.ConnectionError(message));
-      // A Buffer: the client decodes it as text unless its content-type is binary (CBOR, Smile...).
-      return { statusCode: response.statusCode, headers: inflatedHeaders(response.headers), body: Buffer.concat(chunks) };
-    }
-  };
-}
-

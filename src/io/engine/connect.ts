@@ -1,13 +1,11 @@
-import { Client as ElasticClient } from '@elastic/elasticsearch';
 import { Client as OpenSearchClient } from '@opensearch-project/opensearch';
 import { ClusterError, ConfigError, redactUrl } from '../../errors.js';
 import { safeDecode } from '../../redact.js';
-import { headerOf, limitedElasticConnection, limitedOpenSearchConnection, responseLimitOf } from './bounded-connections.js';
+import { headerOf, limitedOpenSearchConnection, responseLimitOf } from './bounded-connections.js';
 import { makeClusterCall, type CallContext } from './cluster-call.js';
 import { logRequests } from './request-log.js';
 import { statusOf } from './cluster-errors.js';
 import { parseUrls, readCa, validateAuth, type ConnectionOptions } from './connection-options.js';
-import { ElasticsearchEngine } from './elasticsearch-engine.js';
 import type { Engine, EngineInfo, Flavor } from './engine.js';
 import { OpenSearchEngine } from './opensearch-engine.js';
 
@@ -155,18 +153,7 @@ export async function connect(options: ConnectionOptions = {}): Promise<Engine> 
   if (flavor === 'opensearch') return new OpenSearchEngine(openSearchClient, info, call);
 
   await openSearchClient.close();
-  const elasticClient = new ElasticClient({
-    nodes: urls,
-    maxRetries: 0,
-    requestTimeout,
-    // The client's own options, for its stock connection's checks; ours reads every body itself
-    // with the same limit (limitedElasticConnection says why).
-    maxResponseSize: maxResponseBytes,
-    maxCompressedResponseSize: maxResponseBytes,
-    Connection: limitedElasticConnection(maxResponseBytes),
-    ...(options.apiKey ? { auth: { apiKey: options.apiKey } } : basicAuth ? { auth: basicAuth } : {}),
-    ...(tls ? { tls } : {}),
-  });
-  if (options.log) logRequests((event, listener) => elasticClient.diagnostic.on(event as 'response', listener as never), options.log);
-  return new ElasticsearchEngine(elasticClient, info, call);
+  // Loaded only now: the Elasticsearch client takes about 0.3 s to load, on every command.
+  const { connectElasticsearch } = await import('./connect-elasticsearch.js');
+  return connectElasticsearch({ urls, requestTimeout, maxResponseBytes, ...(basicAuth ? { basicAuth } : {}), ...(tls ? { tls } : {}) }, options, info, call);
 }
