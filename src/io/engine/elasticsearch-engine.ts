@@ -169,6 +169,9 @@ export class ElasticsearchEngine extends RestEngineBase implements Engine {
         const hits = page.hits.hits;
         if (hits.length === 0) return;
         yield hits.map((hit) => ({ index: hit._index, id: hit._id ?? '', source: hit._source ?? {}, ...(hit.fields ? { fields: hit.fields as Record<string, unknown[]> } : {}) }));
+        // Each shard gave its next `size` hits after the cursor: a short page is the last one,
+        // and asking for the empty page after it would run the query again on every shard.
+        if (hits.length < (options.pageSize ?? 1000)) return;
         after = hits.at(-1)?.sort;
       }
     } finally {
