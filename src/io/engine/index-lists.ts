@@ -15,21 +15,26 @@ export const MAX_INDEX_PATH_BYTES = 2048;
 /** `a,b,c` or `['a','b','c']` -> comma-joined lists whose URL-encoded form fits `maxBytes`, in order. */
 export function chunkIndexList(index: string | readonly string[], maxBytes = MAX_INDEX_PATH_BYTES): string[] {
   const names = (typeof index === 'string' ? index.split(',') : [...index]).filter((name) => name !== '');
-  const chunks: string[] = [];
+  return packInOrder(names, (name) => encodeURIComponent(name).length + 1, maxBytes);
+}
+
+/** Names -> comma-joined lists, in order, each of total `weight` at most `max` (a name heavier than that alone). */
+function packInOrder(names: readonly string[], weight: (name: string) => number, max: number): string[] {
+  const lists: string[] = [];
   let current: string[] = [];
-  let bytes = 0;
+  let total = 0;
   for (const name of names) {
-    const size = encodeURIComponent(name).length + 1;
-    if (current.length > 0 && bytes + size > maxBytes) {
-      chunks.push(current.join(','));
+    const size = weight(name);
+    if (current.length > 0 && total + size > max) {
+      lists.push(current.join(','));
       current = [];
-      bytes = 0;
+      total = 0;
     }
     current.push(name);
-    bytes += size;
+    total += size;
   }
-  if (current.length > 0) chunks.push(current.join(','));
-  return chunks;
+  if (current.length > 0) lists.push(current.join(','));
+  return lists;
 }
 
 /**
@@ -54,23 +59,7 @@ export function scanShardBudget(limit: number): number {
  * part of its own: an index cannot be cut.
  */
 export function chunkScanList(index: string, shardsOf: (name: string) => number, maxShards: number, maxBytes = MAX_INDEX_PATH_BYTES): string[] {
-  const parts: string[] = [];
-  for (const chunk of chunkIndexList(index, maxBytes)) {
-    let current: string[] = [];
-    let shards = 0;
-    for (const name of chunk.split(',')) {
-      const size = Math.max(1, shardsOf(name));
-      if (current.length > 0 && shards + size > maxShards) {
-        parts.push(current.join(','));
-        current = [];
-        shards = 0;
-      }
-      current.push(name);
-      shards += size;
-    }
-    if (current.length > 0) parts.push(current.join(','));
-  }
-  return parts;
+  return chunkIndexList(index, maxBytes).flatMap((chunk) => packInOrder(chunk.split(','), (name) => Math.max(1, shardsOf(name)), maxShards));
 }
 
 /** The list as a path segment, each name encoded. */
