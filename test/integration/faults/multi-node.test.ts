@@ -145,12 +145,8 @@ describe('hunts on a real 3-node OpenSearch cluster', () => {
       concurrency: 1,
       pageSize: 5,
       unitRetry: FAST_RETRY,
-      // Awaited by the hunt (concurrency 1): the node is dead before the next unit starts.
-      onProgress: async (p) => {
-        if (p.unitsDone === 3 && !killed) {
-          killed = killClusterNode(cluster, victim, { signal: 'SIGKILL' });
-          await killed;
-        }
+      onProgress: (p) => {
+        if (p.unitsDone === 3 && !killed) killed = killClusterNode(cluster, victim, { signal: 'SIGKILL' });
       },
     });
     cluster = await killed!;
@@ -182,12 +178,8 @@ describe('hunts on a real 3-node OpenSearch cluster', () => {
       slice: 'year',
       unitRetry: FAST_RETRY,
       onRunId: (id) => (runId = id),
-      // Awaited by the hunt (concurrency 1): the node is dead before the next unit starts.
-      onProgress: async (p) => {
-        if (p.unitsDone === 1 && !killed) {
-          killed = killClusterNode(cluster, victim, { signal: 'SIGKILL' });
-          await killed;
-        }
+      onProgress: (p) => {
+        if (p.unitsDone === 1 && !killed) killed = killClusterNode(cluster, victim, { signal: 'SIGKILL' });
       },
     }).catch((e: unknown) => e);
     cluster = await killed!;
