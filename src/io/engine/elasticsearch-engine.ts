@@ -144,6 +144,7 @@ export class ElasticsearchEngine extends RestEngineBase implements Engine {
     );
     let pitId = pit.id;
     const context = { action: `scanning ${describeIndices(options.index)}`, url: this.info.url };
+    const size = options.pageSize ?? 1000;
     try {
       let after: estypes.SortResults | undefined;
       for (;;) {
@@ -151,7 +152,7 @@ export class ElasticsearchEngine extends RestEngineBase implements Engine {
         const page = await this.call(context.action, () =>
           this.client.search<Record<string, unknown>>({
             pit: { id: pitId, keep_alive: '2m' },
-            size: options.pageSize ?? 1000,
+            size,
             allow_partial_search_results: false,
             // `_shard_doc` is unique within a PIT, so it is a complete tiebreaker on its own.
             sort: [{ _shard_doc: 'asc' }],
@@ -171,7 +172,7 @@ export class ElasticsearchEngine extends RestEngineBase implements Engine {
         yield hits.map((hit) => ({ index: hit._index, id: hit._id ?? '', source: hit._source ?? {}, ...(hit.fields ? { fields: hit.fields as Record<string, unknown[]> } : {}) }));
         // Each shard gave its next `size` hits after the cursor: a short page is the last one,
         // and asking for the empty page after it would run the query again on every shard.
-        if (hits.length < (options.pageSize ?? 1000)) return;
+        if (hits.length < size) return;
         after = hits.at(-1)?.sort;
       }
     } finally {

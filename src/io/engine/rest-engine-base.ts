@@ -1,6 +1,7 @@
 import { checkComplete } from './check-complete.js';
 import type { ClusterCall } from './cluster-call.js';
 import { errorTypeOfTranslated, isNotFound } from './cluster-errors.js';
+import { isRemoteIndex } from '../../core/remote-index.js';
 import { ClusterError, redactUrl } from '../../errors.js';
 import type { ClusterHealth, EngineInfo, IndexFieldTypes, IndexSummary, PipelineStats, RemoteCluster, ResolvedIndex, TaskState } from './engine.js';
 import { chunkIndexList, chunkScanList, DEFAULT_MAX_OPEN_SCROLL_CONTEXTS, describeIndices, everyIndexPath, indexPath, scanShardBudget } from './index-lists.js';
@@ -246,9 +247,16 @@ export abstract class RestEngineBase {
   /**
    * A cluster setting as in force: transient, else persistent, else the node's default.
    * Read nested: `filter_path` never matches a `flat_settings` key, whose dots are not a path.
+   * With `forbiddenAsUnset`, a user who may not read cluster settings gets undefined, as unset.
    */
-  private async readClusterSetting(name: string, action: string): Promise<unknown> {
-    const body = (await this.call(action, () => this.request('GET', '/_cluster/settings', undefined, { include_defaults: 'true', filter_path: `*.${name}` }))) as Record<string, unknown> | undefined;
+  private async readClusterSetting(name: string, action: string, options: { forbiddenAsUnset?: boolean } = {}): Promise<unknown> {
+    let body: Record<string, unknown> | undefined;
+    try {
+      body = (await this.call(action, () => this.request('GET', '/_cluster/settings', undefined, { include_defaults: 'true', filter_path: `*.${name}` }))) as Record<string, unknown> | undefined;
+    } catch (error) {
+      if (options.forbiddenAsUnset && error instanceof ClusterError && error.kind === 'forbidden') return undefined;
+      throw error;
+    }
     const at = (scope: string): unknown => name.split('.').reduce<unknown>((node, key) => (node !== null && typeof node === 'object' ? (node as Record<string, unknown>)[key] : undefined), body?.[scope]);
     return ['transient', 'persistent', 'defaults'].map(at).find((value) => value !== undefined);
   }
@@ -268,7 +276,8 @@ export abstract class RestEngineBase {
     if (names.length <= 1) return chunkIndexList(names);
     this.scanShards ??= this.readScrollContextLimit().then(scanShardBudget);
     const budget = await this.scanShards;
-    const unknown = names.filter((name) => !this.shardCounts.has(name) && !name.includes(':') && !name.includes('*'));
+    // Settings name local indices only; a pattern's count is not one index's.
+    const unknown = names.filter((name) => !this.shardCounts.has(name) && !isRemoteIndex(name) && !name.includes('*'));
     if (unknown.length > 0) {
       const read = await this.readIndexSetting(unknown, 'index.number_of_shards', { forbiddenAsUnset: true });
       for (const name of unknown) this.shardCounts.set(name, Number(read.get(name)) || 1);
@@ -277,13 +286,8 @@ export abstract class RestEngineBase {
   }
 
   private async readScrollContextLimit(): Promise<number> {
-    try {
-      const value = Number(await this.readClusterSetting('search.max_open_scroll_context', 'reading the open scroll context limit'));
-      return Number.isSafeInteger(value) && value > 0 ? value : DEFAULT_MAX_OPEN_SCROLL_CONTEXTS;
-    } catch (error) {
-      if (error instanceof ClusterError && error.kind === 'forbidden') return DEFAULT_MAX_OPEN_SCROLL_CONTEXTS;
-      throw error;
-    }
+    const value = Number(await this.readClusterSetting('search.max_open_scroll_context', 'reading the open scroll context limit', { forbiddenAsUnset: true }));
+    return Number.isSafeInteger(value) && value > 0 ? value : DEFAULT_MAX_OPEN_SCROLL_CONTEXTS;
   }
 
   async fetchMaxTermsCount(patterns: readonly string[]): Promise<number | undefined> {
