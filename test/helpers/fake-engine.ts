@@ -104,8 +104,9 @@ export class FakeEngine implements Engine {
     }
   }
 
-  async bulk(ndjson: string): Promise<BulkItemResult[]> {
+  async bulk(body: string | Uint8Array): Promise<BulkItemResult[]> {
     this.maybeFail('bulk');
+    const ndjson = typeof body === 'string' ? body : Buffer.from(body).toString('utf8');
     const request = this.bulkBodies.length;
     this.bulkBodies.push(ndjson);
     const lines = ndjson.split('\n').filter((l) => l !== '');

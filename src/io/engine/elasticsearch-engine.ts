@@ -115,7 +115,7 @@ export class ElasticsearchEngine extends RestEngineBase implements Engine {
     return answer.responses;
   }
 
-  async bulk(ndjson: string, options: { refresh?: boolean } = {}): Promise<BulkItemResult[]> {
+  async bulk(ndjson: string | Uint8Array, options: { refresh?: boolean } = {}): Promise<BulkItemResult[]> {
     const response = await this.call('writing a bulk request', () =>
       this.client.bulk({ body: ndjson, filter_path: BULK_FILTER, ...(options.refresh ? { refresh: true } : {}) } as estypes.BulkRequest),
     );

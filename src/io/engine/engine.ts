@@ -171,10 +171,10 @@ export interface Engine {
   /** Documents by id (`_mget`); missing ids are absent from the map. */
   fetchDocuments(index: string, ids: readonly string[], source?: string[]): Promise<Map<string, StoredDocument>>;
   /**
-   * Sends one `_bulk` request (NDJSON, ending with a newline) and returns its items in order.
+   * Sends one `_bulk` request (NDJSON, ending with a newline; text or its UTF-8 bytes) and returns its items in order.
    * Whole-request failures are retried per the call policy; item failures are the caller's.
    */
-  bulk(ndjson: string, options?: { refresh?: boolean }): Promise<BulkItemResult[]>;
+  bulk(ndjson: string | Uint8Array, options?: { refresh?: boolean }): Promise<BulkItemResult[]>;
   /** Number of documents matching `query` in `index`. */
   countDocuments(index: string, query?: Record<string, unknown>): Promise<number>;
   /**

@@ -117,7 +117,7 @@ export class OpenSearchEngine extends RestEngineBase implements Engine {
     return (body as { responses?: unknown[] }).responses ?? [];
   }
 
-  async bulk(ndjson: string, options: { refresh?: boolean } = {}): Promise<BulkItemResult[]> {
+  async bulk(ndjson: string | Uint8Array, options: { refresh?: boolean } = {}): Promise<BulkItemResult[]> {
     const { body } = await this.call('writing a bulk request', () =>
       this.client.bulk({ body: ndjson as never, filter_path: BULK_FILTER, ...(options.refresh ? { refresh: true } : {}) }),
     );

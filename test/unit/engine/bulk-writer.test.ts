@@ -84,6 +84,28 @@ describe('BulkWriter', () => {
     expect(totals).toMatchObject({ written: 10, requests: engine.bulkBodies.length });
   });
 
+  it('writes every document byte for byte: non-ASCII text, a document larger than a request, re-sent slices', async () => {
+    const engine = new FakeEngine();
+    // Request 0's second item rejected once: the re-send is a slice of request 0's bytes.
+    engine.itemFault = ({ request, position }) => (request === 0 && position === 1 ? REJECTED : undefined);
+    const writer = new BulkWriter({ engine, retry: FAST, flushBytes: 1024, concurrency: 1 });
+    const documents: Record<string, Record<string, unknown>> = {
+      a: { name: 'café.example', note: 'Ünïcødé ✓ 𝔘 😀' },
+      b: { name: 'пример.испытание', quote: 'a "quoted"\nline\\' },
+      // Larger than the flush size and the slack past it: the buffer grows for it.
+      big: { blob: 'é'.repeat(200_000), tail: '😀' },
+      c: { n: 3 },
+    };
+    for (const [id, document] of Object.entries(documents)) await writer.add({ op: 'index', index: 'logs', id }, document);
+    const totals = await writer.close();
+
+    // Request 0 is a, b and big (big crosses the flush size); request 1 re-sends b; request 2 is c.
+    expect(engine.bulkBodies.map(idsOf)).toEqual([['a', 'b', 'big'], ['b'], ['c']]);
+    expect(Object.fromEntries(engine.docs('logs'))).toEqual(documents);
+    expect(totals).toMatchObject({ written: 4, retried: 1, dropped: 0 });
+    expect(totals.bytes).toBe(engine.bulkBodies.reduce((sum, body) => sum + Buffer.byteLength(body), 0));
+  });
+
   it('surfaces a failed request at the next add or at close', async () => {
     const engine = new FakeEngine();
     engine.failNext('bulk', new Error('cluster unreachable'));
