@@ -12,7 +12,17 @@ export interface IpPrefixTable<T> {
 
 interface Level<T> {
   length: number;
-  networks: Map<IpKey, T[]>;
+  networks: Map<number | string, T[]>;
+}
+
+/**
+ * The map key of a network address: the number of an IPv4 address, the hex text of an IPv6
+ * one. Pitfall: V8 hashes a BigInt by its lowest 64 bits only, so IPv6 networks keyed as
+ * BigInts (`2a00:1::1`, `2a00:2::1`, ... all end in the same bits) collide and a map of
+ * 100,000 of them takes half a minute to build; their text hashes whole.
+ */
+function tableKey(network: IpKey): number | string {
+  return typeof network === 'number' ? network : network.toString(16);
 }
 
 /** One entry of the table: an item under the network `key/length` (`key` already masked). */
@@ -38,7 +48,7 @@ export function buildIpPrefixTable<T>(entries: readonly IpPrefixEntry<T>[]): IpP
       level = { length, networks: new Map() };
       levels.set(length, level);
     }
-    const network = maskIpKey(key, length);
+    const network = tableKey(maskIpKey(key, length));
     const items = level.networks.get(network);
     if (items) items.push(item);
     else level.networks.set(network, [item]);
@@ -49,7 +59,7 @@ export function buildIpPrefixTable<T>(entries: readonly IpPrefixEntry<T>[]): IpP
     lookup(key, sink) {
       const levels = typeof key === 'number' ? v4Levels : v6Levels;
       for (const level of levels) {
-        const items = level.networks.get(maskIpKey(key, level.length));
+        const items = level.networks.get(tableKey(maskIpKey(key, level.length)));
         if (items) for (const item of items) sink.push(item);
       }
     },

@@ -145,8 +145,12 @@ describe('hunts on a real 3-node OpenSearch cluster', () => {
       concurrency: 1,
       pageSize: 5,
       unitRetry: FAST_RETRY,
-      onProgress: (p) => {
-        if (p.unitsDone === 3 && !killed) killed = killClusterNode(cluster, victim, { signal: 'SIGKILL' });
+      // Awaited by the hunt (concurrency 1): the node is dead before the next unit starts.
+      onProgress: async (p) => {
+        if (p.unitsDone === 3 && !killed) {
+          killed = killClusterNode(cluster, victim, { signal: 'SIGKILL' });
+          await killed;
+        }
       },
     });
     cluster = await killed!;
@@ -178,8 +182,12 @@ describe('hunts on a real 3-node OpenSearch cluster', () => {
       slice: 'year',
       unitRetry: FAST_RETRY,
       onRunId: (id) => (runId = id),
-      onProgress: (p) => {
-        if (p.unitsDone === 1 && !killed) killed = killClusterNode(cluster, victim, { signal: 'SIGKILL' });
+      // Awaited by the hunt (concurrency 1): the node is dead before the next unit starts.
+      onProgress: async (p) => {
+        if (p.unitsDone === 1 && !killed) {
+          killed = killClusterNode(cluster, victim, { signal: 'SIGKILL' });
+          await killed;
+        }
       },
     }).catch((e: unknown) => e);
     cluster = await killed!;
