@@ -4,7 +4,7 @@ import { domainScope } from './domain-scope.js';
 import type { HuntIoc } from './hunt-ioc.js';
 import { MATCH_KINDS, matchKindOf, type MatchFields, type MatchKind } from './match-fields.js';
 import { registeredDomainField } from './registered-domain-field.js';
-import { buildSuffixPatterns, SuffixPacker } from './suffix-patterns.js';
+import { buildSuffixPatterns, MAX_SUFFIX_PATTERNS_PER_QUERY, SuffixPacker } from './suffix-patterns.js';
 import { termsForKind } from './terms-for-kind.js';
 
 /**
@@ -251,8 +251,12 @@ function batchIocs(iocs: readonly HuntIoc[], groups: readonly IndexGroup[], limi
   const ipFieldCount = Math.max(0, ...groups.map((g) => g.fields.filter((f) => f.kind === 'ip' && f.type === 'ip').length));
   const domainFieldCount = Math.max(0, ...groups.map((g) => g.fields.filter((f) => f.kind === 'domain').length));
   const cidrsPerBatch = Math.min(maxTerms, ipFieldCount === 0 ? maxTerms : Math.max(1, Math.floor((maxClauses - fieldCount) / ipFieldCount)));
-  // Each domain field also has a `terms` clause on its registered-domain field.
-  const patternsPerField = domainFieldCount === 0 ? Number.POSITIVE_INFINITY : Math.max(1, Math.floor((maxClauses - fieldCount - domainFieldCount) / domainFieldCount));
+  // Each domain field also has a `terms` clause on its registered-domain field; suffix patterns are
+  // also held to MAX_SUFFIX_PATTERNS_PER_QUERY, the engine's heap, not only its clause limit.
+  const patternsPerField =
+    domainFieldCount === 0
+      ? Number.POSITIVE_INFINITY
+      : Math.max(1, Math.floor(Math.min(maxClauses - fieldCount - domainFieldCount, MAX_SUFFIX_PATTERNS_PER_QUERY) / domainFieldCount));
   const order = (a: HuntIoc, b: HuntIoc): number => (a.type === b.type ? (a.value < b.value ? -1 : a.value > b.value ? 1 : 0) : a.type < b.type ? -1 : 1);
   const exact = iocs.filter((ioc) => ioc.cidr === undefined).sort(order);
   const networks = iocs.filter((ioc) => ioc.cidr !== undefined).sort(order);

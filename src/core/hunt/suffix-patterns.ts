@@ -4,6 +4,15 @@
  */
 export const MAX_SUFFIX_PATTERN_CHARS = 900;
 
+/**
+ * Most suffix patterns one query carries, over all its domain fields. Each is an automaton the
+ * engine builds and runs on every shard the query reaches. Held to the clause limit alone, a
+ * batch carried about a thousand (some 16,000 domains): a `hunt --dry-run` over 200,000 domain
+ * IOCs had one such count reported at 7 GB of heap, and the 1 GB node died of it. Thirty hold
+ * about 1,500 domains; a larger feed takes more batches, never a larger query.
+ */
+export const MAX_SUFFIX_PATTERNS_PER_QUERY = 30;
+
 /** `.*\.(` and `)` around the alternatives. */
 const PATTERN_OVERHEAD = 6;
 

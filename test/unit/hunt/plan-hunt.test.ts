@@ -9,6 +9,7 @@ import {
   type PlanHuntInput,
   type PlanIndex,
 } from '../../../src/core/hunt/plan-hunt.js';
+import { MAX_SUFFIX_PATTERNS_PER_QUERY } from '../../../src/core/hunt/suffix-patterns.js';
 import { MD5, SHA256, deepFreeze, makeIoc } from './hunt-fixtures.js';
 
 /** `b3.5f1e0c9a2b` -> `b3`: the batch's place, for the tests of what goes where (the digest has its own). */
@@ -721,14 +722,25 @@ describe('planHunt: subdomains (issue 13, item 6)', () => {
   });
 
   it('cuts batches so the suffix patterns of every domain field stay within maxClauses', () => {
-    // 2 domain fields, no registered-domain field: (40 - 2 - 2) / 2 = 18 patterns per field and batch.
+    // 2 domain fields, no registered-domain field: (24 - 2 - 2) / 2 = 10 patterns per field and batch.
     const many = Array.from({ length: 2000 }, (_, i) => makeIoc(`c2-${String(i).padStart(4, '0')}.evil.example`));
-    const plan = planHunt({ ...BASE, iocs: many, indices: [index('logs-plain', { '@timestamp': 'date', 'dns.question.name': 'keyword', 'url.domain': 'keyword' })], maxClauses: 40 });
+    const plan = planHunt({ ...BASE, iocs: many, indices: [index('logs-plain', { '@timestamp': 'date', 'dns.question.name': 'keyword', 'url.domain': 'keyword' })], maxClauses: 24 });
     expect(plan.batches.length).toBeGreaterThan(1);
     expect(plan.batches.reduce((n, b) => n + b.iocCount, 0)).toBe(2000);
-    for (let unit = 0; unit < plan.batches.length; unit++) expect(shouldOf(plan, unit).length).toBeLessThanOrEqual(40);
+    for (let unit = 0; unit < plan.batches.length; unit++) expect(shouldOf(plan, unit).length).toBeLessThanOrEqual(24);
     // Full batches: one more pattern would not fit.
-    expect(shouldOf(plan, 0)).toHaveLength(2 + 2 * 18);
+    expect(shouldOf(plan, 0)).toHaveLength(2 + 2 * 10);
+  });
+
+  it('holds the suffix patterns of one query to MAX_SUFFIX_PATTERNS_PER_QUERY over all its fields, whatever the clause limit allows', () => {
+    // 20,000 domains: the default clause limit alone would let ~330 patterns per field into one query.
+    const many = Array.from({ length: 20_000 }, (_, i) => makeIoc(`c2-${String(i).padStart(5, '0')}.evil.example`));
+    const plan = planHunt({ ...BASE, iocs: many, indices: [index('logs-plain', { '@timestamp': 'date', 'dns.question.name': 'keyword', 'url.domain': 'keyword', 'related.hosts': 'keyword' })] });
+    expect(plan.batches.reduce((n, b) => n + b.iocCount, 0)).toBe(20_000);
+    const regexps = (unit: number): number => shouldOf(plan, unit).filter((clause) => 'regexp' in (clause as object)).length;
+    for (let unit = 0; unit < plan.batches.length; unit++) expect(regexps(unit)).toBeLessThanOrEqual(MAX_SUFFIX_PATTERNS_PER_QUERY);
+    // Full batches: 3 fields, 10 patterns each.
+    expect(regexps(0)).toBe(30);
   });
 });
 
